@@ -1,0 +1,50 @@
+package checks
+
+// OktaApp is what driftd reads of an Okta OIDC app.
+type OktaApp struct {
+	ID                      string   `json:"id"`
+	Label                   string   `json:"label"`
+	Status                  string   `json:"status"`
+	SignOnMode              string   `json:"sign_on_mode"`
+	ApplicationType         string   `json:"application_type"`
+	ClientID                string   `json:"client_id"`
+	RedirectURIs            []string `json:"redirect_uris"`
+	PostLogoutRedirectURIs  []string `json:"post_logout_redirect_uris"`
+	GrantTypes              []string `json:"grant_types"`
+	ResponseTypes           []string `json:"response_types"`
+	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method"`
+	PKCERequired            bool     `json:"pkce_required"`
+}
+
+// WandbEnv is the environment of a W&B deployment, with where it came from.
+type WandbEnv struct {
+	Source string            `json:"source"`
+	Vars   map[string]string `json:"-"`
+}
+
+// Lookup returns an env var's value and whether it is set.
+func (e *WandbEnv) Lookup(key string) (string, bool) {
+	v, ok := e.Vars[key]
+	return v, ok
+}
+
+// Discovery is what driftd reads of an issuer's OIDC discovery document.
+type Discovery struct {
+	// URL is where the document was fetched from.
+	URL string `json:"url"`
+	// Found is false when the issuer answered 404: the issuer URL is wrong,
+	// which is drift, not an outage.
+	Found                         bool     `json:"found"`
+	Issuer                        string   `json:"issuer"`
+	AuthorizationEndpoint         string   `json:"authorization_endpoint"`
+	ResponseTypesSupported        []string `json:"response_types_supported"`
+	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported"`
+}
+
+// Observed gathers what was read for one target. A nil source was not read
+// (its error is reported separately), and its checks do not run.
+type Observed struct {
+	Okta      *OktaApp
+	Env       *WandbEnv
+	Discovery *Discovery
+}
