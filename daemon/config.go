@@ -171,6 +171,9 @@ var DefaultTerraformVars = map[string]string{
 	"redirect_uris":             "redirect_uris",
 	"post_logout_redirect_uris": "post_logout_redirect_uris",
 	"grant_types":               "grant_types",
+	// W&B's modules carry CORS origins in the other_wandb_env map; only
+	// this key of it is set, the rest is kept.
+	"other_wandb_env.GORILLA_CORS_ORIGINS": "cors_origins",
 }
 
 // Okta's grant types for OIDC apps.

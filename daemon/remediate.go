@@ -3,6 +3,8 @@ package daemon
 import (
 	"fmt"
 	"strings"
+
+	"github.com/driftd/driftd/checks"
 )
 
 // Remediation actions, as reported.
@@ -28,6 +30,10 @@ type RemediationResult struct {
 	Error   string   `json:"error,omitempty"`
 	// Verification is "fixed" or "still drifting" after an apply.
 	Verification string `json:"verification,omitempty"`
+	// Before holds the findings the apply set out to fix; the target's own
+	// findings are those of the re-check.
+	Before     []checks.Finding `json:"before,omitempty"`
+	ApprovedBy string           `json:"approved_by,omitempty"`
 }
 
 // PlanSummary is what a saved Terraform plan would change.

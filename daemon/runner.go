@@ -20,7 +20,26 @@ type Runner struct {
 	mu      sync.Mutex
 	running map[string]string // target -> run id
 	seq     uint64
+	tf      *Terraform
+	backoff map[string]backoffState
+	pending map[string]*SavedPlan // approve mode: plan id -> plan
 }
+
+// backoffState spaces out applies after failures: 1m, 2m, 4m... up to 1h,
+// reset by a success.
+type backoffState struct {
+	Failures int       `json:"failures"`
+	Until    time.Time `json:"until"`
+}
+
+const (
+	backoffBase = time.Minute
+	backoffMax  = time.Hour
+	// PlanTTL is how long an approve-mode plan can be approved.
+	PlanTTL = time.Hour
+	// applyTimeout bounds an apply that no client can cancel.
+	applyTimeout = 30 * time.Minute
+)
 
 // RunnerOptions tunes a Runner.
 type RunnerOptions struct {
@@ -33,7 +52,8 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Runner{engine: engine, log: log, opts: opts, running: map[string]string{}}, nil
+	return &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
+		backoff: map[string]backoffState{}, pending: map[string]*SavedPlan{}}, nil
 }
 
 // Close releases what the runner holds.
@@ -131,6 +151,193 @@ func noRemedyReason(status string) string {
 	return "in sync"
 }
 
+func (r *Runner) terraform() (*Terraform, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tf != nil {
+		return r.tf, nil
+	}
+	tf, err := NewTerraform(r.engine.cfg.StateDir, r.log)
+	if err != nil {
+		return nil, err
+	}
+	r.tf = tf
+	return tf, nil
+}
+
+func anyFixable(res *TargetResult) bool {
+	for _, f := range res.Findings {
+		if f.Fixable && f.Severity == "error" {
+			return true
+		}
+	}
+	return false
+}
+
+// remediate plans, checks the guardrails and, per mode, applies or keeps
+// the plan for approval. It updates res with the re-check after an apply.
 func (r *Runner) remediate(ctx context.Context, t *Target, res *TargetResult, log *slog.Logger) *RemediationResult {
-	return &RemediationResult{Mode: t.Remedy.Mode, Action: ActionFailed, Error: "Terraform remediation is not built yet"}
+	rem := &RemediationResult{Mode: t.Remedy.Mode}
+	if !anyFixable(res) {
+		rem.Action, rem.Reason = ActionNone, "no drift finding is fixable by Terraform: fix it by hand"
+		return rem
+	}
+	now := r.opts.Now()
+	r.mu.Lock()
+	bo := r.backoff[t.Name]
+	r.mu.Unlock()
+	if t.Remedy.Mode != ModeAlert && now.Before(bo.Until) {
+		rem.Action = ActionSkipped
+		rem.Reason = fmt.Sprintf("backing off after %d failed Terraform run(s) until %s", bo.Failures, bo.Until.UTC().Format(time.RFC3339))
+		return rem
+	}
+	tf, err := r.terraform()
+	if err != nil {
+		rem.Action, rem.Error = ActionFailed, err.Error()
+		return rem
+	}
+	sp, err := tf.Plan(ctx, t, res)
+	if err != nil {
+		until := r.recordFailure(t.Name)
+		rem.Action, rem.Error = ActionFailed, err.Error()
+		rem.Reason = fmt.Sprintf("plan failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
+		log.Warn("terraform plan failed", "err", err)
+		return rem
+	}
+	rem.PlanID, rem.Plan = sp.ID, sp.Summary
+	if !sp.HasChanges {
+		rem.Action, rem.Reason = ActionNone, "Terraform sees no changes: the drift is outside what this workspace manages"
+		return rem
+	}
+	if t.Remedy.Mode == ModePlan {
+		rem.Action = ActionPlanned
+		return rem
+	}
+	if refused := Guardrails(sp.Summary, t.Remedy.Terraform.Allow); len(refused) > 0 {
+		rem.Action, rem.Refused = ActionRefused, refused
+		rem.Reason = "a guardrail refused the plan; nothing was applied"
+		log.Warn("plan refused by guardrails", "refused", refused)
+		return rem
+	}
+	if t.Remedy.Mode == ModeApprove {
+		r.mu.Lock()
+		r.pending[sp.ID] = sp
+		r.mu.Unlock()
+		rem.Action = ActionAwaiting
+		rem.Reason = fmt.Sprintf("plan %s waits for approval until %s", sp.ID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))
+		return rem
+	}
+	r.applyPlan(ctx, t, sp, res, rem, log)
+	return rem
+}
+
+// applyPlan applies a saved plan if the world is still the one it was made
+// against, then checks the target again.
+func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *TargetResult, rem *RemediationResult, log *slog.Logger) {
+	// An apply, once started, finishes even if the HTTP client or the
+	// approver goes away: a half-applied workspace is worse than either.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
+	defer cancel()
+	fresh := r.engine.CheckTarget(ctx, t)
+	if fresh.Status == StatusError {
+		rem.Action, rem.Refused = ActionRefused, []string{"stale: a source could not be read again before the apply, so the plan cannot be shown to still fit"}
+		return
+	}
+	if fingerprint(fresh.observed) != sp.Observation {
+		rem.Action = ActionRefused
+		rem.Refused = []string{"stale: the Okta app or the W&B env changed after the plan was made; a new plan is needed"}
+		return
+	}
+	tf, err := r.terraform()
+	if err == nil {
+		err = tf.Apply(ctx, t, sp)
+	}
+	if err != nil {
+		until := r.recordFailure(t.Name)
+		rem.Action, rem.Error = ActionFailed, err.Error()
+		rem.Reason = fmt.Sprintf("apply failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
+		log.Error("terraform apply failed", "plan", sp.ID, "err", err)
+		return
+	}
+	r.mu.Lock()
+	delete(r.backoff, t.Name)
+	r.mu.Unlock()
+	rem.Action = ActionApplied
+	after := r.engine.CheckTarget(ctx, t)
+	rem.Before = res.Findings
+	res.Findings, res.Errors, res.Status, res.ObservedAt, res.observed = after.Findings, after.Errors, after.Status, after.ObservedAt, after.observed
+	if after.Status == StatusOK {
+		rem.Verification = "fixed"
+	} else {
+		rem.Verification = "still drifting"
+	}
+	log.Info("applied plan", "plan", sp.ID, "verification", rem.Verification)
+}
+
+// recordFailure pushes the target's next Terraform attempt out
+// exponentially, so a broken workspace is never retried in a tight loop.
+func (r *Runner) recordFailure(target string) time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	bo := r.backoff[target]
+	bo.Failures++
+	wait := backoffBase << (bo.Failures - 1)
+	if wait > backoffMax || wait <= 0 {
+		wait = backoffMax
+	}
+	bo.Until = r.opts.Now().Add(wait)
+	r.backoff[target] = bo
+	return bo.Until
+}
+
+// PlanError says why an approval cannot apply a plan.
+type PlanError struct{ Reason string }
+
+func (e *PlanError) Error() string { return e.Reason }
+
+// ApprovePlan applies a plan kept by approve mode, through the same lock
+// and checks as every other run.
+func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string) (TargetResult, error) {
+	r.mu.Lock()
+	sp, ok := r.pending[planID]
+	r.mu.Unlock()
+	if !ok {
+		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("no plan %s is waiting for approval (it was applied, replaced or never made)", planID)}
+	}
+	if r.opts.Now().After(sp.CreatedAt.Add(PlanTTL)) {
+		r.dropPlan(planID)
+		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("plan %s expired at %s; the next run makes a new one", planID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))}
+	}
+	t, ok := r.engine.cfg.Target(sp.Target)
+	if !ok {
+		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
+	}
+	runID, err := r.tryLock(t.Name, "approval")
+	if err != nil {
+		return TargetResult{Name: t.Name}, err
+	}
+	defer r.unlock(t.Name)
+	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver)
+	res := r.engine.CheckTarget(ctx, t)
+	rem := &RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver}
+	r.applyPlan(ctx, t, sp, &res, rem, log)
+	if rem.Action == ActionApplied || rem.Action == ActionRefused {
+		r.dropPlan(planID)
+	}
+	res.Remediation = rem
+	return res, nil
+}
+
+func (r *Runner) dropPlan(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.pending, id)
+}
+
+// PendingPlan returns an approve-mode plan by id.
+func (r *Runner) PendingPlan(id string) (*SavedPlan, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sp, ok := r.pending[id]
+	return sp, ok
 }

@@ -364,7 +364,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration"):
 		s.discovery(w, r)
-	case strings.HasPrefix(r.URL.Path, "/api/v1/apps/"):
+	case strings.HasPrefix(r.URL.Path, "/api/v1/apps/") || r.URL.Path == "/api/v1/apps":
 		s.api(w, r)
 	default:
 		writeError(w, http.StatusNotFound, "E0000022", "The endpoint does not support the provided HTTP method")
@@ -403,9 +403,27 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
 		return
 	}
+	if r.URL.Path == "/api/v1/apps" {
+		if r.Method != http.MethodPost {
+			writeError(w, http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method")
+			return
+		}
+		s.createApp(w, r)
+		return
+	}
 	rest := strings.TrimPrefix(r.URL.Path, "/api/v1/apps/")
 	id, action, _ := strings.Cut(rest, "/")
 	switch {
+	case action == "" && r.Method == http.MethodDelete:
+		s.mu.Lock()
+		_, ok := s.apps[id]
+		delete(s.apps, id)
+		s.mu.Unlock()
+		if !ok {
+			writeError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: "+id+" (AppInstance)")
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	case action == "" && r.Method == http.MethodGet:
 		s.getApp(w, id)
 	case action == "" && r.Method == http.MethodPut:
@@ -473,6 +491,29 @@ func (s *Server) getApp(w http.ResponseWriter, id string) {
 		writeError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: "+id+" (AppInstance)")
 		return
 	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// createApp serves POST /api/v1/apps: Okta assigns the id and client id.
+func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
+	var in App
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		writeError(w, http.StatusBadRequest, "E0000003", "The request body was not well-formed.")
+		return
+	}
+	id := "0oa" + requestID()[1:18]
+	a := NewWandbApp(id, id, "https://unset.invalid", in.Credentials.OAuthClient.PKCERequired)
+	a.Label = in.Label
+	a.Settings.OAuthClient = in.Settings.OAuthClient
+	if a.Settings.OAuthClient.ApplicationType == "" {
+		a.Settings.OAuthClient.ApplicationType = "web"
+	}
+	a.Credentials.OAuthClient.TokenEndpointAuthMethod = in.Credentials.OAuthClient.TokenEndpointAuthMethod
+	a.Created, a.LastUpdated = s.now().UTC(), s.now().UTC()
+	s.mu.Lock()
+	s.apps[id] = &a
+	body, _ := json.Marshal(s.withLinks(&a))
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, body)
 }
 

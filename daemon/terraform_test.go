@@ -1,0 +1,386 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/internal/oktasim"
+)
+
+// requireTerraform returns the terraform binary. Outside CI a missing
+// binary skips the test; in CI (CI=true) it fails it, so Terraform
+// coverage can never silently vanish.
+func requireTerraform(t *testing.T) string {
+	t.Helper()
+	bin, err := checks.FindTerraform()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and terraform is missing: %v", err)
+		}
+		t.Skipf("terraform not installed: %v (run .ci/run to build it)", err)
+	}
+	return bin
+}
+
+var (
+	providerOnce sync.Once
+	providerDir  string
+	providerErr  error
+)
+
+// buildProvider builds the test provider once and lays it out as a
+// filesystem mirror for okta/okta and hashicorp/kubernetes.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	providerOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "driftd-provider-")
+		if err != nil {
+			providerErr = err
+			return
+		}
+		bin := filepath.Join(dir, "provider")
+		cmd := exec.Command("go", "build", "-o", bin, "github.com/driftd/driftd/internal/tfprovider/cmd/terraform-provider-driftdtest")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			providerErr = fmt.Errorf("building test provider: %v\n%s", err, out)
+			return
+		}
+		platform := runtime.GOOS + "_" + runtime.GOARCH
+		for _, p := range []string{"okta/okta", "hashicorp/kubernetes"} {
+			name := filepath.Base(p)
+			d := filepath.Join(dir, "mirror", "registry.terraform.io", p, "0.1.0", platform)
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				providerErr = err
+				return
+			}
+			if err := os.Link(bin, filepath.Join(d, "terraform-provider-"+name+"_v0.1.0")); err != nil {
+				providerErr = err
+				return
+			}
+		}
+		cfg := fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/okta/okta", "registry.terraform.io/hashicorp/kubernetes"]
+  }
+}
+`, filepath.Join(dir, "mirror"))
+		providerErr = os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(cfg), 0o644)
+		providerDir = dir
+	})
+	if providerErr != nil {
+		t.Fatal(providerErr)
+	}
+	return providerDir
+}
+
+// tfFixture is the example root module from deploy/terraform, applied
+// against the Okta simulator, with a driftd config in apply mode.
+type tfFixture struct {
+	*fixture
+	work, envFile, appID, clientID string
+	tf                             *tfexec.Terraform
+}
+
+func newTFFixture(t *testing.T, mode string, allow string) *tfFixture {
+	t.Helper()
+	bin := requireTerraform(t)
+	pdir := buildProvider(t)
+	f := newFixture(t)
+	tf := &tfFixture{fixture: f, work: filepath.Join(f.dir, "tf")}
+	if err := os.CopyFS(tf.work, os.DirFS("../deploy/terraform")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(pdir, "cli.tfrc"))
+	t.Setenv("DRIFTD_TERRAFORM", bin)
+	t.Setenv("DRIFTD_TESTPROVIDER_OKTA_URL", f.sim.URL)
+	t.Setenv("OKTA_API_TOKEN", fixtureToken)
+	t.Setenv("DRIFTD_TESTPROVIDER_K8S_DIR", filepath.Join(f.dir, "k8s"))
+	t.Setenv("TF_PLUGIN_CACHE_DIR", "")
+	tf.envFile = filepath.Join(f.dir, "k8s", "wandb", "wandb-env.env")
+
+	x, err := tfexec.NewTerraform(tf.work, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.tf = x
+	ctx := context.Background()
+	tf.writeVars("pending")
+	if err := x.Init(ctx); err != nil {
+		t.Fatalf("init: %v", err)
+	}
+	if err := x.Apply(ctx); err != nil {
+		t.Fatalf("first apply: %v", err)
+	}
+	out, err := x.Output(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.appID = strings.Trim(string(out["okta_app_id"].Value), `"`)
+	tf.clientID = strings.Trim(string(out["okta_client_id"].Value), `"`)
+	// W&B learns the client id after the app exists, as in W&B's guide.
+	tf.writeVars(tf.clientID)
+	if err := x.Apply(ctx); err != nil {
+		t.Fatalf("second apply: %v", err)
+	}
+	f.writeConfig(fmt.Sprintf(`state_dir: ./state
+okta:
+  org_url: %s
+  api_token: ${DRIFTD_TEST_OKTA_TOKEN}
+targets:
+  - name: prod
+    wandb:
+      url: https://wandb.acme.test
+      env: {source: file, path: %s}
+    okta: {app_id: %s}
+    oidc: {client_id: %s, issuer: %s}
+    remediation:
+      mode: %s
+      terraform:
+        dir: ./tf
+        allow: [%s]
+        lock_timeout: 2s
+`, f.sim.URL, tf.envFile, tf.appID, tf.clientID, f.sim.URL, mode, allow))
+	return tf
+}
+
+func (tf *tfFixture) writeVars(clientID string) {
+	tf.t.Helper()
+	vars := fmt.Sprintf(`wandb_url       = "https://wandb.acme.test"
+oidc_client_id  = %q
+oidc_issuer     = %q
+other_wandb_env = { GORILLA_CORS_ORIGINS = "https://wandb.acme.test, null", BUCKET = "s3://keep-me" }
+`, clientID, tf.sim.URL)
+	if err := os.WriteFile(filepath.Join(tf.work, "terraform.tfvars"), []byte(vars), 0o644); err != nil {
+		tf.t.Fatal(err)
+	}
+}
+
+func (tf *tfFixture) redirectURIs() []string {
+	app, _ := tf.sim.GetApp(tf.appID)
+	return app.Settings.OAuthClient.RedirectURIs
+}
+
+func (tf *tfFixture) breakRedirect() {
+	if err := tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = []string{"https://wandb.acme.test/callback"}
+	}); err != nil {
+		tf.t.Fatal(err)
+	}
+}
+
+func (tf *tfFixture) env() map[string]string {
+	env, err := checks.EnvFile{Path: tf.envFile}.Env(context.Background())
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	return env.Vars
+}
+
+func (tf *tfFixture) reconcile() (TargetResult, *Runner) {
+	tf.t.Helper()
+	cfg, err := LoadConfig(tf.cfg)
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := NewEngine(context.Background(), cfg, log, EngineOptions{})
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	r, err := NewRunner(context.Background(), e, log, RunnerOptions{})
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	res, err := r.Reconcile(context.Background(), &cfg.Targets[0], "test")
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	return res, r
+}
+
+func TestTerraformFixesAChangedRedirectURI(t *testing.T) {
+	tf := newTFFixture(t, "apply", `"*"`)
+	tf.breakRedirect()
+	code, out, _ := tf.run("reconcile", "--config", tf.cfg)
+	if code != 0 {
+		t.Fatalf("reconcile exit %d, want 0\n%s", code, out)
+	}
+	for _, want := range []string{"remediation (apply): applied", "update okta_app_oauth.wandb", "verification: fixed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if got := tf.redirectURIs(); len(got) != 1 || got[0] != "https://wandb.acme.test/oidc/callback" {
+		t.Errorf("simulator redirect URIs = %v", got)
+	}
+}
+
+func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
+	tf := newTFFixture(t, "apply", `"*"`)
+	env := tf.env()
+	tf.writeEnv("k8s/wandb/wandb-env", map[string]string{
+		"OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"], "OIDC_ISSUER": env["OIDC_ISSUER"], "OIDC_AUTH_METHOD": "implicit",
+		"GORILLA_CORS_ORIGINS": "https://wandb.acme.test", "BUCKET": "s3://keep-me",
+	})
+	res, _ := tf.reconcile()
+	if res.Status != StatusOK || res.Remediation.Verification != "fixed" {
+		t.Fatalf("result = %s, remediation %+v, findings %+v", res.Status, res.Remediation, res.Findings)
+	}
+	got := tf.env()
+	if got["GORILLA_CORS_ORIGINS"] != "https://wandb.acme.test, null" || got["BUCKET"] != "s3://keep-me" {
+		t.Errorf("env after fix = %v", got)
+	}
+}
+
+func TestTerraformRefusesAPlanThatReplacesTheApp(t *testing.T) {
+	tf := newTFFixture(t, "apply", `"*"`)
+	tf.breakRedirect()
+	_ = tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.ApplicationType = "web" })
+	res, _ := tf.reconcile()
+	if res.Status != StatusDrift || res.Remediation.Action != ActionRefused || !strings.Contains(strings.Join(res.Remediation.Refused, ";"), "no-destroy: the plan would replace okta_app_oauth.wandb") {
+		t.Fatalf("status %s, remediation %+v", res.Status, res.Remediation)
+	}
+	app, ok := tf.sim.GetApp(tf.appID)
+	if !ok || app.Settings.OAuthClient.ApplicationType != "web" || tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
+		t.Errorf("the app changed although the plan was refused: %+v", app.Settings.OAuthClient)
+	}
+	code, _, _ := tf.run("reconcile", "--config", tf.cfg)
+	if code != 2 {
+		t.Errorf("reconcile exit %d, want 2", code)
+	}
+}
+
+func TestTerraformRefusesAnAddressOutsideTheAllowList(t *testing.T) {
+	tf := newTFFixture(t, "apply", `"kubernetes_config_map.*"`)
+	tf.breakRedirect()
+	res, _ := tf.reconcile()
+	if res.Remediation.Action != ActionRefused || !strings.Contains(strings.Join(res.Remediation.Refused, ";"), "allow-list: okta_app_oauth.wandb is outside") {
+		t.Fatalf("remediation %+v", res.Remediation)
+	}
+	if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
+		t.Errorf("refused plan was applied")
+	}
+}
+
+func TestTerraformPlanModeOnlyPlans(t *testing.T) {
+	tf := newTFFixture(t, "plan", `"*"`)
+	tf.breakRedirect()
+	res, _ := tf.reconcile()
+	if res.Remediation.Action != ActionPlanned || res.Remediation.Plan == nil || len(res.Remediation.Plan.Changes) != 1 {
+		t.Fatalf("remediation %+v", res.Remediation)
+	}
+	c := res.Remediation.Plan.Changes[0]
+	if c.Address != "okta_app_oauth.wandb" || c.Action != "update" || len(c.Attributes) != 1 || c.Attributes[0].Name != "redirect_uris" ||
+		c.Attributes[0].Before != `["https://wandb.acme.test/callback"]` || c.Attributes[0].After != `["https://wandb.acme.test/oidc/callback"]` {
+		t.Errorf("plan summary = %+v", c)
+	}
+	if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
+		t.Errorf("plan mode changed the app")
+	}
+}
+
+func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
+	tf := newTFFixture(t, "approve", `"*"`)
+	tf.breakRedirect()
+	res, r := tf.reconcile()
+	if res.Remediation.Action != ActionAwaiting || res.Remediation.PlanID == "" {
+		t.Fatalf("remediation %+v", res.Remediation)
+	}
+	if _, err := r.ApprovePlan(context.Background(), "no-such-plan", "alice"); err == nil {
+		t.Fatal("approving an unknown plan must fail")
+	}
+	after, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice")
+	if err != nil || after.Remediation.Action != ActionApplied || after.Remediation.Verification != "fixed" || after.Remediation.ApprovedBy != "alice" {
+		t.Fatalf("approve: %+v, %v", after.Remediation, err)
+	}
+
+	// A plan made before the world changed again is stale.
+	tf.breakRedirect()
+	res, r = tf.reconcile()
+	_ = tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
+	stale, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice")
+	if err != nil || stale.Remediation.Action != ActionRefused || !strings.HasPrefix(stale.Remediation.Refused[0], "stale:") {
+		t.Fatalf("stale approve: %+v, %v", stale.Remediation, err)
+	}
+	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {
+		t.Errorf("a stale plan was applied")
+	}
+}
+
+func TestTerraformHeldStateLockIsAClearErrorAndBacksOff(t *testing.T) {
+	tf := newTFFixture(t, "apply", `"*"`)
+	tf.breakRedirect()
+	// Terraform's local backend locks the state file with fcntl; hold it.
+	fd, err := os.OpenFile(filepath.Join(tf.work, "terraform.tfstate"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fd.Close()
+	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: 0}
+	if err := syscall.FcntlFlock(fd.Fd(), syscall.F_SETLK, &lk); err != nil {
+		t.Fatal(err)
+	}
+	res, r := tf.reconcile()
+	if res.Remediation.Action != ActionFailed || !strings.Contains(res.Remediation.Error, "Error acquiring the state lock") {
+		t.Fatalf("remediation %+v", res.Remediation)
+	}
+	cfg := r.engine.cfg
+	start := time.Now()
+	again, err := r.Reconcile(context.Background(), &cfg.Targets[0], "test")
+	if err != nil || again.Remediation.Action != ActionSkipped || time.Since(start) > 2*time.Second {
+		t.Fatalf("second run must back off at once, got %+v after %s", again.Remediation, time.Since(start))
+	}
+}
+
+func TestMissingTerraformFailsPlanModesOnly(t *testing.T) {
+	tf := newTFFixture(t, "apply", `"*"`)
+	tf.breakRedirect()
+	t.Setenv("DRIFTD_TERRAFORM", "")
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	res, _ := tf.reconcile()
+	if res.Remediation.Action != ActionFailed || !strings.Contains(res.Remediation.Error, "terraform not found on PATH") {
+		t.Fatalf("remediation %+v", res.Remediation)
+	}
+	alert := strings.Replace(readFile(t, tf.cfg), "mode: apply", "mode: alert", 1)
+	tf.writeConfig(alert)
+	code, out, errs := tf.run("reconcile", "--config", tf.cfg)
+	if code != 2 || strings.Contains(out, "terraform not found") {
+		t.Fatalf("alert mode: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestTerraformEnvSourceReadsTheStateWithoutRefreshing(t *testing.T) {
+	tf := newTFFixture(t, "alert", `"*"`)
+	for _, src := range []string{"{source: terraform, dir: ./tf}", "{source: terraform, dir: ./tf, address: kubernetes_config_map.wandb_env}"} {
+		tf.writeConfig(strings.Replace(readFile(t, tf.cfg), "{source: file, path: "+tf.envFile+"}", src, 1))
+		code, out, errs := tf.run("check", "--config", tf.cfg)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s\n%s", src, code, out, errs)
+		}
+		tf.writeConfig(strings.Replace(readFile(t, tf.cfg), src, "{source: file, path: "+tf.envFile+"}", 1))
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
