@@ -265,4 +265,6 @@ func (c *Config) selectTargets(name string) ([]*Target, error) {
 // UnknownTargetError names a target the config does not have.
 type UnknownTargetError struct{ Name string }
 
-func (e *UnknownTargetError) Error() string { return fmt.Sprintf("no target named %q in the config", e.Name) }
+func (e *UnknownTargetError) Error() string {
+	return fmt.Sprintf("no target named %q in the config", e.Name)
+}

@@ -23,6 +23,7 @@ type Runner struct {
 	tf      *Terraform
 	backoff map[string]backoffState
 	pending map[string]*SavedPlan // approve mode: plan id -> plan
+	wg      sync.WaitGroup
 }
 
 // backoffState spaces out applies after failures: 1m, 2m, 4m... up to 1h,
@@ -92,7 +93,7 @@ func (r *Runner) unlock(target string) {
 // bound, and waits for targets that are busy rather than skipping them.
 func (r *Runner) ReconcileAll(ctx context.Context, targets []*Target, trigger string) *Report {
 	results := make([]TargetResult, len(targets))
-	sem := make(chan struct{}, r.engine.cfg.Concurrency)
+	sem := make(chan struct{}, r.eng().cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		wg.Add(1)
@@ -129,19 +130,58 @@ func asBusy(err error, out **BusyError) bool {
 // Reconcile runs one target now, or returns a *BusyError when it is
 // already running.
 func (r *Runner) Reconcile(ctx context.Context, t *Target, trigger string) (TargetResult, error) {
+	res, _, err := r.reconcileWithID(ctx, t, trigger)
+	return res, err
+}
+
+func (r *Runner) reconcileWithID(ctx context.Context, t *Target, trigger string) (TargetResult, string, error) {
 	runID, err := r.tryLock(t.Name, trigger)
 	if err != nil {
-		return TargetResult{Name: t.Name}, err
+		return TargetResult{Name: t.Name}, "", err
 	}
+	r.wg.Add(1)
+	defer r.wg.Done()
 	defer r.unlock(t.Name)
+	engine := r.eng()
 	log := r.log.With("target", t.Name, "run", runID, "trigger", trigger)
-	res := r.engine.CheckTarget(ctx, t)
+	res := engine.CheckTarget(ctx, t)
 	if res.Status == StatusDrift && t.Remedy.Mode != ModeAlert {
 		res.Remediation = r.remediate(ctx, t, &res, log)
 	} else if t.Remedy.Mode != ModeAlert {
 		res.Remediation = &RemediationResult{Mode: t.Remedy.Mode, Action: ActionNone, Reason: noRemedyReason(res.Status)}
 	}
-	return res, nil
+	return res, runID, nil
+}
+
+func (r *Runner) eng() *Engine {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.engine
+}
+
+// setEngine swaps the engine after a config reload; runs in progress keep
+// the one they started with.
+func (r *Runner) setEngine(e *Engine) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.engine = e
+}
+
+// runningID returns the id of the target's run in progress, or "".
+func (r *Runner) runningID(target string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.running[target]
+}
+
+// Wait waits for runs in progress, at most until ctx ends.
+func (r *Runner) Wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { r.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 func noRemedyReason(status string) string {
@@ -157,7 +197,7 @@ func (r *Runner) terraform() (*Terraform, error) {
 	if r.tf != nil {
 		return r.tf, nil
 	}
-	tf, err := NewTerraform(r.engine.cfg.StateDir, r.log)
+	tf, err := NewTerraform(r.engine.cfg.StateDir, r.log) // r.mu is held
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +278,7 @@ func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *T
 	// approver goes away: a half-applied workspace is worse than either.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
 	defer cancel()
-	fresh := r.engine.CheckTarget(ctx, t)
+	fresh := r.eng().CheckTarget(ctx, t)
 	if fresh.Status == StatusError {
 		rem.Action, rem.Refused = ActionRefused, []string{"stale: a source could not be read again before the apply, so the plan cannot be shown to still fit"}
 		return
@@ -263,7 +303,7 @@ func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *T
 	delete(r.backoff, t.Name)
 	r.mu.Unlock()
 	rem.Action = ActionApplied
-	after := r.engine.CheckTarget(ctx, t)
+	after := r.eng().CheckTarget(ctx, t)
 	rem.Before = res.Findings
 	res.Findings, res.Errors, res.Status, res.ObservedAt, res.observed = after.Findings, after.Errors, after.Status, after.ObservedAt, after.observed
 	if after.Status == StatusOK {
@@ -308,7 +348,7 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string) (Targ
 		r.dropPlan(planID)
 		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("plan %s expired at %s; the next run makes a new one", planID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))}
 	}
-	t, ok := r.engine.cfg.Target(sp.Target)
+	t, ok := r.eng().cfg.Target(sp.Target)
 	if !ok {
 		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
 	}
@@ -318,7 +358,7 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string) (Targ
 	}
 	defer r.unlock(t.Name)
 	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver)
-	res := r.engine.CheckTarget(ctx, t)
+	res := r.eng().CheckTarget(ctx, t)
 	rem := &RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver}
 	r.applyPlan(ctx, t, sp, &res, rem, log)
 	if rem.Action == ActionApplied || rem.Action == ActionRefused {

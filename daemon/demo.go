@@ -1,0 +1,327 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/deploy"
+	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/internal/wandbsim"
+)
+
+// cmdDemo plays the whole loop against built-in simulators: in sync, an
+// admin breaks two things, driftd detects and alerts, Terraform fixes (or,
+// without terraform, the plan is described), the re-check is clean.
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := newFlags("demo", stderr)
+	keep := fset.Bool("keep-running", false, "leave the daemon and simulators up")
+	if fset.Parse(args) != nil {
+		return ExitError
+	}
+	if err := runDemo(ctx, stdout, *keep); err != nil {
+		fmt.Fprintf(stderr, "driftd demo: %v\n", err)
+		return ExitError
+	}
+	return ExitOK
+}
+
+type demo struct {
+	out      io.Writer
+	dir      string
+	sim      *oktasim.Server
+	wandb    *wandbsim.Server
+	envFile  string
+	appID    string
+	clientID string
+	api      string
+	token    string
+	tf       bool
+}
+
+func (d *demo) step(n int, format string, a ...any) {
+	fmt.Fprintf(d.out, "\n== %d. %s\n", n, fmt.Sprintf(format, a...))
+}
+
+func runDemo(ctx context.Context, out io.Writer, keep bool) error {
+	start := time.Now()
+	dir, err := os.MkdirTemp("", "driftd-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	d := &demo{out: out, dir: dir, token: "demo-api-token"}
+	d.sim, err = oktasim.Start(oktasim.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.sim.Close()
+	d.envFile = filepath.Join(dir, "k8s", "wandb", "wandb-env.env")
+	d.wandb = wandbsim.Start(d.envFile)
+	defer d.wandb.Close()
+	fmt.Fprintf(out, "driftd demo: Okta simulator at %s, W&B simulator at %s\n", d.sim.URL, d.wandb.URL)
+
+	mode := ModeAlert
+	if bin, err := checks.FindTerraform(); err == nil {
+		if err := d.setupTerraform(ctx, bin); err != nil {
+			return fmt.Errorf("setting up Terraform: %w", err)
+		}
+		d.tf, mode = true, ModeApply
+		fmt.Fprintf(out, "Terraform %s owns the Okta app and the W&B env (remediation mode: apply)\n", bin)
+	} else {
+		d.setupByHand()
+		fmt.Fprintln(out, "terraform is not on PATH: driftd will show what it would change (remediation mode: alert)")
+	}
+	cfgFile := filepath.Join(dir, "driftd.yaml")
+	cfgText := fmt.Sprintf(`schedule: "@every 1h"
+state_dir: ./state
+okta:
+  org_url: %s
+  api_token: %s
+server:
+  listen: 127.0.0.1:0
+  token: %s
+targets:
+  - name: demo
+    wandb:
+      url: %s
+      env: {source: file, path: %s}
+    okta: {app_id: %s}
+    oidc: {client_id: %s, issuer: %s}
+    remediation:
+      mode: %s
+      terraform: {dir: ./tf}
+`, d.sim.URL, d.sim.Token, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
+	if err := os.WriteFile(cfgFile, []byte(cfgText), 0o600); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(cfgFile)
+	if err != nil {
+		return err
+	}
+	var logBuf bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logBuf, nil))
+	ready := make(chan string, 1)
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- Serve(sctx, cfg, log, DaemonOptions{Ready: func(a string) { ready <- a }}) }()
+	select {
+	case a := <-ready:
+		d.api = "http://" + a
+	case err := <-served:
+		return err
+	}
+	fmt.Fprintf(out, "daemon at %s (state in %s)\n", d.api, cfg.StateDir)
+
+	d.step(1, "Everything is wired as W&B's Okta guide says")
+	rep, err := d.reconcile()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "status: %s\n", rep.Targets[0].Status)
+	code, body := d.wandb.Preflight("null")
+	fmt.Fprintf(out, "W&B answers a CORS preflight from Origin: null with %d\n", code)
+
+	d.step(2, "An admin edits the Okta app's sign-in redirect URI, and someone drops `null` from GORILLA_CORS_ORIGINS")
+	_ = d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/callback"}
+	})
+	env, _ := checks.EnvFile{Path: d.envFile}.Env(ctx)
+	env.Vars[checks.EnvCORSOrigins] = d.wandb.URL
+	writeDotenv(d.envFile, env.Vars)
+	code, body = d.wandb.Preflight("null")
+	fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
+
+	d.step(3, "driftd detects both (driftd check)")
+	engine, err := NewEngine(ctx, cfg, log, EngineOptions{})
+	if err != nil {
+		return err
+	}
+	detected := engine.CheckAll(ctx, []*Target{&cfg.Targets[0]})
+	_ = detected.WriteText(out)
+
+	d.step(4, "The alert, as it reads in the channel")
+	renderAlertBox(out, &detected.Targets[0])
+
+	if d.tf {
+		d.step(5, "The fix is planned and applied through Terraform (POST /v1/reconcile)")
+	} else {
+		d.step(5, "Without terraform: the change a plan would make, then the fix by hand")
+		for _, f := range detected.Targets[0].Findings {
+			if f.Fixable {
+				fmt.Fprintf(out, "  would set %s to %s\n", f.Field, showValue(f.Expected))
+			}
+		}
+		_ = d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
+			a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/oidc/callback"}
+		})
+		env.Vars[checks.EnvCORSOrigins] = d.wandb.URL + ", null"
+		writeDotenv(d.envFile, env.Vars)
+	}
+	rep, err = d.reconcile()
+	if err != nil {
+		return err
+	}
+	_ = rep.WriteText(out)
+
+	d.step(6, "The re-check is clean and the alert resolves")
+	final := engine.CheckAll(ctx, []*Target{&cfg.Targets[0]})
+	code, _ = d.wandb.Preflight("null")
+	fmt.Fprintf(out, "status: %s; W&B answers Origin: null with %d\n", final.Targets[0].Status, code)
+	if final.Targets[0].Status != StatusOK {
+		return fmt.Errorf("the demo target is still %s", final.Targets[0].Status)
+	}
+	fmt.Fprintf(out, "RESOLVED: demo is back in sync after %s\n", time.Since(start).Round(100*time.Millisecond))
+
+	if keep {
+		fmt.Fprintf(out, "\nStill running (Ctrl-C to stop):\n  curl -H 'Authorization: Bearer %s' %s/v1/status\n  curl %s/metrics\n  Okta simulator %s   W&B simulator %s\n",
+			d.token, d.api, d.api, d.sim.URL, d.wandb.URL)
+		<-ctx.Done()
+	}
+	stop()
+	return <-served
+}
+
+func (d *demo) reconcile() (*Report, error) {
+	req, _ := http.NewRequest(http.MethodPost, d.api+"/v1/reconcile", strings.NewReader(`{"target":"demo"}`))
+	req.Header.Set("Authorization", "Bearer "+d.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return nil, fmt.Errorf("reconcile answered %s: %s", resp.Status, b)
+	}
+	var rep Report
+	return &rep, json.NewDecoder(resp.Body).Decode(&rep)
+}
+
+func (d *demo) setupByHand() {
+	d.appID, d.clientID = "0oademowandb00000001", "0oademowandb00000001"
+	d.sim.PutApp(oktasim.NewWandbApp(d.appID, d.clientID, d.wandb.URL, false))
+	writeDotenv(d.envFile, map[string]string{
+		checks.EnvClientID: d.clientID, checks.EnvIssuer: d.sim.URL, checks.EnvAuthMethod: "implicit",
+		checks.EnvCORSOrigins: d.wandb.URL + ", null",
+	})
+}
+
+// setupTerraform installs this binary as the okta and kubernetes providers
+// in a filesystem mirror and applies the example module, as an operator
+// would have done on day one.
+func (d *demo) setupTerraform(ctx context.Context, bin string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	mirror := filepath.Join(d.dir, "mirror")
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	for _, p := range []string{"okta/okta", "hashicorp/kubernetes"} {
+		pd := filepath.Join(mirror, "registry.terraform.io", p, "0.1.0", platform)
+		if err := os.MkdirAll(pd, 0o755); err != nil {
+			return err
+		}
+		if err := copyFile(self, filepath.Join(pd, "terraform-provider-"+filepath.Base(p)+"_v0.1.0")); err != nil {
+			return err
+		}
+	}
+	cli := filepath.Join(d.dir, "cli.tfrc")
+	if err := os.WriteFile(cli, []byte(fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)), 0o644); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{
+		"TF_CLI_CONFIG_FILE": cli, tfproviderOktaURL: d.sim.URL, "OKTA_API_TOKEN": d.sim.Token,
+		tfproviderK8sDir: filepath.Join(d.dir, "k8s"), "TF_PLUGIN_CACHE_DIR": "",
+	} {
+		os.Setenv(k, v)
+	}
+	work := filepath.Join(d.dir, "tf")
+	sub, _ := fs.Sub(deploy.Terraform, "terraform")
+	if err := os.CopyFS(work, sub); err != nil {
+		return err
+	}
+	x, err := tfexec.NewTerraform(work, bin)
+	if err != nil {
+		return err
+	}
+	vars := func(client string) error {
+		return os.WriteFile(filepath.Join(work, "terraform.tfvars"), []byte(fmt.Sprintf(
+			"wandb_url = %q\noidc_client_id = %q\noidc_issuer = %q\nother_wandb_env = { GORILLA_CORS_ORIGINS = \"%s, null\" }\n",
+			d.wandb.URL, client, d.sim.URL, d.wandb.URL)), 0o644)
+	}
+	if err := vars("pending"); err != nil {
+		return err
+	}
+	if err := x.Init(ctx); err != nil {
+		return err
+	}
+	if err := x.Apply(ctx); err != nil {
+		return err
+	}
+	outs, err := x.Output(ctx)
+	if err != nil {
+		return err
+	}
+	d.appID = strings.Trim(string(outs["okta_app_id"].Value), `"`)
+	d.clientID = strings.Trim(string(outs["okta_client_id"].Value), `"`)
+	if err := vars(d.clientID); err != nil {
+		return err
+	}
+	return x.Apply(ctx)
+}
+
+const (
+	tfproviderOktaURL = "DRIFTD_TESTPROVIDER_OKTA_URL"
+	tfproviderK8sDir  = "DRIFTD_TESTPROVIDER_K8S_DIR"
+)
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o755)
+}
+
+func writeDotenv(path string, vars map[string]string) {
+	var b strings.Builder
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%q\n", k, vars[k])
+	}
+	_ = os.MkdirAll(filepath.Dir(path), 0o755)
+	_ = os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// renderAlertBox draws the drift alert for the terminal.
+func renderAlertBox(out io.Writer, res *TargetResult) {
+	fmt.Fprintf(out, "┌─ :rotating_light: SSO drift on %s (%s)\n", res.Name, res.Status)
+	for _, f := range res.Findings {
+		if f.Severity != checks.SeverityError {
+			continue
+		}
+		fmt.Fprintf(out, "│ • %s — expected %s, actual %s\n", f.Check, showValue(f.Expected), showValue(f.Actual))
+		fmt.Fprintf(out, "│   %s\n", f.Message)
+	}
+	fmt.Fprintln(out, "└─")
+}

@@ -1,0 +1,70 @@
+// Package wandbsim simulates the part of a W&B server that single sign-on
+// depends on: it reads its environment from a dotenv file (as the operator
+// would mount it) and answers CORS requests the way W&B does, rejecting an
+// origin that GORILLA_CORS_ORIGINS does not list with
+// "request from invalid origin: ORIGIN".
+package wandbsim
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+
+	"github.com/driftd/driftd/checks"
+)
+
+// Server is a running W&B simulator.
+type Server struct {
+	URL     string
+	EnvFile string
+	srv     *httptest.Server
+}
+
+// Start serves on loopback, reading env from envFile on every request.
+func Start(envFile string) *Server {
+	s := &Server{EnvFile: envFile}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close stops the simulator.
+func (s *Server) Close() { s.srv.Close() }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("W&B simulator\n"))
+		return
+	}
+	data, err := os.ReadFile(s.EnvFile)
+	vars := map[string]string{}
+	if err == nil {
+		vars, _ = checks.ParseDotenv(string(data))
+	}
+	for _, o := range checks.ParseOriginList(vars[checks.EnvCORSOrigins]) {
+		if checks.NormalizeURI(o) == checks.NormalizeURI(origin) {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	http.Error(w, "request from invalid origin: "+origin, http.StatusForbidden)
+}
+
+// Preflight sends a CORS preflight with origin and returns the status and body.
+func (s *Server) Preflight(origin string) (int, string) {
+	req, _ := http.NewRequest(http.MethodOptions, s.URL+"/graphql", nil)
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b := make([]byte, 256)
+	n, _ := resp.Body.Read(b)
+	return resp.StatusCode, string(b[:n])
+}
