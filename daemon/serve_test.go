@@ -1,0 +1,268 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/driftd/driftd/internal/oktasim"
+)
+
+const apiToken = "api-token-never-printed"
+
+// startDaemon serves the fixture's config on a free port.
+func startDaemon(t *testing.T, f *fixture) (base string, stop func()) {
+	t.Helper()
+	cfg, err := LoadConfig(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Server.Listen = "127.0.0.1:0"
+	cfg.Schedule = "@every 1h"
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{Ready: func(a string) { ready <- a }})
+	}()
+	select {
+	case a := <-ready:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	return base, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	}
+}
+
+func call(t *testing.T, method, url, token, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if strings.Contains(string(b), fixtureToken) || strings.Contains(string(b), apiToken) {
+		t.Fatalf("a secret leaked into a response: %s", b)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// reconcileWhenFree retries while the start-up pass holds the target.
+func reconcileWhenFree(t *testing.T, base string) int {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		code, _ := call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+		if code != http.StatusConflict {
+			return code
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return http.StatusConflict
+}
+
+func TestAPIStatusCodes(t *testing.T) {
+	f := newFixture(t, "prod")
+	base, stop := startDaemon(t, f)
+	defer stop()
+	reconcileWhenFree(t, base)
+	tests := []struct {
+		name, method, path, token, body string
+		want                            int
+		contains                        string
+	}{
+		{"health needs no token", "GET", "/healthz", "", "", 200, "ok"},
+		{"readiness needs no token", "GET", "/readyz", "", "", 200, "ready"},
+		{"metrics need no token", "GET", "/metrics", "", "", 200, "driftd_okta_requests_total"},
+		{"status without a token is 401", "GET", "/v1/status", "", "", 401, "bearer token"},
+		{"status with a wrong token is 401", "GET", "/v1/status", "nope", "", 401, "bearer token"},
+		{"reconcile with a wrong token is 401", "POST", "/v1/reconcile", "nope", `{"target":"prod"}`, 401, ""},
+		{"an unknown target is 404", "POST", "/v1/reconcile", apiToken, `{"target":"zzz"}`, 404, `no target named \"zzz\"`},
+		{"a malformed body is 400", "POST", "/v1/reconcile", apiToken, `{"target":`, 400, "malformed body"},
+		{"an unknown field is 400", "POST", "/v1/reconcile", apiToken, `{"targets":"prod"}`, 400, "unknown field"},
+		{"a reconcile of one target is 200", "POST", "/v1/reconcile", apiToken, `{"target":"prod"}`, 200, `"status":"ok"`},
+		{"an empty body reconciles all", "POST", "/v1/reconcile", apiToken, ``, 200, `"name":"prod"`},
+		{"status shows the last result", "GET", "/v1/status", apiToken, "", 200, `"next_run"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := call(t, tc.method, base+tc.path, tc.token, tc.body)
+			if code != tc.want || !strings.Contains(body, tc.contains) {
+				t.Errorf("%s %s = %d %s; want %d containing %q", tc.method, tc.path, code, body, tc.want, tc.contains)
+			}
+		})
+	}
+}
+
+func TestFiftyConcurrentReconcilesRunOneAtATime(t *testing.T) {
+	f := newFixture(t, "prod")
+	f.sim.SetLatency(20 * time.Millisecond)
+	base, stop := startDaemon(t, f)
+	defer stop()
+	// Let the start-up pass finish first.
+	time.Sleep(200 * time.Millisecond)
+	f.sim.ResetCounts()
+	var wg sync.WaitGroup
+	codes := make([]int, 50)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _ = call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, c := range codes {
+		switch c {
+		case 200:
+			ok++
+		case 409:
+		default:
+			t.Errorf("answer %d; only 200 and 409 are allowed", c)
+		}
+	}
+	if ok == 0 {
+		t.Fatal("no reconcile ran")
+	}
+	// The Okta app requests of different runs never overlap in time.
+	reqs := []oktasim.Request{}
+	for _, r := range f.sim.Requests() {
+		if r.Path == "/api/v1/apps/0oaprod" {
+			reqs = append(reqs, r)
+		}
+	}
+	if len(reqs) != ok {
+		t.Errorf("%d Okta reads for %d runs", len(reqs), ok)
+	}
+	for i := 1; i < len(reqs); i++ {
+		for j := 0; j < i; j++ {
+			if reqs[i].Start.Before(reqs[j].End) && reqs[j].Start.Before(reqs[i].End) {
+				t.Fatalf("two runs of one target overlapped: %+v and %+v", reqs[i], reqs[j])
+			}
+		}
+	}
+}
+
+func TestBusyTargetAnswers409WithTheRunID(t *testing.T) {
+	f := newFixture(t, "prod")
+	base, stop := startDaemon(t, f)
+	defer stop()
+	time.Sleep(200 * time.Millisecond)
+	f.sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: time.Second})
+	first := make(chan int, 1)
+	go func() { c, _ := call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`); first <- c }()
+	time.Sleep(200 * time.Millisecond)
+	code, body := call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+	if code != 409 || !strings.Contains(body, `"run_id":"prod-`) {
+		t.Fatalf("second call = %d %s", code, body)
+	}
+	if c := <-first; c != 200 {
+		t.Fatalf("first call = %d", c)
+	}
+}
+
+func TestDriftEpisodeSurvivesARestart(t *testing.T) {
+	f := newFixture(t, "prod")
+	_ = f.sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Status = "INACTIVE" })
+	base, stop := startDaemon(t, f)
+	if code := reconcileWhenFree(t, base); code != 200 {
+		t.Fatal(code)
+	}
+	stop()
+	cfg, _ := LoadConfig(f.cfg)
+	s, err := OpenStore(cfg.StateDir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep1, ok, _ := s.Episode("prod")
+	s.Close()
+	if !ok {
+		t.Fatal("no open episode after a drifting run")
+	}
+	base, stop = startDaemon(t, f)
+	defer stop()
+	reconcileWhenFree(t, base)
+	_, body := call(t, "GET", base+"/v1/status", apiToken, "")
+	var st struct {
+		Targets []struct {
+			Status     string     `json:"status"`
+			DriftSince *time.Time `json:"drift_since"`
+		} `json:"targets"`
+	}
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Targets[0].Status != "drift" || st.Targets[0].DriftSince == nil || !st.Targets[0].DriftSince.Equal(ep1.FirstSeen) {
+		t.Fatalf("after restart: %s (first seen %s)", body, ep1.FirstSeen)
+	}
+}
+
+func TestASecondDaemonOnTheSameStateDirRefusesToStart(t *testing.T) {
+	f := newFixture(t, "prod")
+	_, stop := startDaemon(t, f)
+	defer stop()
+	cfg, _ := LoadConfig(f.cfg)
+	cfg.Server.Listen = "127.0.0.1:0"
+	err := Serve(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{})
+	if !errors.Is(err, ErrStateDirInUse) {
+		t.Fatalf("second serve: %v", err)
+	}
+}
+
+func TestServeWithoutAnAPITokenRefusesToStart(t *testing.T) {
+	f := newFixture(t, "prod")
+	cfg, _ := LoadConfig(f.cfg)
+	cfg.Server.Token = Secret{}
+	err := Serve(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{})
+	if err == nil || !strings.Contains(err.Error(), "server.token: required for serve") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
+	f := newFixture(t, "prod")
+	cfg, _ := LoadConfig(f.cfg)
+	cfg.Server.Listen = "127.0.0.1:0"
+	cfg.Schedule = "@every 1s"
+	f.sim.SetLatency(50 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{}) }()
+	time.Sleep(3500 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStore(cfg.StateDir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runs, _ := s.Runs()
+	// A start-up pass plus about one per second (jitter at most 10%).
+	if len(runs) < 3 || len(runs) > 5 {
+		t.Fatalf("%d runs in 3.5s on @every 1s", len(runs))
+	}
+	for i := 1; i < len(runs); i++ {
+		if runs[i].Started.Before(runs[i-1].Started.Add(runs[i-1].Duration)) {
+			t.Fatalf("runs overlapped: %+v %+v", runs[i-1], runs[i])
+		}
+	}
+}
