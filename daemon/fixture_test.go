@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/driftd/driftd/internal/oktasim"
@@ -80,3 +81,5 @@ func (f *fixture) run(args ...string) (code int, stdout, stderr string) {
 	}
 	return code, out.String(), errb.String()
 }
+
+var logMu sync.Mutex

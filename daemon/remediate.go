@@ -32,8 +32,10 @@ type RemediationResult struct {
 	Verification string `json:"verification,omitempty"`
 	// Before holds the findings the apply set out to fix; the target's own
 	// findings are those of the re-check.
-	Before     []checks.Finding `json:"before,omitempty"`
-	ApprovedBy string           `json:"approved_by,omitempty"`
+	Before []checks.Finding `json:"before,omitempty"`
+	// Failures counts consecutive failed Terraform runs of the target.
+	Failures   int    `json:"failures,omitempty"`
+	ApprovedBy string `json:"approved_by,omitempty"`
 }
 
 // PlanSummary is what a saved Terraform plan would change.

@@ -238,8 +238,8 @@ func (r *Runner) remediate(ctx context.Context, t *Target, res *TargetResult, lo
 	}
 	sp, err := tf.Plan(ctx, t, res)
 	if err != nil {
-		until := r.recordFailure(t.Name)
-		rem.Action, rem.Error = ActionFailed, err.Error()
+		until, n := r.recordFailure(t.Name)
+		rem.Action, rem.Error, rem.Failures = ActionFailed, err.Error(), n
 		rem.Reason = fmt.Sprintf("plan failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
 		log.Warn("terraform plan failed", "err", err)
 		return rem
@@ -293,8 +293,8 @@ func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *T
 		err = tf.Apply(ctx, t, sp)
 	}
 	if err != nil {
-		until := r.recordFailure(t.Name)
-		rem.Action, rem.Error = ActionFailed, err.Error()
+		until, n := r.recordFailure(t.Name)
+		rem.Action, rem.Error, rem.Failures = ActionFailed, err.Error(), n
 		rem.Reason = fmt.Sprintf("apply failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
 		log.Error("terraform apply failed", "plan", sp.ID, "err", err)
 		return
@@ -316,7 +316,7 @@ func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *T
 
 // recordFailure pushes the target's next Terraform attempt out
 // exponentially, so a broken workspace is never retried in a tight loop.
-func (r *Runner) recordFailure(target string) time.Time {
+func (r *Runner) recordFailure(target string) (time.Time, int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	bo := r.backoff[target]
@@ -327,7 +327,7 @@ func (r *Runner) recordFailure(target string) time.Time {
 	}
 	bo.Until = r.opts.Now().Add(wait)
 	r.backoff[target] = bo
-	return bo.Until
+	return bo.Until, bo.Failures
 }
 
 // PlanError says why an approval cannot apply a plan.

@@ -39,6 +39,7 @@ type Daemon struct {
 	cron     *cron.Cron
 	entries  map[string]cron.EntryID
 	notifier Notifier
+	alerter  *Alerter
 
 	ready   atomic.Bool
 	baseCtx context.Context
@@ -52,6 +53,14 @@ type DaemonOptions struct {
 	Ready func(addr string)
 	// ShutdownGrace bounds how long a running apply may take to finish.
 	ShutdownGrace time.Duration
+	// SlackTransport carries Slack calls; nil means the default.
+	SlackTransport http.RoundTripper
+}
+
+func (d *Daemon) config() *Config {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.cfg
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -87,14 +96,20 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, opts DaemonOption
 	}
 	defer store.Close()
 	d := &Daemon{log: log, metrics: NewMetrics(), store: store, opts: opts, entries: map[string]cron.EntryID{}}
-	d.notifier = &LogNotifier{Log: log}
 	// Runs outlive the request that started them; only shutdown ends them.
 	runCtx, cancelRuns := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRuns()
 	d.baseCtx = runCtx
+	d.cfg = cfg
+	d.alerter = NewAlerter(store, d.config, log, opts.SlackTransport)
+	d.notifier = d.alerter
 	if err := d.load(runCtx, cfg); err != nil {
 		return err
 	}
+	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
+	deliveryDone := make(chan struct{})
+	go func() { d.alerter.Run(deliveryCtx); close(deliveryDone) }()
+	defer func() { stopDelivery(); <-deliveryDone }()
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s (server.listen): %w", cfg.Server.Listen, err)
@@ -256,6 +271,13 @@ func (d *Daemon) Run(ctx context.Context, name, trigger string) (TargetResult, e
 	if err != nil {
 		return res, err
 	}
+	d.finish(ctx, t, res, runID, trigger, start)
+	return res, nil
+}
+
+// finish records a run, logs it and hands it to the notifier.
+func (d *Daemon) finish(ctx context.Context, t *Target, res TargetResult, runID, trigger string, start time.Time) {
+	name := t.Name
 	took := time.Since(start)
 	d.metrics.observeResult(&res, took.Seconds())
 	ep, open, serr := d.store.Record(RunRecord{ID: runID, Trigger: trigger, Started: start.UTC(), Duration: took, Result: res})
@@ -271,8 +293,7 @@ func (d *Daemon) Run(ctx context.Context, name, trigger string) (TargetResult, e
 		attrs = append(attrs, "remediation", res.Remediation.Action)
 	}
 	d.log.Info("pass", attrs...)
-	d.notifier.Notify(ctx, &res)
-	return res, nil
+	d.notifier.Notify(ctx, t, &res)
 }
 
 func (d *Daemon) runAll(ctx context.Context, trigger string) *Report {
@@ -316,6 +337,7 @@ func (d *Daemon) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.metrics.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET /v1/status", d.auth(http.HandlerFunc(d.handleStatus)))
 	mux.Handle("POST /v1/reconcile", d.auth(http.HandlerFunc(d.handleReconcile)))
+	mux.HandleFunc("POST /v1/slack/interactions", d.handleInteraction)
 	return mux
 }
 

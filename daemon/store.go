@@ -24,7 +24,7 @@ type Store struct {
 	retention int
 }
 
-const schemaVersion = 1
+const schemaVersion = 2
 
 var (
 	bucketMeta     = []byte("meta")
@@ -32,6 +32,9 @@ var (
 	bucketEpisodes = []byte("episodes")
 	bucketRuns     = []byte("runs")
 	bucketBackoff  = []byte("backoff")
+	bucketAlerts   = []byte("alerts")
+	bucketOutbox   = []byte("outbox")
+	bucketRoots    = []byte("roots")
 )
 
 // ErrStateDirInUse is returned when another driftd holds the store.
@@ -77,6 +80,14 @@ func (s *Store) migrate() error {
 		}
 		if v < 1 {
 			for _, b := range [][]byte{bucketResults, bucketEpisodes, bucketRuns, bucketBackoff} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+		}
+		if v < 2 {
+			// v2: Slack alert state and the durable outbox.
+			for _, b := range [][]byte{bucketAlerts, bucketOutbox, bucketRoots} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
