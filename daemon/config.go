@@ -663,6 +663,9 @@ func (c *Config) validateTarget(i int, seen map[string]int, add func(string, ...
 		if r.Terraform.Dir == "" {
 			add("%s.remediation.terraform.dir: required with mode %s", at, r.Mode)
 		}
+		if r.Mode == ModeApprove && (c.Slack == nil || c.Slack.BotToken.IsZero() || c.Slack.SigningSecret.IsZero() || len(c.Slack.Approvers) == 0) {
+			add("%s.remediation.mode: approve needs slack.bot_token, slack.signing_secret and slack.approvers: approvals arrive as Slack button clicks", at)
+		}
 	default:
 		add("%s.remediation.mode: %q is not a mode: use alert, plan, apply or approve", at, r.Mode)
 	}

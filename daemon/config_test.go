@@ -104,6 +104,8 @@ func TestBadConfigs(t *testing.T) {
 			`targets[0].remediation.mode: "fix" is not a mode: use alert, plan, apply or approve`},
 		{"apply without a terraform dir is refused", "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      mode: apply",
 			"targets[0].remediation.terraform.dir: required with mode apply"},
+		{"approve without a Slack app to click in is refused", "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      mode: approve\n      terraform: {dir: ./tf}",
+			"targets[0].remediation.mode: approve needs slack.bot_token, slack.signing_secret and slack.approvers: approvals arrive as Slack button clicks"},
 		{"an unknown ignored check is refused", "      auth_method: pkce", "      auth_method: pkce\n    ignore: [okta.nope]",
 			`targets[0].ignore[0]: "okta.nope" is not a check id: use one of okta.app_status, okta.app_type, okta.client_id, okta.redirect_uris, okta.post_logout_redirect_uris, okta.grant_types, okta.response_types, okta.token_auth, wandb.oidc_client_id, wandb.oidc_issuer, wandb.oidc_auth_method, wandb.cors_origins, wandb.sso_enabled, oidc.discovery`},
 		{"a wrong shape names its path", "      app_id: 0oaerfswkrxGBpWUQ5d7", "      app_id: [a, b]",

@@ -19,6 +19,7 @@ import (
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/internal/slacksim"
 )
 
 // requireTerraform returns the terraform binary. Outside CI a missing
@@ -154,6 +155,12 @@ targets:
         allow: [%s]
         lock_timeout: 2s
 `, f.sim.URL, tf.envFile, tf.appID, tf.clientID, f.sim.URL, mode, allow))
+	if mode == ModeApprove {
+		// Approvals arrive from Slack; the recorder stands in for it.
+		sim := slacksim.Start(slackToken)
+		t.Cleanup(sim.Close)
+		f.writeConfig(readFile(t, f.cfg) + fmt.Sprintf("slack:\n  bot_token: %s\n  channel: \"#sso\"\n  api_url: %s\n  signing_secret: %s\n  approvers: [UALICE]\n", slackToken, sim.APIURL(), signingSecret))
+	}
 	return tf
 }
 

@@ -1,0 +1,177 @@
+package daemon
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/internal/slacksim"
+)
+
+const signingSecret = "signing-never-printed"
+
+// click builds Slack's block_actions request for the Apply button.
+func click(planID, user string) string {
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "user": map[string]string{"id": user, "name": strings.ToLower(user)},
+		"actions": []map[string]string{{"type": "button", "action_id": ApplyActionID, "value": planID, "block_id": "driftd_actions"}},
+	})
+	return "payload=" + url.QueryEscape(string(payload))
+}
+
+func postSigned(t *testing.T, base, body, secret string, at time.Time) (int, string) {
+	t.Helper()
+	ts := fmt.Sprint(at.Unix())
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+	req, _ := http.NewRequest("POST", base+"/v1/slack/interactions", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return doReq(t, req)
+}
+
+func doReq(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp.StatusCode, b.String()
+}
+
+// waitPlan returns the plan id the daemon's last run is waiting on.
+func waitPlan(t *testing.T, base, notID string) string {
+	t.Helper()
+	for range 200 {
+		_, body := call(t, "GET", base+"/v1/status", apiToken, "")
+		var st struct {
+			Targets []struct {
+				Remediation *RemediationResult `json:"remediation"`
+			} `json:"targets"`
+		}
+		_ = json.Unmarshal([]byte(body), &st)
+		if rem := st.Targets[0].Remediation; rem != nil && rem.PlanID != "" && rem.PlanID != notID && rem.Action == ActionAwaiting {
+			return rem.PlanID
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no plan awaiting approval")
+	return ""
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for range 300 {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestSlackApprovalAppliesOnlyAValidCurrentApprovedPlan(t *testing.T) {
+	tf := newTFFixture(t, "approve", `"*"`)
+	sim := slacksim.Start(slackToken)
+	defer sim.Close()
+	t.Setenv("DRIFTD_TEST_SLACK_TOKEN", slackToken)
+	t.Setenv("DRIFTD_TEST_SIGNING", signingSecret)
+	base0 := readFile(t, tf.cfg)
+	cfg := base0[:strings.Index(base0, "slack:\n")] + fmt.Sprintf(`slack:
+  bot_token: ${DRIFTD_TEST_SLACK_TOKEN}
+  channel: "#wandb-sso"
+  api_url: %s
+  signing_secret: ${DRIFTD_TEST_SIGNING}
+  approvers: [UALICE]
+server:
+  token: ${DRIFTD_TEST_API_TOKEN}
+`, sim.APIURL())
+	tf.writeConfig(cfg)
+	tf.breakRedirect()
+	base, stop := startDaemon(t, tf.fixture)
+	defer stop()
+	plan := waitPlan(t, base, "")
+	waitFor(t, "the alert with its button", func() bool {
+		m := sim.Messages()
+		return len(m) > 0 && strings.Contains(m[0].Blocks, plan)
+	})
+	unchanged := func() {
+		t.Helper()
+		if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
+			t.Fatal("something was applied")
+		}
+	}
+	now := time.Now()
+	if code, _ := postSigned(t, base, click(plan, "UALICE"), "wrong-secret", now); code != 401 {
+		t.Errorf("bad signature: %d", code)
+	}
+	if code, _ := postSigned(t, base, click(plan, "UALICE"), signingSecret, now.Add(-6*time.Minute)); code != 401 {
+		t.Errorf("old timestamp: %d", code)
+	}
+	if code, _ := postSigned(t, base, click(plan, "UMALLORY"), signingSecret, now); code != 403 {
+		t.Errorf("user not allowed: %d", code)
+	}
+	time.Sleep(300 * time.Millisecond)
+	unchanged()
+
+	body := click(plan, "UALICE")
+	if code, resp := postSigned(t, base, body, signingSecret, now); code != 200 || !strings.Contains(resp, "Applying plan") {
+		t.Fatalf("valid click: %d %s", code, resp)
+	}
+	waitFor(t, "the approved plan to be applied", func() bool { return tf.redirectURIs()[0] == "https://wandb.acme.test/oidc/callback" })
+	if code, _ := postSigned(t, base, body, signingSecret, now); code != 401 {
+		t.Errorf("replayed click: %d", code)
+	}
+	waitFor(t, "the approval reply in the thread", func() bool {
+		for _, m := range sim.Messages() {
+			if m.ThreadTS != "" && strings.Contains(m.Text, "<@UALICE> approved plan `"+plan+"`: applied, fixed") {
+				return true
+			}
+		}
+		return false
+	})
+
+	// A stale plan: the world changes after the plan is made.
+	tf.breakRedirect()
+	reconcileWhenFree(t, base)
+	stale := waitPlan(t, base, plan)
+	_ = tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
+	if code, _ := postSigned(t, base, click(stale, "UALICE"), signingSecret, time.Now()); code != 200 {
+		t.Fatalf("stale click: %d", code)
+	}
+	waitFor(t, "the stale refusal in the thread", func() bool {
+		for _, m := range sim.Messages() {
+			if strings.Contains(m.Text, "approved plan `"+stale+"`: refused") && strings.Contains(m.Text, "stale:") {
+				return true
+			}
+		}
+		return false
+	})
+	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {
+		t.Fatal("a stale plan was applied")
+	}
+	for _, m := range sim.Messages() {
+		if strings.Contains(m.Text+m.Blocks, slackToken) || strings.Contains(m.Text+m.Blocks, signingSecret) || strings.Contains(m.Text+m.Blocks, fixtureToken) {
+			t.Fatal("a secret reached Slack")
+		}
+	}
+}
