@@ -29,11 +29,13 @@ type Config struct {
 	// StateDir holds the embedded store and saved plans.
 	StateDir string `yaml:"state_dir"`
 	// Concurrency bounds how many targets are observed at once.
-	Concurrency int          `yaml:"concurrency"`
-	Okta        OktaConfig   `yaml:"okta"`
-	Slack       *SlackConfig `yaml:"slack"`
-	Server      ServerConfig `yaml:"server"`
-	Targets     []Target     `yaml:"targets"`
+	Concurrency int `yaml:"concurrency"`
+	// Retention is how many runs the store keeps in its history.
+	Retention int          `yaml:"retention"`
+	Okta      OktaConfig   `yaml:"okta"`
+	Slack     *SlackConfig `yaml:"slack"`
+	Server    ServerConfig `yaml:"server"`
+	Targets   []Target     `yaml:"targets"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
@@ -416,6 +418,9 @@ func (c *Config) applyDefaults() {
 	if c.Concurrency == 0 {
 		c.Concurrency = 16
 	}
+	if c.Retention == 0 {
+		c.Retention = 1000
+	}
 	c.Okta.OrgURL = strings.TrimRight(strings.TrimSpace(c.Okta.OrgURL), "/")
 	if c.Server.Listen == "" {
 		c.Server.Listen = "127.0.0.1:8080"
@@ -498,6 +503,9 @@ func (c *Config) validate() []string {
 
 	if _, err := CronParser.Parse(c.Schedule); err != nil {
 		add("schedule: %q is not a cron spec (%v): use \"@every 5m\" or five fields such as \"*/5 * * * *\"", c.Schedule, err)
+	}
+	if c.Retention < 1 {
+		add("retention: %d is out of range: keep at least 1 run", c.Retention)
 	}
 	if c.Concurrency < 1 || c.Concurrency > 1024 {
 		add("concurrency: %d is out of range: use 1 to 1024", c.Concurrency)

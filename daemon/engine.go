@@ -83,6 +83,7 @@ type Engine struct {
 	envFor    func(t *Target) EnvReader
 	log       *slog.Logger
 	now       func() time.Time
+	shared    *discoveryMemo
 }
 
 // EngineOptions lets tests and the daemon swap the readers or observe
@@ -95,6 +96,10 @@ type EngineOptions struct {
 	Transport  http.RoundTripper
 	OnResponse checks.ResponseObserver
 	Now        func() time.Time
+	// DiscoveryTTL lets single-target runs share an issuer's discovery
+	// document for a while (the daemon runs each target on its own); zero
+	// fetches it on every run.
+	DiscoveryTTL time.Duration
 }
 
 // NewEngine builds the readers for cfg.
@@ -118,6 +123,10 @@ func NewEngine(ctx context.Context, cfg *Config, log *slog.Logger, opts EngineOp
 	}
 	if e.envFor == nil {
 		e.envFor = defaultEnvReader
+	}
+	if opts.DiscoveryTTL > 0 {
+		e.shared = newDiscoveryMemo(e.discovery)
+		e.shared.ttl, e.shared.now = opts.DiscoveryTTL, e.now
 	}
 	return e, nil
 }
@@ -156,6 +165,9 @@ func (e *Engine) CheckAll(ctx context.Context, targets []*Target) *Report {
 
 // CheckTarget observes and evaluates one target.
 func (e *Engine) CheckTarget(ctx context.Context, t *Target) TargetResult {
+	if e.shared != nil {
+		return e.checkTarget(ctx, t, e.shared)
+	}
 	return e.checkTarget(ctx, t, newDiscoveryMemo(e.discovery))
 }
 
@@ -219,15 +231,18 @@ func statusOf(findings []checks.Finding, errs []ObservationError) string {
 // discoveryMemo fetches each distinct issuer once per pass, however many
 // targets share it.
 type discoveryMemo struct {
-	f  DiscoveryFetcher
-	mu sync.Mutex
-	m  map[string]*discoveryCall
+	f   DiscoveryFetcher
+	mu  sync.Mutex
+	m   map[string]*discoveryCall
+	ttl time.Duration // 0: for one pass only
+	now func() time.Time
 }
 
 type discoveryCall struct {
 	once sync.Once
 	doc  *checks.Discovery
 	err  error
+	at   time.Time
 }
 
 func newDiscoveryMemo(f DiscoveryFetcher) *discoveryMemo {
@@ -237,12 +252,24 @@ func newDiscoveryMemo(f DiscoveryFetcher) *discoveryMemo {
 func (d *discoveryMemo) fetch(ctx context.Context, issuer string) (*checks.Discovery, error) {
 	d.mu.Lock()
 	c, ok := d.m[issuer]
+	// A shared memo forgets a document after its TTL, and a failure at once,
+	// so an outage is retried on the next run rather than remembered.
+	if ok && d.ttl > 0 && !c.at.IsZero() && (c.err != nil || d.now().Sub(c.at) > d.ttl) {
+		ok = false
+	}
 	if !ok {
 		c = &discoveryCall{}
 		d.m[issuer] = c
 	}
 	d.mu.Unlock()
-	c.once.Do(func() { c.doc, c.err = d.f.Fetch(ctx, issuer) })
+	c.once.Do(func() {
+		c.doc, c.err = d.f.Fetch(ctx, issuer)
+		if d.ttl > 0 {
+			d.mu.Lock()
+			c.at = d.now()
+			d.mu.Unlock()
+		}
+	})
 	return c.doc, c.err
 }
 

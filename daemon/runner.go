@@ -46,6 +46,14 @@ const (
 type RunnerOptions struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Backoff, when set, persists remediation backoff across restarts.
+	Backoff BackoffStore
+}
+
+// BackoffStore keeps each target's remediation backoff.
+type BackoffStore interface {
+	Backoffs() (map[string]backoffState, error)
+	SaveBackoff(target string, st backoffState) error
 }
 
 // NewRunner returns the reconcile path over engine.
@@ -53,8 +61,16 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
-		backoff: map[string]backoffState{}, pending: map[string]*SavedPlan{}}, nil
+	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
+		backoff: map[string]backoffState{}, pending: map[string]*SavedPlan{}}
+	if opts.Backoff != nil {
+		saved, err := opts.Backoff.Backoffs()
+		if err != nil {
+			return nil, fmt.Errorf("reading remediation backoff: %w", err)
+		}
+		r.backoff = saved
+	}
+	return r, nil
 }
 
 // Close releases what the runner holds.
@@ -301,6 +317,7 @@ func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *T
 	}
 	r.mu.Lock()
 	delete(r.backoff, t.Name)
+	r.saveBackoff(t.Name, backoffState{})
 	r.mu.Unlock()
 	rem.Action = ActionApplied
 	after := r.eng().CheckTarget(ctx, t)
@@ -327,7 +344,17 @@ func (r *Runner) recordFailure(target string) (time.Time, int) {
 	}
 	bo.Until = r.opts.Now().Add(wait)
 	r.backoff[target] = bo
+	r.saveBackoff(target, bo)
 	return bo.Until, bo.Failures
+}
+
+func (r *Runner) saveBackoff(target string, bo backoffState) {
+	if r.opts.Backoff == nil {
+		return
+	}
+	if err := r.opts.Backoff.SaveBackoff(target, bo); err != nil {
+		r.log.Error("saving remediation backoff", "target", target, "err", err)
+	}
 }
 
 // PlanError says why an approval cannot apply a plan.

@@ -90,7 +90,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, opts DaemonOption
 	if opts.ShutdownGrace == 0 {
 		opts.ShutdownGrace = time.Minute
 	}
-	store, err := OpenStore(cfg.StateDir, 0)
+	store, err := OpenStore(cfg.StateDir, cfg.Retention)
 	if err != nil {
 		return err
 	}
@@ -173,6 +173,9 @@ func (d *Daemon) load(ctx context.Context, cfg *Config) error {
 	budget := checks.NewRateBudget(cfg.Okta.RateLimitReserve)
 	opts.Transport = budget.Transport(opts.Transport)
 	opts.OnResponse = d.metrics.observeOkta
+	if opts.DiscoveryTTL == 0 {
+		opts.DiscoveryTTL = 30 * time.Second
+	}
 	engine, err := NewEngine(ctx, cfg, d.log, opts)
 	if err != nil {
 		return err
@@ -180,7 +183,7 @@ func (d *Daemon) load(ctx context.Context, cfg *Config) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.runner == nil {
-		d.runner, err = NewRunner(ctx, engine, d.log, RunnerOptions{})
+		d.runner, err = NewRunner(ctx, engine, d.log, RunnerOptions{Backoff: d.store})
 		if err != nil {
 			return err
 		}

@@ -246,3 +246,33 @@ func findingsFingerprint(fs []checks.Finding) string {
 	b, _ := json.Marshal(keys)
 	return hashHex(b)
 }
+
+// Backoffs returns every target's saved remediation backoff.
+func (s *Store) Backoffs() (map[string]backoffState, error) {
+	out := map[string]backoffState{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketBackoff).ForEach(func(k, v []byte) error {
+			var st backoffState
+			if json.Unmarshal(v, &st) == nil {
+				out[string(k)] = st
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// SaveBackoff stores a target's backoff; a zero state clears it.
+func (s *Store) SaveBackoff(target string, st backoffState) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketBackoff)
+		if st.Failures == 0 {
+			return b.Delete([]byte(target))
+		}
+		data, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(target), data)
+	})
+}
