@@ -1,0 +1,263 @@
+// Command soak runs `driftd serve` against the Okta simulator with many
+// targets on a short schedule and reports what the README quotes: resident
+// memory and goroutines over time, missed or overlapping passes, and the
+// latency of POST /v1/reconcile (the simulator answers at once, so Okta's
+// own latency is excluded).
+//
+//	go run ./internal/soak -targets 1000 -schedule '@every 10s' -duration 10m
+//	go run ./internal/soak -targets 1 -schedule '@every 1m' -duration 3m   # idle
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/driftd/driftd/internal/oktasim"
+)
+
+func main() {
+	targets := flag.Int("targets", 1000, "number of targets")
+	schedule := flag.String("schedule", "@every 10s", "schedule")
+	interval := flag.Duration("interval", 10*time.Second, "the schedule's interval, for the missed-pass check")
+	duration := flag.Duration("duration", 10*time.Minute, "how long to run")
+	reconcileEvery := flag.Duration("reconcile-every", 500*time.Millisecond, "POST /v1/reconcile pace (0: none)")
+	flag.Parse()
+	if err := run(*targets, *schedule, *interval, *duration, *reconcileEvery); err != nil {
+		fmt.Fprintln(os.Stderr, "soak:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n int, schedule string, interval, duration, reconcileEvery time.Duration) error {
+	dir, err := os.MkdirTemp("", "driftd-soak-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "driftd")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/driftd").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	sim, err := oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
+	if err != nil {
+		return err
+	}
+	defer sim.Close()
+	env := filepath.Join(dir, "wandb.env")
+	if err := os.WriteFile(env, []byte(fmt.Sprintf("OIDC_CLIENT_ID=0oasoakclient\nOIDC_ISSUER=%s\nGORILLA_CORS_ORIGINS=\"https://wandb.soak.test, null\"\n", sim.URL)), 0o600); err != nil {
+		return err
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	listen := ln.Addr().String()
+	ln.Close()
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "schedule: %q\nstate_dir: ./state\nretention: 2000\nokta:\n  org_url: %s\n  api_token: %s\nserver:\n  listen: %s\n  token: soak-token\ntargets:\n", schedule, sim.URL, sim.Token, listen)
+	for i := range n {
+		id := fmt.Sprintf("0oasoak%06d", i)
+		sim.PutApp(oktasim.NewWandbApp(id, "0oasoakclient", "https://wandb.soak.test", false))
+		fmt.Fprintf(&cfg, "  - name: t%06d\n    wandb: {url: https://wandb.soak.test, env: {source: file, path: %s}}\n    okta: {app_id: %s}\n    oidc: {client_id: 0oasoakclient, issuer: %s}\n", i, env, id, sim.URL)
+	}
+	cfgFile := filepath.Join(dir, "driftd.yaml")
+	if err := os.WriteFile(cfgFile, []byte(cfg.String()), 0o600); err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, "serve", "--config", cfgFile)
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer cmd.Process.Kill()
+	base := "http://" + listen
+	for i := 0; ; i++ {
+		if resp, err := http.Get(base + "/readyz"); err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			break
+		}
+		if i > 200 {
+			return fmt.Errorf("driftd never became ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	start := time.Now()
+	fmt.Printf("soak: %d targets, schedule %s, %s\n", n, schedule, duration)
+	fmt.Printf("%8s %10s %10s %12s\n", "elapsed", "rss_mb", "goroutines", "cpu_s")
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	defer cancel()
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		codes     = map[int]int{}
+	)
+	if reconcileEvery > 0 {
+		go func() {
+			t := time.NewTicker(reconcileEvery)
+			defer t.Stop()
+			for i := 0; ; i++ {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+				// Only the first ten targets get on-demand runs, so the
+				// others show the schedule alone.
+				body := fmt.Sprintf(`{"target":"t%06d"}`, i%min(10, n))
+				req, _ := http.NewRequest("POST", base+"/v1/reconcile", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer soak-token")
+				t0 := time.Now()
+				resp, err := http.DefaultClient.Do(req)
+				mu.Lock()
+				if err != nil {
+					codes[0]++
+					mu.Unlock()
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				codes[resp.StatusCode]++
+				if resp.StatusCode == 200 {
+					latencies = append(latencies, time.Since(t0))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	var rss []float64
+	sample := time.NewTicker(10 * time.Second)
+	defer sample.Stop()
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			done = true
+		case <-sample.C:
+		}
+		r, c := rssMB(cmd.Process.Pid), cpuSeconds(cmd.Process.Pid)
+		g := goroutines(base)
+		rss = append(rss, r)
+		fmt.Printf("%8s %10.1f %10d %12.2f\n", time.Since(start).Round(time.Second), r, g, c)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		fmt.Printf("shutdown: exit %v\n", exitCode(err))
+	case <-time.After(90 * time.Second):
+		fmt.Println("shutdown: did not exit within 90s")
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	missed, overlapped, passes := passCheck(sim.Requests(), n, interval, start, duration)
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	fmt.Printf("passes: %d scheduled reads checked, %d missed, %d overlapped\n", passes, missed, overlapped)
+	if len(latencies) > 0 {
+		fmt.Printf("POST /v1/reconcile: %d answered 200, p50 %s, p99 %s, max %s; other codes %v\n", len(latencies),
+			pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1], codes)
+	}
+	if len(rss) > 2 {
+		first, last := rss[1], rss[len(rss)-1]
+		maxR := 0.0
+		for _, r := range rss {
+			maxR = max(maxR, r)
+		}
+		fmt.Printf("rss: after warm-up %.1f MB, at end %.1f MB, max %.1f MB\n", first, last, maxR)
+	}
+	return nil
+}
+
+func pct(d []time.Duration, p float64) time.Duration {
+	return d[min(len(d)-1, int(float64(len(d))*p))].Round(10 * time.Microsecond)
+}
+
+// passCheck looks at each scheduled-only target's Okta reads: consecutive
+// reads further apart than 1.5 intervals are a missed pass; a read that
+// starts before the previous one ended is an overlap.
+func passCheck(reqs []oktasim.Request, n int, interval time.Duration, start time.Time, duration time.Duration) (missed, overlapped, checked int) {
+	byApp := map[string][]oktasim.Request{}
+	for _, r := range reqs {
+		if strings.HasPrefix(r.Path, "/api/v1/apps/") && r.Start.After(start) && r.Start.Before(start.Add(duration)) {
+			byApp[r.Path] = append(byApp[r.Path], r)
+		}
+	}
+	for i := min(10, n); i < n; i++ {
+		rs := byApp[fmt.Sprintf("/api/v1/apps/0oasoak%06d", i)]
+		for j := 1; j < len(rs); j++ {
+			checked++
+			if rs[j].Start.Sub(rs[j-1].Start) > interval*3/2 {
+				missed++
+			}
+			if rs[j].Start.Before(rs[j-1].End) {
+				overlapped++
+			}
+		}
+	}
+	return missed, overlapped, checked
+}
+
+func rssMB(pid int) float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.Fields(v)[0])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	ut, _ := strconv.Atoi(fields[11])
+	st, _ := strconv.Atoi(fields[12])
+	return float64(ut+st) / 100
+}
+
+func goroutines(base string) int {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "go_goroutines "); ok {
+			n, _ := strconv.Atoi(v)
+			return n
+		}
+	}
+	return -1
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}
