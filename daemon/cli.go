@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -31,8 +33,9 @@ Usage:
   driftd check     --config FILE [--target NAME] [--output text|json]
   driftd reconcile --config FILE [--target NAME] [--output text|json]
   driftd serve     --config FILE
-  driftd demo      [--keep-running]
+  driftd demo      [--keep-running] [--listen ADDR]
   driftd sim okta  [--listen ADDR]
+  driftd healthcheck [--url URL]     (for container HEALTHCHECKs)
   driftd version
 
 Exit codes: 0 in sync, 2 drift remains, 1 error.
@@ -58,6 +61,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdDemo(ctx, rest, stdout, stderr)
 	case "sim":
 		return cmdSim(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, rest, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "driftd %s\n", BuildVersion())
 		return ExitOK
@@ -182,4 +187,31 @@ func NewLogger(w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// cmdHealthcheck probes a running daemon, for images without curl.
+func cmdHealthcheck(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := newFlags("healthcheck", stderr)
+	u := fs.String("url", "http://127.0.0.1:8080/healthz", "URL to probe")
+	if fs.Parse(args) != nil {
+		return ExitError
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *u, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "driftd healthcheck: %v\n", err)
+		return ExitError
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "driftd healthcheck: %v\n", err)
+		return ExitError
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "driftd healthcheck: %s answered %s\n", *u, resp.Status)
+		return ExitError
+	}
+	return ExitOK
 }

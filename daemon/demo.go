@@ -30,10 +30,11 @@ import (
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := newFlags("demo", stderr)
 	keep := fset.Bool("keep-running", false, "leave the daemon and simulators up")
+	listen := fset.String("listen", "127.0.0.1:0", "address of the demo daemon's HTTP API")
 	if fset.Parse(args) != nil {
 		return ExitError
 	}
-	if err := runDemo(ctx, stdout, *keep); err != nil {
+	if err := runDemo(ctx, stdout, *keep, *listen); err != nil {
 		fmt.Fprintf(stderr, "driftd demo: %v\n", err)
 		return ExitError
 	}
@@ -57,7 +58,7 @@ func (d *demo) step(n int, format string, a ...any) {
 	fmt.Fprintf(d.out, "\n== %d. %s\n", n, fmt.Sprintf(format, a...))
 }
 
-func runDemo(ctx context.Context, out io.Writer, keep bool) error {
+func runDemo(ctx context.Context, out io.Writer, keep bool, listen string) error {
 	start := time.Now()
 	dir, err := os.MkdirTemp("", "driftd-demo-")
 	if err != nil {
@@ -93,7 +94,7 @@ okta:
   org_url: %s
   api_token: %s
 server:
-  listen: 127.0.0.1:0
+  listen: %s
   token: %s
 targets:
   - name: demo
@@ -105,7 +106,7 @@ targets:
     remediation:
       mode: %s
       terraform: {dir: ./tf}
-`, d.sim.URL, d.sim.Token, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
+`, d.sim.URL, d.sim.Token, listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
 	if err := os.WriteFile(cfgFile, []byte(cfgText), 0o600); err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ targets:
 	go func() { served <- Serve(sctx, cfg, log, DaemonOptions{Ready: func(a string) { ready <- a }}) }()
 	select {
 	case a := <-ready:
-		d.api = "http://" + a
+		d.api = "http://" + strings.Replace(a, "0.0.0.0", "127.0.0.1", 1)
 	case err := <-served:
 		return err
 	}
