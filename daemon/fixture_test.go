@@ -16,7 +16,7 @@ import (
 // fixture is an Okta simulator, a W&B env file per target and a config
 // pointing at both, all in a temp dir.
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	sim  *oktasim.Server
 	cfg  string
@@ -25,7 +25,7 @@ type fixture struct {
 
 const fixtureToken = "00SECRET-okta-token-never-printed"
 
-func newFixture(t *testing.T, targets ...string) *fixture {
+func newFixture(t testing.TB, targets ...string) *fixture {
 	t.Helper()
 	sim, err := oktasim.Start(oktasim.Options{Token: fixtureToken})
 	if err != nil {

@@ -24,7 +24,7 @@ var (
 )
 
 // buildDriftd builds the real binary once, for tests that send signals.
-func buildDriftd(t *testing.T) string {
+func buildDriftd(t testing.TB) string {
 	t.Helper()
 	driftdOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "driftd-bin-")

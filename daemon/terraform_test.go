@@ -25,7 +25,7 @@ import (
 // requireTerraform returns the terraform binary. Outside CI a missing
 // binary skips the test; in CI (CI=true) it fails it, so Terraform
 // coverage can never silently vanish.
-func requireTerraform(t *testing.T) string {
+func requireTerraform(t testing.TB) string {
 	t.Helper()
 	bin, err := checks.FindTerraform()
 	if err != nil {
@@ -45,7 +45,7 @@ var (
 
 // buildProvider builds the test provider once and lays it out as a
 // filesystem mirror for okta/okta and hashicorp/kubernetes.
-func buildProvider(t *testing.T) string {
+func buildProvider(t testing.TB) string {
 	t.Helper()
 	providerOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "driftd-provider-")
@@ -96,7 +96,7 @@ type tfFixture struct {
 	tf                             *tfexec.Terraform
 }
 
-func newTFFixture(t *testing.T, mode string, allow string) *tfFixture {
+func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
 	t.Helper()
 	bin := requireTerraform(t)
 	pdir := buildProvider(t)
@@ -383,7 +383,7 @@ func TestTerraformEnvSourceReadsTheStateWithoutRefreshing(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, p string) string {
+func readFile(t testing.TB, p string) string {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {

@@ -1,0 +1,178 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/driftd/driftd/internal/oktasim"
+)
+
+// benchFixture writes a config of n targets, all in sync, against a fresh
+// simulator (rate limit lifted: this measures driftd, not Okta's quota).
+func benchFixture(b *testing.B, n int) (*oktasim.Server, string) {
+	b.Helper()
+	sim, err := oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(sim.Close)
+	dir := b.TempDir()
+	env := filepath.Join(dir, "wandb.env")
+	if err := os.WriteFile(env, []byte(fmt.Sprintf("OIDC_CLIENT_ID=0oabench\nOIDC_ISSUER=%s\nGORILLA_CORS_ORIGINS=\"https://wandb.bench.test, null\"\n", sim.URL)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "state_dir: ./state\nokta:\n  org_url: %s\n  api_token: %s\ntargets:\n", sim.URL, sim.Token)
+	for i := range n {
+		id := fmt.Sprintf("0oabench%06d", i)
+		sim.PutApp(oktasim.NewWandbApp(id, "0oabench", "https://wandb.bench.test", false))
+		fmt.Fprintf(&cfg, "  - name: t%06d\n    wandb: {url: https://wandb.bench.test, env: {source: file, path: %s}}\n    okta: {app_id: %s}\n    oidc: {client_id: 0oabench, issuer: %s}\n", i, env, id, sim.URL)
+	}
+	file := filepath.Join(dir, "driftd.yaml")
+	if err := os.WriteFile(file, []byte(cfg.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return sim, file
+}
+
+// BenchmarkCheckPass is one `check` pass (observe and evaluate every target)
+// in-process: ns/op is the pass's wall time, B/op what it allocates.
+func BenchmarkCheckPass(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
+			sim, file := benchFixture(b, n)
+			cfg, err := LoadConfig(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			engine, err := NewEngine(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), EngineOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			targets, _ := cfg.selectTargets("")
+			sim.ResetCounts()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				rep := engine.CheckAll(context.Background(), targets)
+				if rep.ExitCode() != 0 {
+					b.Fatalf("pass not in sync: %+v", rep.Targets[0])
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(sim.Count(""))/float64(b.N*n), "okta+discovery-req/target")
+			b.ReportMetric(float64(sim.Count("/.well-known/openid-configuration"))/float64(b.N), "discovery-req/pass")
+		})
+	}
+}
+
+// BenchmarkCheckCommand runs the real `driftd check` binary, so the pass
+// includes process start and config load, and reports its peak RSS.
+func BenchmarkCheckCommand(b *testing.B) {
+	bin := buildDriftd(b)
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
+			_, file := benchFixture(b, n)
+			var peak int64
+			b.ResetTimer()
+			for range b.N {
+				cmd := exec.Command(bin, "check", "--config", file, "--output", "json")
+				cmd.Stdout = io.Discard
+				if err := cmd.Start(); err != nil {
+					b.Fatal(err)
+				}
+				// rusage's maxrss of an exec'd child starts at the forking
+				// parent's size, so read the kernel's high-water mark
+				// (VmHWM) while the process runs instead.
+				done := make(chan error, 1)
+				go func() { done <- cmd.Wait() }()
+				hwm := int64(0)
+			poll:
+				for {
+					hwm = max(hwm, vmHWM(cmd.Process.Pid))
+					select {
+					case err := <-done:
+						if err != nil {
+							b.Fatalf("driftd check: %v", err)
+						}
+						break poll
+					case <-time.After(2 * time.Millisecond):
+					}
+				}
+				peak = max(peak, hwm)
+			}
+			b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
+		})
+	}
+}
+
+// BenchmarkCheckVersusTerraformRefreshOnly measures, on one workspace with
+// nothing drifted, a `driftd check` pass against `terraform plan
+// -refresh-only` (what Terraform-based drift detection runs on a schedule):
+// wall time and CPU time (user+sys of the process and its children).
+func BenchmarkCheckVersusTerraformRefreshOnly(b *testing.B) {
+	tf := newTFFixture(b, "alert", `"*"`)
+	bin := buildDriftd(b)
+	tfBin := requireTerraform(b)
+	run := func(name string, args ...string) (wall, cpu time.Duration) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = tf.work
+		cmd.Env = os.Environ()
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		// RUSAGE_CHILDREN counts every descendant that was waited for,
+		// which includes Terraform's provider plugin processes.
+		before := childrenCPU()
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("%s %v: %v", name, args, err)
+		}
+		return time.Since(start), childrenCPU() - before
+	}
+	var dWall, dCPU, tWall, tCPU time.Duration
+	b.ResetTimer()
+	for range b.N {
+		w, c := run(bin, "check", "--config", tf.cfg)
+		dWall, dCPU = dWall+w, dCPU+c
+		w, c = run(tfBin, "plan", "-refresh-only", "-input=false", "-lock=false", "-detailed-exitcode")
+		tWall, tCPU = tWall+w, tCPU+c
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(float64(dWall.Milliseconds())/n, "driftd-wall-ms")
+	b.ReportMetric(float64(dCPU.Milliseconds())/n, "driftd-cpu-ms")
+	b.ReportMetric(float64(tWall.Milliseconds())/n, "terraform-wall-ms")
+	b.ReportMetric(float64(tCPU.Milliseconds())/n, "terraform-cpu-ms")
+	b.ReportMetric(float64(tWall)/float64(dWall), "wall-ratio")
+	b.ReportMetric(float64(tCPU)/float64(dCPU), "cpu-ratio")
+}
+
+func childrenCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// vmHWM reads a process's peak resident set size in KiB.
+func vmHWM(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb
+		}
+	}
+	return 0
+}
