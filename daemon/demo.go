@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/slack-go/slack"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/deploy"
@@ -157,7 +158,7 @@ targets:
 	_ = detected.WriteText(out)
 
 	d.step(4, "The alert, as it reads in the channel")
-	renderAlertBox(out, &detected.Targets[0])
+	renderAlertBox(out, &detected.Targets[0], AlertContext{OktaOrgURL: d.sim.URL, AppID: d.appID, WandbURL: d.wandb.URL})
 
 	if d.tf {
 		d.step(5, "The fix is planned and applied through Terraform (POST /v1/reconcile)")
@@ -182,6 +183,8 @@ targets:
 
 	d.step(6, "The re-check is clean and the alert resolves")
 	final := engine.CheckAll(ctx, []*Target{&cfg.Targets[0]})
+	_, resolved := RenderRoot(&final.Targets[0], AlertContext{OktaOrgURL: d.sim.URL, AppID: d.appID, WandbURL: d.wandb.URL}, true)
+	fmt.Fprint(out, RenderBlocksForTerminal(resolved))
 	code, _ = d.wandb.Preflight("null")
 	fmt.Fprintf(out, "status: %s; W&B answers Origin: null with %d\n", final.Targets[0].Status, code)
 	if final.Targets[0].Status != StatusOK {
@@ -199,11 +202,21 @@ targets:
 }
 
 func (d *demo) reconcile() (*Report, error) {
-	req, _ := http.NewRequest(http.MethodPost, d.api+"/v1/reconcile", strings.NewReader(`{"target":"demo"}`))
-	req.Header.Set("Authorization", "Bearer "+d.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
+	var resp *http.Response
+	for attempt := 0; ; attempt++ {
+		req, _ := http.NewRequest(http.MethodPost, d.api+"/v1/reconcile", strings.NewReader(`{"target":"demo"}`))
+		req.Header.Set("Authorization", "Bearer "+d.token)
+		var err error
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		// The daemon's start-up pass may still hold the target: wait for it.
+		if resp.StatusCode != http.StatusConflict || attempt == 200 {
+			break
+		}
+		resp.Body.Close()
+		time.Sleep(50 * time.Millisecond)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -230,6 +243,11 @@ func (d *demo) setupTerraform(ctx context.Context, bin string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
+	}
+	if p := os.Getenv("DRIFTD_DEMO_PROVIDER"); p != "" {
+		// A driftd binary to serve as the provider when this process cannot
+		// (tests run the demo inside the test binary).
+		self = p
 	}
 	mirror := filepath.Join(d.dir, "mirror")
 	platform := runtime.GOOS + "_" + runtime.GOARCH
@@ -314,15 +332,45 @@ func writeDotenv(path string, vars map[string]string) {
 	_ = os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-// renderAlertBox draws the drift alert for the terminal.
-func renderAlertBox(out io.Writer, res *TargetResult) {
-	fmt.Fprintf(out, "┌─ :rotating_light: SSO drift on %s (%s)\n", res.Name, res.Status)
-	for _, f := range res.Findings {
-		if f.Severity != checks.SeverityError {
-			continue
+// renderAlertBox draws the Slack alert for the terminal from the very
+// blocks driftd would post.
+func renderAlertBox(out io.Writer, res *TargetResult, ac AlertContext) {
+	_, blocks := RenderRoot(res, ac, false)
+	fmt.Fprint(out, RenderBlocksForTerminal(blocks))
+}
+
+// RenderBlocksForTerminal prints Block Kit blocks as a boxed message.
+func RenderBlocksForTerminal(blocks []slack.Block) string {
+	var b strings.Builder
+	line := func(prefix, text string) {
+		for _, l := range strings.Split(text, "\n") {
+			fmt.Fprintf(&b, "│ %s%s\n", prefix, l)
 		}
-		fmt.Fprintf(out, "│ • %s — expected %s, actual %s\n", f.Check, showValue(f.Expected), showValue(f.Actual))
-		fmt.Fprintf(out, "│   %s\n", f.Message)
 	}
-	fmt.Fprintln(out, "└─")
+	b.WriteString("┌──────────────────────────────────────── #wandb-sso\n")
+	for _, blk := range blocks {
+		switch v := blk.(type) {
+		case *slack.HeaderBlock:
+			line("", "▌"+v.Text.Text)
+		case *slack.SectionBlock:
+			if v.Text != nil {
+				b.WriteString("│\n")
+				line("", v.Text.Text)
+			}
+		case *slack.ContextBlock:
+			for _, e := range v.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					line("  ", t.Text)
+				}
+			}
+		case *slack.ActionBlock:
+			for _, e := range v.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					line("", "[ "+btn.Text.Text+" ]")
+				}
+			}
+		}
+	}
+	b.WriteString("└────────────────────────────────────────\n")
+	return b.String()
 }

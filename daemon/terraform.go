@@ -353,19 +353,30 @@ func summarize(p *tfjson.Plan) *PlanSummary {
 		for k := range after {
 			keys[k] = true
 		}
+		for k, v := range au {
+			if u, _ := v.(bool); u {
+				keys[k] = true
+			}
+		}
 		names := make([]string, 0, len(keys))
 		for k := range keys {
 			names = append(names, k)
 		}
 		sort.Strings(names)
 		for _, k := range names {
+			// Compare the raw values, show the masked ones: a changed secret
+			// is listed without being shown.
+			unknown, _ := au[k].(bool)
+			rb, _ := json.Marshal(before[k])
+			ra, _ := json.Marshal(after[k])
+			if string(rb) == string(ra) && !unknown {
+				continue
+			}
 			b, a := render(before[k], bs[k]), render(after[k], as[k])
-			if unknown, _ := au[k].(bool); unknown {
+			if unknown {
 				a = "(known after apply)"
 			}
-			if b != a {
-				c.Attributes = append(c.Attributes, AttributeChange{Name: k, Before: b, After: a})
-			}
+			c.Attributes = append(c.Attributes, AttributeChange{Name: k, Before: b, After: a})
 		}
 		s.Changes = append(s.Changes, c)
 	}

@@ -326,6 +326,19 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {
 		t.Errorf("a stale plan was applied")
 	}
+
+	// A plan not approved within PlanTTL expires.
+	res, r = tf.reconcile()
+	if res.Remediation.Action != ActionAwaiting {
+		t.Fatalf("remediation %+v", res.Remediation)
+	}
+	r.opts.Now = func() time.Time { return time.Now().Add(PlanTTL + time.Minute) }
+	if _, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice"); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("approving an expired plan: %v", err)
+	}
+	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {
+		t.Errorf("an expired plan was applied")
+	}
 }
 
 func TestTerraformHeldStateLockIsAClearErrorAndBacksOff(t *testing.T) {
