@@ -98,15 +98,24 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-func cmdValidate(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("validate", stderr)
+// configOnly parses a command whose only flag is --config and loads it.
+func configOnly(name string, args []string, stderr io.Writer) (*Config, bool) {
+	fs := newFlags(name, stderr)
 	file := fs.String("config", "", "config file")
 	if fs.Parse(args) != nil {
-		return ExitError
+		return nil, false
 	}
 	cfg, err := loadFromFlag(*file)
 	if err != nil {
 		fmt.Fprintf(stderr, "driftd: %v\n", err)
+		return nil, false
+	}
+	return cfg, true
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) int {
+	cfg, ok := configOnly("validate", args, stderr)
+	if !ok {
 		return ExitError
 	}
 	fmt.Fprintf(stdout, "%s: valid (%s)\n", cfg.Path, plural(len(cfg.Targets), "target"))

@@ -64,14 +64,8 @@ func (d *Daemon) config() *Config {
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("serve", stderr)
-	file := fs.String("config", "", "config file")
-	if fs.Parse(args) != nil {
-		return ExitError
-	}
-	cfg, err := loadFromFlag(*file)
-	if err != nil {
-		fmt.Fprintf(stderr, "driftd: %v\n", err)
+	cfg, ok := configOnly("serve", args, stderr)
+	if !ok {
 		return ExitError
 	}
 	log := NewLogger(stderr, slog.LevelInfo)

@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/driftd/driftd/checks"
@@ -89,16 +91,21 @@ func (r *configMap) write(ctx context.Context, m *configMapModel) error {
 }
 
 func (r *configMap) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// save writes the planned config map and records it as the new state.
+func (r *configMap) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
 	var m configMapModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() {
 		return
 	}
 	if err := r.write(ctx, &m); err != nil {
-		resp.Diagnostics.AddError("writing config map", err.Error())
+		diags.AddError("writing config map", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	diags.Append(state.Set(ctx, &m)...)
 }
 
 func (r *configMap) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -131,16 +138,7 @@ func (r *configMap) Read(ctx context.Context, req resource.ReadRequest, resp *re
 }
 
 func (r *configMap) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m configMapModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.write(ctx, &m); err != nil {
-		resp.Diagnostics.AddError("writing config map", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *configMap) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

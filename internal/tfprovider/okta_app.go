@@ -179,19 +179,31 @@ func (r *oktaApp) Create(ctx context.Context, req resource.CreateRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := r.toAPI(ctx, &m)
-	var out apiApp
-	if _, err := r.call(ctx, http.MethodPost, "/api/v1/apps", in, &out); err != nil {
+	if err := r.write(ctx, http.MethodPost, "", &m); err != nil {
 		resp.Diagnostics.AddError("creating Okta app", err.Error())
 		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// write creates (id "") or updates the app, sets its status, and reads
+// the result back into m.
+func (r *oktaApp) write(ctx context.Context, method, id string, m *oktaAppModel) error {
+	in := r.toAPI(ctx, m)
+	var out apiApp
+	p := "/api/v1/apps"
+	if id != "" {
+		p += "/" + id
+	}
+	if _, err := r.call(ctx, method, p, in, &out); err != nil {
+		return err
+	}
 	if err := r.setStatus(ctx, out.ID, m.Status.ValueString(), out.Status); err != nil {
-		resp.Diagnostics.AddError("setting Okta app status", err.Error())
-		return
+		return fmt.Errorf("setting status: %w", err)
 	}
 	out.Status = m.Status.ValueString()
-	r.fromAPI(ctx, &out, &m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	r.fromAPI(ctx, &out, m)
+	return nil
 }
 
 func (r *oktaApp) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -221,18 +233,10 @@ func (r *oktaApp) Update(ctx context.Context, req resource.UpdateRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := r.toAPI(ctx, &m)
-	var out apiApp
-	if _, err := r.call(ctx, http.MethodPut, "/api/v1/apps/"+prior.ID.ValueString(), in, &out); err != nil {
+	if err := r.write(ctx, http.MethodPut, prior.ID.ValueString(), &m); err != nil {
 		resp.Diagnostics.AddError("updating Okta app", err.Error())
 		return
 	}
-	if err := r.setStatus(ctx, prior.ID.ValueString(), m.Status.ValueString(), out.Status); err != nil {
-		resp.Diagnostics.AddError("setting Okta app status", err.Error())
-		return
-	}
-	out.Status = m.Status.ValueString()
-	r.fromAPI(ctx, &out, &m)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
