@@ -41,8 +41,6 @@ func (g *replayGuard) first(sig string, now time.Time) bool {
 	return true
 }
 
-var interactionReplays replayGuard
-
 // handleInteraction takes Slack's "Apply fix" clicks. Only a request with a
 // valid signature, a fresh timestamp, never seen before, from a user in
 // slack.approvers, applies anything, and then only the plan it names.
@@ -67,7 +65,7 @@ func (d *Daemon) handleInteraction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "invalid Slack signature")
 		return
 	}
-	if !interactionReplays.first(r.Header.Get("X-Slack-Signature"), time.Now()) {
+	if !d.replays.first(r.Header.Get("X-Slack-Signature"), time.Now()) {
 		writeError(w, http.StatusUnauthorized, "replayed Slack request")
 		return
 	}

@@ -43,7 +43,7 @@ func NewAlerter(store *Store, cfg func() *Config, log *slog.Logger, transport ht
 			}
 			sender = &slackSender{client: slack.New(sc.BotToken.Reveal(), opts...), channel: sc.Channel}
 		case !sc.WebhookURL.IsZero():
-			sender = &webhookSender{url: sc.WebhookURL.Reveal()}
+			sender = &webhookSender{url: sc.WebhookURL.Reveal(), client: httpClient}
 			a.webhook = true
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -287,8 +289,10 @@ func (s *slackSender) Send(ctx context.Context, it OutboxItem, root Root) (Root,
 }
 
 // webhookSender posts through an incoming webhook, which can only post.
+// The webhook URL is itself a secret, so errors never carry it.
 type webhookSender struct {
-	url string
+	url    string
+	client *http.Client
 }
 
 func (w *webhookSender) Send(ctx context.Context, it OutboxItem, _ Root) (Root, error) {
@@ -296,9 +300,19 @@ func (w *webhookSender) Send(ctx context.Context, it OutboxItem, _ Root) (Root, 
 	if err := json.Unmarshal(it.Blocks, &blocks); err != nil {
 		return Root{}, fmt.Errorf("decoding queued blocks: %w", err)
 	}
-	err := slack.PostWebhookContext(ctx, w.url, &slack.WebhookMessage{Text: it.Text, Blocks: &blocks})
+	err := slack.PostWebhookCustomHTTPContext(ctx, w.url, w.client, &slack.WebhookMessage{Text: it.Text, Blocks: &blocks})
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		// Keep the cause (and whether it is a timeout), drop the URL.
+		return Root{}, &webhookError{err: uerr.Err}
+	}
 	return Root{}, err
 }
+
+type webhookError struct{ err error }
+
+func (e *webhookError) Error() string { return "posting to the Slack webhook: " + e.err.Error() }
+func (e *webhookError) Unwrap() error { return e.err }
 
 // logSender is the sink without Slack: the same messages, in the log.
 type logSender struct {

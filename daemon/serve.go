@@ -40,6 +40,7 @@ type Daemon struct {
 	entries  map[string]cron.EntryID
 	notifier Notifier
 	alerter  *Alerter
+	replays  replayGuard
 
 	ready   atomic.Bool
 	baseCtx context.Context

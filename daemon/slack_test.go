@@ -332,6 +332,21 @@ func TestSlackWebhookPostsEveryStep(t *testing.T) {
 	}
 }
 
+func TestSlackWebhookFailureNeverShowsTheWebhookURL(t *testing.T) {
+	h := newAlertHarness(t, true)
+	h.sim.Close() // the webhook host is gone
+	h.notify(sampleResult())
+	h.flush()
+	q, _ := h.store.Outbox()
+	if len(q) != 1 || q[0].LastError == "" {
+		t.Fatalf("outbox = %+v", q)
+	}
+	secretPath := "/services/T000/B000/XXXX"
+	if strings.Contains(q[0].LastError, secretPath) || strings.Contains(h.logs.String(), secretPath) {
+		t.Fatalf("the webhook URL leaked: %s\n%s", q[0].LastError, h.logs.String())
+	}
+}
+
 // lockedWriter lets several goroutines log into one builder.
 type lockedWriter struct {
 	b *strings.Builder
