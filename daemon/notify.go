@@ -69,10 +69,7 @@ func (a *Alerter) Notify(_ context.Context, t *Target, res *TargetResult) {
 	now := a.now()
 	kinds, next := Decide(prev, res, now, repeat)
 	if len(kinds) == 0 {
-		if next.Open {
-			// Keep the latest findings for the next "changed" diff.
-			_ = a.store.CommitAlert(t.Name, next, nil)
-		}
+		// Same fingerprint, same findings: nothing to store either.
 		return
 	}
 	ac := AlertContext{OktaOrgURL: cfg.Okta.OrgURL, AppID: t.Okta.AppID, WandbURL: t.Wandb.URL,

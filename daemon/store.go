@@ -121,7 +121,11 @@ type RunRecord struct {
 func (s *Store) Record(run RunRecord) (Episode, bool, error) {
 	var ep Episode
 	var open bool
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// Batch folds concurrent runs' writes into one transaction and one
+	// fsync; the function may run again if a batch is retried, so it only
+	// sets, never accumulates, what it returns.
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		ep, open = Episode{}, false
 		res := run.Result
 		data, err := json.Marshal(res)
 		if err != nil {
@@ -159,10 +163,16 @@ func (s *Store) Record(run RunRecord) (Episode, bool, error) {
 		runs := tx.Bucket(bucketRuns)
 		rb, _ := json.Marshal(run)
 		key := []byte(run.Started.UTC().Format(time.RFC3339Nano) + "/" + run.ID)
+		if runs.Get(key) == nil {
+			if err := s.addRunCount(tx, 1); err != nil {
+				return err
+			}
+		}
 		if err := runs.Put(key, rb); err != nil {
 			return err
 		}
-		for runs.Stats().KeyN > s.retention {
+		// The count lives in meta, so trimming never walks the bucket.
+		for n := s.runCount(tx); n > s.retention; n-- {
 			k, _ := runs.Cursor().First()
 			if k == nil {
 				break
@@ -170,10 +180,29 @@ func (s *Store) Record(run RunRecord) (Episode, bool, error) {
 			if err := runs.Delete(k); err != nil {
 				return err
 			}
+			if err := s.addRunCount(tx, -1); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	return ep, open, err
+}
+
+func (s *Store) runCount(tx *bolt.Tx) int {
+	b := tx.Bucket(bucketMeta).Get([]byte("runs"))
+	if b == nil {
+		// A store from before the counter: count once.
+		return tx.Bucket(bucketRuns).Stats().KeyN
+	}
+	var n int
+	_ = json.Unmarshal(b, &n)
+	return n
+}
+
+func (s *Store) addRunCount(tx *bolt.Tx, delta int) error {
+	n := s.runCount(tx) + delta
+	return tx.Bucket(bucketMeta).Put([]byte("runs"), []byte(fmt.Sprint(n)))
 }
 
 // LastResults returns each target's last result.
