@@ -18,6 +18,10 @@ ARG VERSION=devel
 RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/driftd/driftd/daemon.Version=${VERSION}" \
       -o /out/driftd ./cmd/driftd
+# The demo's Terraform provider lives beside driftd, not inside it, so the
+# daemon's binary stays small.
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \
+      -o /out/driftd-demo-provider ./internal/tfprovider/cmd/terraform-provider-driftdtest
 # Terraform is pinned and built from source, as .ci/run does, so the image
 # needs no download site.
 ARG TERRAFORM_VERSION=1.5.7
@@ -32,6 +36,7 @@ LABEL org.opencontainers.image.title="driftd" \
       org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/driftd /usr/local/bin/driftd
+COPY --from=build /out/driftd-demo-provider /usr/local/bin/driftd-demo-provider
 COPY --from=build /out/terraform /usr/local/bin/terraform
 COPY --from=build --chown=65532:65532 /out/state /var/lib/driftd
 COPY --from=build --chown=65532:65532 /out/tmp /tmp

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -78,15 +79,21 @@ func runDemo(ctx context.Context, out io.Writer, keep bool, listen string) error
 	fmt.Fprintf(out, "driftd demo: Okta simulator at %s, W&B simulator at %s\n", d.sim.URL, d.wandb.URL)
 
 	mode := ModeAlert
-	if bin, err := checks.FindTerraform(); err == nil {
-		if err := d.setupTerraform(ctx, bin); err != nil {
+	bin, tfErr := checks.FindTerraform()
+	provider, provErr := demoProvider(ctx, dir)
+	switch {
+	case tfErr != nil:
+		d.setupByHand()
+		fmt.Fprintln(out, "terraform is not on PATH: driftd will show what it would change (remediation mode: alert)")
+	case provErr != nil:
+		d.setupByHand()
+		fmt.Fprintf(out, "no demo provider for Terraform (%v): driftd will show what it would change (remediation mode: alert)\n", provErr)
+	default:
+		if err := d.setupTerraform(ctx, bin, provider); err != nil {
 			return fmt.Errorf("setting up Terraform: %w", err)
 		}
 		d.tf, mode = true, ModeApply
 		fmt.Fprintf(out, "Terraform %s owns the Okta app and the W&B env (remediation mode: apply)\n", bin)
-	} else {
-		d.setupByHand()
-		fmt.Fprintln(out, "terraform is not on PATH: driftd will show what it would change (remediation mode: alert)")
 	}
 	cfgFile := filepath.Join(dir, "driftd.yaml")
 	cfgText := fmt.Sprintf(`schedule: "@every 1h"
@@ -239,16 +246,8 @@ func (d *demo) setupByHand() {
 // setupTerraform installs this binary as the okta and kubernetes providers
 // in a filesystem mirror and applies the example module, as an operator
 // would have done on day one.
-func (d *demo) setupTerraform(ctx context.Context, bin string) error {
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	if p := os.Getenv("DRIFTD_DEMO_PROVIDER"); p != "" {
-		// A driftd binary to serve as the provider when this process cannot
-		// (tests run the demo inside the test binary).
-		self = p
-	}
+func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
+	self := provider
 	mirror := filepath.Join(d.dir, "mirror")
 	platform := runtime.GOOS + "_" + runtime.GOARCH
 	for _, p := range []string{"okta/okta", "hashicorp/kubernetes"} {
@@ -303,6 +302,41 @@ func (d *demo) setupTerraform(ctx context.Context, bin string) error {
 		return err
 	}
 	return x.Apply(ctx)
+}
+
+// DemoProviderName is the demo's Terraform provider binary, installed next
+// to driftd (the Docker image does). It is kept out of the driftd binary so
+// the daemon stays small: the plugin framework and gRPC cost megabytes of
+// resident memory.
+const DemoProviderName = "driftd-demo-provider"
+
+// demoProvider finds the provider binary: $DRIFTD_DEMO_PROVIDER, next to
+// this executable, or built from source when run from a checkout with Go.
+func demoProvider(ctx context.Context, dir string) (string, error) {
+	if p := os.Getenv("DRIFTD_DEMO_PROVIDER"); p != "" {
+		return p, nil
+	}
+	if self, err := os.Executable(); err == nil {
+		if p := filepath.Join(filepath.Dir(self), DemoProviderName); fileExists(p) {
+			return p, nil
+		}
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("%s is not installed next to driftd and Go is not on PATH to build it", DemoProviderName)
+	}
+	out := filepath.Join(dir, DemoProviderName)
+	cmd := exec.CommandContext(ctx, goBin, "build", "-o", out, "github.com/driftd/driftd/internal/tfprovider/cmd/terraform-provider-driftdtest")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		first, _, _ := strings.Cut(strings.TrimSpace(string(msg)), "\n")
+		return "", fmt.Errorf("%s is not installed next to driftd and could not be built here (%v: %s); run the demo from a driftd checkout", DemoProviderName, err, first)
+	}
+	return out, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 const (

@@ -3,6 +3,7 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +14,8 @@ import (
 func TestDemoTellsTheWholeStory(t *testing.T) {
 	bin := requireTerraform(t)
 	t.Setenv("DRIFTD_TERRAFORM", bin)
-	// The demo installs its own binary as the provider: here, the test binary
-	// cannot serve it, so point it at a built driftd.
-	t.Setenv("DRIFTD_DEMO_PROVIDER", buildDriftd(t))
+	// The test provider built once for the Terraform tests.
+	t.Setenv("DRIFTD_DEMO_PROVIDER", filepath.Join(buildProvider(t), "provider"))
 	var out, errb bytes.Buffer
 	start := time.Now()
 	code := Main(context.Background(), []string{"demo"}, &out, &errb)

@@ -9,10 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 )
 
-// ServeIfInstalled serves the provider when the running binary was
-// installed under a provider's name (terraform-provider-okta...), which is
-// how `driftd demo` reuses its own binary as the test provider. It reports
-// whether it served.
+// ServeIfInstalled serves the provider named by the binary's installed name
+// (terraform-provider-okta or terraform-provider-kubernetes, as a filesystem
+// mirror lays it out). It reports whether the name was a provider's.
 func ServeIfInstalled(argv0 string) (bool, error) {
 	base := filepath.Base(argv0)
 	if !strings.HasPrefix(base, "terraform-provider-") {
