@@ -175,36 +175,55 @@ func (d *deliverer) poke() {
 	}
 }
 
+// run delivers until ctx ends. With nothing queued it sleeps until poked,
+// so an idle daemon does no work between passes.
 func (d *deliverer) run(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
 	for {
-		d.flush(ctx)
+		_, next := d.flush(ctx)
+		var timer *time.Timer
+		var due <-chan time.Time
+		if !next.IsZero() {
+			timer = time.NewTimer(max(next.Sub(d.now()), 50*time.Millisecond))
+			due = timer.C
+		}
 		select {
 		case <-ctx.Done():
-			return
-		case <-t.C:
+		case <-due:
 		case <-d.wake:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return
 		}
 	}
 }
 
 // flush tries every due item once; a target whose head item fails waits,
-// so its later messages never overtake it.
-func (d *deliverer) flush(ctx context.Context) int {
+// so its later messages never overtake it. It returns how many were sent
+// and when the earliest remaining item is due (zero when none remain).
+func (d *deliverer) flush(ctx context.Context) (int, time.Time) {
 	items, err := d.store.Outbox()
 	if err != nil {
 		d.log.Error("reading the outbox", "err", err)
-		return 0
+		return 0, d.now().Add(d.base)
 	}
 	blocked := map[string]bool{}
 	sent := 0
+	var next time.Time
+	later := func(at time.Time) {
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
 	for _, it := range items {
 		if blocked[it.Target] || ctx.Err() != nil {
 			continue
 		}
 		if d.now().Before(it.NextAttempt) {
 			blocked[it.Target] = true
+			later(it.NextAttempt)
 			continue
 		}
 		root, _ := d.store.root(it.Target, it.Episode)
@@ -221,6 +240,7 @@ func (d *deliverer) flush(ctx context.Context) int {
 			it.LastError = err.Error()
 			it.NextAttempt = d.now().Add(d.retryAfter(err, it.Attempts))
 			blocked[it.Target] = true
+			later(it.NextAttempt)
 			if rerr := d.store.reschedule(it); rerr != nil {
 				d.log.Error("rescheduling alert", "err", rerr)
 			}
@@ -230,11 +250,12 @@ func (d *deliverer) flush(ctx context.Context) int {
 		if err := d.store.delivered(it, got); err != nil {
 			d.log.Error("recording a delivered alert", "err", err)
 			blocked[it.Target] = true
+			later(d.now().Add(d.base))
 			continue
 		}
 		sent++
 	}
-	return sent
+	return sent, next
 }
 
 func (d *deliverer) needsRoot() bool {

@@ -163,7 +163,10 @@ func (h *alertHarness) notify(res *TargetResult) {
 	h.a.Notify(context.Background(), &h.cfg.Targets[0], res)
 }
 
-func (h *alertHarness) flush() int { return h.a.delivery.flush(context.Background()) }
+func (h *alertHarness) flush() int {
+	n, _ := h.a.delivery.flush(context.Background())
+	return n
+}
 
 func (h *alertHarness) methods() []string {
 	var out []string

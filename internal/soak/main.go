@@ -35,6 +35,7 @@ func main() {
 	interval := flag.Duration("interval", 10*time.Second, "the schedule's interval, for the missed-pass check")
 	duration := flag.Duration("duration", 10*time.Minute, "how long to run")
 	reconcileEvery := flag.Duration("reconcile-every", 500*time.Millisecond, "POST /v1/reconcile pace (0: none)")
+	flag.BoolVar(&scrape, "scrape", true, "read goroutines from /metrics at each sample (false: leave an idle daemon alone)")
 	flag.Parse()
 	if err := run(*targets, *schedule, *interval, *duration, *reconcileEvery); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
@@ -239,7 +240,12 @@ func cpuSeconds(pid int) float64 {
 	return float64(ut+st) / 100
 }
 
+var scrape = true
+
 func goroutines(base string) int {
+	if !scrape {
+		return -1
+	}
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		return -1
