@@ -126,12 +126,20 @@ func serveConfig(f *fixture, listen string) {
 	f.writeConfig(strings.Replace(f.body, "server:\n", "schedule: \"@every 1h\"\nserver:\n  listen: "+listen+"\n", 1))
 }
 
-func TestSIGHUPReloadsAGoodConfigAndKeepsTheOldOneOnABadOne(t *testing.T) {
+// servedFixture runs `driftd serve` on a one-target fixture and waits for
+// its start-up pass.
+func servedFixture(t *testing.T) (*fixture, string, *proc) {
+	t.Helper()
 	f := newFixture(t, "prod")
 	listen := freePort(t)
 	serveConfig(f, listen)
 	p := startServe(t, f, listen)
 	p.waitLog(t, `"msg":"pass"`)
+	return f, listen, p
+}
+
+func TestSIGHUPReloadsAGoodConfigAndKeepsTheOldOneOnABadOne(t *testing.T) {
+	f, listen, p := servedFixture(t)
 
 	good := strings.Replace(readFile(t, f.cfg), "@every 1h", "@every 2h", 1)
 	f.writeConfig(good)
@@ -170,11 +178,7 @@ func TestSIGTERMDuringASlowPassExitsCleanly(t *testing.T) {
 }
 
 func TestSIGKILLMidPassLeavesAStoreThatOpens(t *testing.T) {
-	f := newFixture(t, "prod")
-	listen := freePort(t)
-	serveConfig(f, listen)
-	p := startServe(t, f, listen)
-	p.waitLog(t, `"msg":"pass"`)
+	f, listen, p := servedFixture(t)
 	f.sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: 2 * time.Second})
 	go func() {
 		// The answer never comes: the process is killed mid-pass.
