@@ -201,7 +201,7 @@ func (d *Daemon) load(ctx context.Context, cfg *Config) error {
 		if err != nil {
 			return fmt.Errorf("targets[%d].schedule: %w", i, err)
 		}
-		maxJitter := interval(sched) / 10
+		maxJitter := jitterBound(sched)
 		name := t.Name
 		id := d.cron.Schedule(sched, cron.FuncJob(func() {
 			// Jitter spreads a fleet's passes so they do not hit Okta in the same second.
@@ -224,6 +224,10 @@ func (d *Daemon) load(ctx context.Context, cfg *Config) error {
 	d.cron.Start()
 	return nil
 }
+
+// jitterBound is the most a run is delayed: 10% of the schedule's period,
+// so a fleet spreads out but an "@every 1s" schedule still runs each second.
+func jitterBound(s cron.Schedule) time.Duration { return interval(s) / 10 }
 
 // interval estimates a schedule's period from two consecutive firings.
 func interval(s cron.Schedule) time.Duration {
