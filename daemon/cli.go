@@ -168,7 +168,6 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer, reco
 			fmt.Fprintf(stderr, "driftd %s: %v\n", name, err)
 			return ExitError
 		}
-		defer runner.Close()
 		report = runner.ReconcileAll(ctx, targets, "cli")
 	} else {
 		report = engine.CheckAll(ctx, targets)

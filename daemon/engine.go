@@ -147,16 +147,25 @@ func (e *Engine) Config() *Config { return e.cfg }
 // cfg.Concurrency at once. One target failing never stops the others.
 func (e *Engine) CheckAll(ctx context.Context, targets []*Target) *Report {
 	memo := newDiscoveryMemo(e.discovery)
-	results := make([]TargetResult, len(targets))
-	sem := make(chan struct{}, e.cfg.Concurrency)
+	return fanOut(len(targets), e.cfg.Concurrency, func(i int) TargetResult {
+		return e.checkTarget(ctx, targets[i], memo)
+	})
+}
+
+// fanOut runs one function per target, at most limit at once, and gathers
+// the results in order. Every "all targets" path (check, reconcile, the
+// daemon's start-up pass and POST /v1/reconcile without a target) uses it.
+func fanOut(n, limit int, run func(i int) TargetResult) *Report {
+	results := make([]TargetResult, n)
+	sem := make(chan struct{}, max(limit, 1))
 	var wg sync.WaitGroup
-	for i, t := range targets {
+	for i := range n {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = e.checkTarget(ctx, t, memo)
+			results[i] = run(i)
 		}()
 	}
 	wg.Wait()

@@ -2,10 +2,13 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/driftd/driftd/checks"
 )
 
 // Runner is the one reconcile path shared by the CLI, the scheduler, the
@@ -73,9 +76,6 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	return r, nil
 }
 
-// Close releases what the runner holds.
-func (r *Runner) Close() error { return nil }
-
 // BusyError says a target already has a run in progress.
 type BusyError struct {
 	Target string
@@ -108,39 +108,38 @@ func (r *Runner) unlock(target string) {
 // ReconcileAll runs every given target, concurrently within the engine's
 // bound, and waits for targets that are busy rather than skipping them.
 func (r *Runner) ReconcileAll(ctx context.Context, targets []*Target, trigger string) *Report {
-	results := make([]TargetResult, len(targets))
-	sem := make(chan struct{}, r.eng().cfg.Concurrency)
-	var wg sync.WaitGroup
-	for i, t := range targets {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			for {
-				res, err := r.Reconcile(ctx, t, trigger)
-				var busy *BusyError
-				if err == nil || !asBusy(err, &busy) || ctx.Err() != nil {
-					results[i] = res
-					return
-				}
-				select {
-				case <-ctx.Done():
-				case <-time.After(50 * time.Millisecond):
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return &Report{Targets: results}
+	return fanOut(len(targets), r.eng().cfg.Concurrency, func(i int) TargetResult {
+		return whenFree(ctx, targets[i].Name, func() (TargetResult, error) {
+			return r.Reconcile(ctx, targets[i], trigger)
+		})
+	})
 }
 
-func asBusy(err error, out **BusyError) bool {
-	b, ok := err.(*BusyError)
-	if ok {
-		*out = b
+// whenFree runs a target, waiting while another run of it is in progress,
+// so an "all targets" run reports every target as ok, drift or error.
+// Only the end of ctx stops the wait, and that is reported as an error.
+func whenFree(ctx context.Context, target string, run func() (TargetResult, error)) TargetResult {
+	for {
+		res, err := run()
+		var busy *BusyError
+		if !errors.As(err, &busy) {
+			if err != nil {
+				return errorResult(target, "driftd", err)
+			}
+			return res
+		}
+		select {
+		case <-ctx.Done():
+			return errorResult(target, "driftd", fmt.Errorf("stopped while waiting for run %s to finish: %w", busy.RunID, ctx.Err()))
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	return ok
+}
+
+// errorResult is a target that could not be run at all.
+func errorResult(target, source string, err error) TargetResult {
+	return TargetResult{Name: target, Status: StatusError, Findings: []checks.Finding{},
+		Errors: []ObservationError{{Source: source, Message: err.Error()}}}
 }
 
 // Reconcile runs one target now, or returns a *BusyError when it is

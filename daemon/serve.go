@@ -302,25 +302,10 @@ func (d *Daemon) runAll(ctx context.Context, trigger string) *Report {
 	d.mu.RLock()
 	cfg := d.cfg
 	d.mu.RUnlock()
-	rep := &Report{Targets: make([]TargetResult, len(cfg.Targets))}
-	sem := make(chan struct{}, cfg.Concurrency)
-	var wg sync.WaitGroup
-	for i := range cfg.Targets {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			res, err := d.Run(ctx, cfg.Targets[i].Name, trigger)
-			var busy *BusyError
-			if errors.As(err, &busy) {
-				res = TargetResult{Name: cfg.Targets[i].Name, Status: "busy", Findings: []checks.Finding{}, Errors: []ObservationError{}}
-			}
-			rep.Targets[i] = res
-		}()
-	}
-	wg.Wait()
-	return rep
+	return fanOut(len(cfg.Targets), cfg.Concurrency, func(i int) TargetResult {
+		name := cfg.Targets[i].Name
+		return whenFree(ctx, name, func() (TargetResult, error) { return d.Run(ctx, name, trigger) })
+	})
 }
 
 // Handler is the daemon's HTTP API.

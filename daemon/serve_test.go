@@ -266,3 +266,27 @@ func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
 		}
 	}
 }
+
+func TestReconcileAllWaitsForABusyTargetInsteadOfInventingAStatus(t *testing.T) {
+	f := newFixture(t, "prod")
+	base, stop := startDaemon(t, f)
+	defer stop()
+	reconcileWhenFree(t, base)
+	f.sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: 500 * time.Millisecond})
+	go func() {
+		req, _ := http.NewRequest("POST", base+"/v1/reconcile", strings.NewReader(`{"target":"prod"}`))
+		req.Header.Set("Authorization", "Bearer "+apiToken)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	time.Sleep(100 * time.Millisecond)
+	code, body := call(t, "POST", base+"/v1/reconcile", apiToken, ``)
+	var rep Report
+	if err := json.Unmarshal([]byte(body), &rep); err != nil || code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	if s := rep.Targets[0].Status; s != StatusOK {
+		t.Fatalf("status %q after waiting for the busy run; the contract allows ok, drift or error: %s", s, body)
+	}
+}
