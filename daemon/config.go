@@ -218,29 +218,61 @@ func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (
 	}
 	root := doc.Content[0]
 	var problems []string
-	walkKeys(root, reflect.TypeOf(Config{}), "", &problems)
-	expandEnv(root, "", lookup, &problems)
+	secretPaths := map[string]bool{}
+	walkKeys(root, reflect.TypeOf(Config{}), "", &problems, secretPaths)
+	var secrets []string
+	expandEnv(root, "", lookup, &problems, secretPaths, &secrets)
+	// Any message may quote a value (a type error, a bad URL); a secret put
+	// where a value is quoted must still never be shown.
+	fail := func(p []string) error { return &ConfigError{Path: file, Problems: scrub(p, secrets)} }
 	if len(problems) > 0 {
-		return nil, &ConfigError{Path: file, Problems: problems}
+		return nil, fail(problems)
 	}
 	var c Config
 	if err := root.Decode(&c); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
-			return nil, &ConfigError{Path: file, Problems: te.Errors}
+			return nil, fail(te.Errors)
 		}
-		return nil, &ConfigError{Path: file, Problems: []string{err.Error()}}
+		return nil, fail([]string{err.Error()})
 	}
 	c.Path = file
 	c.applyDefaults()
 	if p := c.validate(); len(p) > 0 {
-		return nil, &ConfigError{Path: file, Problems: p}
+		return nil, fail(p)
 	}
 	return &c, nil
 }
 
+// scrub replaces every secret value in the messages with "[redacted]",
+// including the shortened `value...` that YAML type errors quote.
+func scrub(problems, secrets []string) []string {
+	out := make([]string, len(problems))
+	for i, p := range problems {
+		for _, sec := range secrets {
+			if sec != "" {
+				p = strings.ReplaceAll(p, sec, redacted)
+			}
+		}
+		out[i] = quoted.ReplaceAllStringFunc(p, func(q string) string {
+			head := strings.TrimSuffix(q[1:len(q)-1], "...")
+			for _, sec := range secrets {
+				if head != "" && strings.HasPrefix(sec, head) {
+					return "`" + redacted + "`"
+				}
+			}
+			return q
+		})
+	}
+	return out
+}
+
+var quoted = regexp.MustCompile("`[^`]*`")
+
 // walkKeys rejects unknown keys and wrong shapes, naming the key path.
-func walkKeys(n *yaml.Node, t reflect.Type, at string, problems *[]string) {
+// It also notes the paths that hold secrets, so their values can be kept
+// out of every message.
+func walkKeys(n *yaml.Node, t reflect.Type, at string, problems *[]string, secretPaths map[string]bool) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -249,6 +281,9 @@ func walkKeys(n *yaml.Node, t reflect.Type, at string, problems *[]string) {
 	}
 	switch {
 	case t == reflect.TypeOf(Secret{}) || t == reflect.TypeOf(Duration(0)):
+		if t == reflect.TypeOf(Secret{}) {
+			secretPaths[at] = true
+		}
 		if n.Kind != yaml.ScalarNode {
 			*problems = append(*problems, fmt.Sprintf("%s: expected a single value", at))
 		}
@@ -267,7 +302,7 @@ func walkKeys(n *yaml.Node, t reflect.Type, at string, problems *[]string) {
 				*problems = append(*problems, fmt.Sprintf("%s: unknown key%s", join(at, key), suggest(key, fields)))
 				continue
 			}
-			walkKeys(n.Content[i+1], ft, join(at, key), problems)
+			walkKeys(n.Content[i+1], ft, join(at, key), problems, secretPaths)
 		}
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -277,7 +312,7 @@ func walkKeys(n *yaml.Node, t reflect.Type, at string, problems *[]string) {
 			return
 		}
 		for i, c := range n.Content {
-			walkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", at, i), problems)
+			walkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", at, i), problems, secretPaths)
 		}
 	case t.Kind() == reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -285,7 +320,7 @@ func walkKeys(n *yaml.Node, t reflect.Type, at string, problems *[]string) {
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			walkKeys(n.Content[i+1], t.Elem(), join(at, n.Content[i].Value), problems)
+			walkKeys(n.Content[i+1], t.Elem(), join(at, n.Content[i].Value), problems, secretPaths)
 		}
 	default:
 		if n.Kind != yaml.ScalarNode {
@@ -356,9 +391,13 @@ var envRef = regexp.MustCompile(`\$\{([^}]*)\}`)
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // expandEnv replaces ${VAR} in scalar values (never in keys) from lookup.
-func expandEnv(n *yaml.Node, at string, lookup func(string) (string, bool), problems *[]string) {
+// It collects the values of secret paths, expanded or literal, in secrets.
+func expandEnv(n *yaml.Node, at string, lookup func(string) (string, bool), problems *[]string, secretPaths map[string]bool, secrets *[]string) {
 	switch n.Kind {
 	case yaml.ScalarNode:
+		if secretPaths[at] {
+			defer func() { *secrets = append(*secrets, n.Value) }()
+		}
 		if !strings.Contains(n.Value, "${") {
 			return
 		}
@@ -381,11 +420,11 @@ func expandEnv(n *yaml.Node, at string, lookup func(string) (string, bool), prob
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			expandEnv(n.Content[i+1], join(at, n.Content[i].Value), lookup, problems)
+			expandEnv(n.Content[i+1], join(at, n.Content[i].Value), lookup, problems, secretPaths, secrets)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			expandEnv(c, fmt.Sprintf("%s[%d]", at, i), lookup, problems)
+			expandEnv(c, fmt.Sprintf("%s[%d]", at, i), lookup, problems, secretPaths, secrets)
 		}
 	}
 }

@@ -157,6 +157,21 @@ func TestConfigErrorsNeverShowSecrets(t *testing.T) {
 	}
 }
 
+func TestASecretPutWhereAValueIsQuotedIsStillRedacted(t *testing.T) {
+	for _, edit := range [][2]string{
+		{`schedule: "@every 5m"`, "schedule: \"@every 5m\"\nconcurrency: ${OKTA_API_TOKEN}"}, // a YAML type error quotes the value
+		{"url: https://wandb.acme.com", "url: http://${OKTA_API_TOKEN}.example.com"},         // URL checks quote the value
+	} {
+		_, err := ParseConfig([]byte(strings.Replace(goodConfig, edit[0], edit[1], 1)), "d.yaml", testEnv)
+		if err == nil {
+			t.Fatalf("%s: want an error", edit[1])
+		}
+		if strings.Contains(err.Error(), "00okta-secret-token") || !strings.Contains(err.Error(), "[redacted]") {
+			t.Errorf("%s: %v", edit[1], err)
+		}
+	}
+}
+
 func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(goodConfig))
 	f.Add([]byte("targets: [{}]"))
