@@ -23,6 +23,7 @@ import (
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/deploy"
 	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/internal/tfprovider/providerenv"
 	"github.com/driftd/driftd/internal/wandbsim"
 )
 
@@ -143,7 +144,7 @@ targets:
 		return err
 	}
 	fmt.Fprintf(out, "status: %s\n", rep.Targets[0].Status)
-	code, body := d.wandb.Preflight("null")
+	code, _ := d.wandb.Preflight(ctx, "null")
 	fmt.Fprintf(out, "W&B answers a CORS preflight from Origin: null with %d\n", code)
 
 	d.step(2, "An admin edits the Okta app's sign-in redirect URI, and someone drops `null` from GORILLA_CORS_ORIGINS")
@@ -153,7 +154,7 @@ targets:
 	env, _ := checks.EnvFile{Path: d.envFile}.Env(ctx)
 	env.Vars[checks.EnvCORSOrigins] = d.wandb.URL
 	writeDotenv(d.envFile, env.Vars)
-	code, body = d.wandb.Preflight("null")
+	code, body := d.wandb.Preflight(ctx, "null")
 	fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
 
 	d.step(3, "driftd detects both (driftd check)")
@@ -192,7 +193,7 @@ targets:
 	final := engine.CheckAll(ctx, []*Target{&cfg.Targets[0]})
 	_, resolved := RenderRoot(&final.Targets[0], AlertContext{OktaOrgURL: d.sim.URL, AppID: d.appID, WandbURL: d.wandb.URL}, true)
 	fmt.Fprint(out, RenderBlocksForTerminal(resolved))
-	code, _ = d.wandb.Preflight("null")
+	code, _ = d.wandb.Preflight(ctx, "null")
 	fmt.Fprintf(out, "status: %s; W&B answers Origin: null with %d\n", final.Targets[0].Status, code)
 	if final.Targets[0].Status != StatusOK {
 		return fmt.Errorf("the demo target is still %s", final.Targets[0].Status)
@@ -264,8 +265,8 @@ func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
 		return err
 	}
 	for k, v := range map[string]string{
-		"TF_CLI_CONFIG_FILE": cli, tfproviderOktaURL: d.sim.URL, "OKTA_API_TOKEN": d.sim.Token,
-		tfproviderK8sDir: filepath.Join(d.dir, "k8s"), "TF_PLUGIN_CACHE_DIR": "",
+		"TF_CLI_CONFIG_FILE": cli, providerenv.OktaURL: d.sim.URL, providerenv.OktaToken: d.sim.Token,
+		providerenv.K8sDir: filepath.Join(d.dir, "k8s"), "TF_PLUGIN_CACHE_DIR": "",
 	} {
 		os.Setenv(k, v)
 	}
@@ -317,7 +318,8 @@ func demoProvider(ctx context.Context, dir string) (string, error) {
 		return p, nil
 	}
 	if self, err := os.Executable(); err == nil {
-		if p := filepath.Join(filepath.Dir(self), DemoProviderName); fileExists(p) {
+		p := filepath.Join(filepath.Dir(self), DemoProviderName)
+		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
 	}
@@ -333,16 +335,6 @@ func demoProvider(ctx context.Context, dir string) (string, error) {
 	}
 	return out, nil
 }
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-const (
-	tfproviderOktaURL = "DRIFTD_TESTPROVIDER_OKTA_URL"
-	tfproviderK8sDir  = "DRIFTD_TESTPROVIDER_K8S_DIR"
-)
 
 func copyFile(src, dst string) error {
 	data, err := os.ReadFile(src)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -276,8 +275,6 @@ func (d *deliverer) retryAfter(err error, attempts int) time.Duration {
 	if errors.As(err, &se) {
 		wait = d.max
 	}
-	var ne net.Error
-	_ = errors.As(err, &ne)
 	if wait > d.max || wait <= 0 {
 		wait = d.max
 	}

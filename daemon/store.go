@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/driftd/driftd/checks"
 )
@@ -47,7 +48,7 @@ func OpenStore(dir string, retention int) (*Store, error) {
 	}
 	path := filepath.Join(dir, "driftd.db")
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("opening %s: %w (stop it, or give this one its own state_dir)", path, ErrStateDirInUse)
 	}
 	if err != nil {

@@ -175,8 +175,7 @@ func (tf *Terraform) Apply(ctx context.Context, t *Target, sp *SavedPlan) error 
 	if err != nil {
 		return err
 	}
-	var stderr strings.Builder
-	x.SetStderr(&stderr)
+	// tfexec's error carries Terraform's stderr, which the report quotes.
 	lockTimeout := time.Duration(t.Remedy.Terraform.LockTimeout).String()
 	if err := x.Apply(ctx, tfexec.DirOrPlan(sp.File), tfexec.LockTimeout(lockTimeout)); err != nil {
 		return fmt.Errorf("terraform apply of plan %s: %w", sp.ID, err)

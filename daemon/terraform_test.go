@@ -20,6 +20,7 @@ import (
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/internal/oktasim"
 	"github.com/driftd/driftd/internal/slacksim"
+	"github.com/driftd/driftd/internal/tfprovider/providerenv"
 )
 
 // requireTerraform returns the terraform binary. Outside CI a missing
@@ -107,9 +108,9 @@ func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
 	}
 	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(pdir, "cli.tfrc"))
 	t.Setenv("DRIFTD_TERRAFORM", bin)
-	t.Setenv("DRIFTD_TESTPROVIDER_OKTA_URL", f.sim.URL)
-	t.Setenv("OKTA_API_TOKEN", fixtureToken)
-	t.Setenv("DRIFTD_TESTPROVIDER_K8S_DIR", filepath.Join(f.dir, "k8s"))
+	t.Setenv(providerenv.OktaURL, f.sim.URL)
+	t.Setenv(providerenv.OktaToken, fixtureToken)
+	t.Setenv(providerenv.K8sDir, filepath.Join(f.dir, "k8s"))
 	t.Setenv("TF_PLUGIN_CACHE_DIR", "")
 	tf.envFile = filepath.Join(f.dir, "k8s", "wandb", "wandb-env.env")
 

@@ -22,13 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-)
 
-// Environment read by the provider, like the real providers' OKTA_* variables.
-const (
-	EnvOktaURL = "DRIFTD_TESTPROVIDER_OKTA_URL" // base URL of the Okta simulator
-	EnvOktaTok = "OKTA_API_TOKEN"
-	EnvK8sDir  = "DRIFTD_TESTPROVIDER_K8S_DIR" // where config maps are stored
+	"github.com/driftd/driftd/internal/tfprovider/providerenv"
 )
 
 // Provider is either the okta or the kubernetes stand-in.
@@ -49,7 +44,7 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 
 // Configure implements provider.Provider.
 func (p *Provider) Configure(_ context.Context, _ provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	cfg := &clientConfig{oktaURL: os.Getenv(EnvOktaURL), oktaToken: os.Getenv(EnvOktaTok), k8sDir: os.Getenv(EnvK8sDir)}
+	cfg := &clientConfig{oktaURL: os.Getenv(providerenv.OktaURL), oktaToken: os.Getenv(providerenv.OktaToken), k8sDir: os.Getenv(providerenv.K8sDir)}
 	resp.ResourceData = cfg
 }
 

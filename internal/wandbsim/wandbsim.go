@@ -6,6 +6,7 @@
 package wandbsim
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,8 +56,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // Preflight sends a CORS preflight with origin and returns the status and body.
-func (s *Server) Preflight(origin string) (int, string) {
-	req, _ := http.NewRequest(http.MethodOptions, s.URL+"/graphql", nil)
+func (s *Server) Preflight(ctx context.Context, origin string) (int, string) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodOptions, s.URL+"/graphql", nil)
 	req.Header.Set("Origin", origin)
 	req.Header.Set("Access-Control-Request-Method", "POST")
 	resp, err := http.DefaultClient.Do(req)
