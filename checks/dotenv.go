@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 )
 
@@ -104,6 +105,22 @@ func dotenvValue(v string) (string, error) {
 		v = v[:i]
 	}
 	return strings.TrimSpace(v), nil
+}
+
+// FormatDotenv writes vars as KEY="VALUE" lines, sorted by key, quoted so
+// that ParseDotenv reads back exactly the same map.
+func FormatDotenv(vars map[string]string) string {
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=\"%s\"\n", k, esc.Replace(vars[k]))
+	}
+	return b.String()
 }
 
 // EnvFile reads a W&B deployment's env from a dotenv file.

@@ -72,6 +72,35 @@ func TestEnvFileReadsItsSource(t *testing.T) {
 	}
 }
 
+func TestFormatDotenvReadsBackTheSameMap(t *testing.T) {
+	in := map[string]string{"A": `quote " back\slash`, "B": "new\nline\ttab", "C": "", "GORILLA_CORS_ORIGINS": "https://w, null", "D": " # not a comment"}
+	out, err := ParseDotenv(FormatDotenv(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range in {
+		if out[k] != v {
+			t.Errorf("%s: %q read back as %q", k, v, out[k])
+		}
+	}
+}
+
+func FuzzFormatDotenvRoundTrip(f *testing.F) {
+	f.Add("x", `a"b\c`)
+	f.Fuzz(func(t *testing.T, key, value string) {
+		if !validEnvKey(key) || strings.ContainsAny(key, "\r\n") {
+			return
+		}
+		out, err := ParseDotenv(FormatDotenv(map[string]string{key: value}))
+		if err != nil {
+			t.Fatalf("%q=%q: %v", key, value, err)
+		}
+		if out[key] != value {
+			t.Fatalf("%q read back as %q", value, out[key])
+		}
+	})
+}
+
 func FuzzParseDotenv(f *testing.F) {
 	for _, s := range []string{"A=1", "export B='x'", `C="a\"b"`, "# c\nD=e #f", "=", `"`, "A=\"\\"} {
 		f.Add(s)

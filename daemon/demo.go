@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"time"
 
@@ -84,10 +83,14 @@ func runDemo(ctx context.Context, out io.Writer, keep bool, listen string) error
 	provider, provErr := demoProvider(ctx, dir)
 	switch {
 	case tfErr != nil:
-		d.setupByHand()
+		if err := d.setupByHand(); err != nil {
+			return err
+		}
 		fmt.Fprintln(out, "terraform is not on PATH: driftd will show what it would change (remediation mode: alert)")
 	case provErr != nil:
-		d.setupByHand()
+		if err := d.setupByHand(); err != nil {
+			return err
+		}
 		fmt.Fprintf(out, "no demo provider for Terraform (%v): driftd will show what it would change (remediation mode: alert)\n", provErr)
 	default:
 		if err := d.setupTerraform(ctx, bin, provider); err != nil {
@@ -148,12 +151,19 @@ targets:
 	fmt.Fprintf(out, "W&B answers a CORS preflight from Origin: null with %d\n", code)
 
 	d.step(2, "An admin edits the Okta app's sign-in redirect URI, and someone drops `null` from GORILLA_CORS_ORIGINS")
-	_ = d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
+	if err := d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
 		a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/callback"}
-	})
-	env, _ := checks.EnvFile{Path: d.envFile}.Env(ctx)
+	}); err != nil {
+		return fmt.Errorf("editing the simulated Okta app: %w", err)
+	}
+	env, err := checks.EnvFile{Path: d.envFile}.Env(ctx)
+	if err != nil {
+		return err
+	}
 	env.Vars[checks.EnvCORSOrigins] = d.wandb.URL
-	writeDotenv(d.envFile, env.Vars)
+	if err := writeDotenv(d.envFile, env.Vars); err != nil {
+		return err
+	}
 	code, body := d.wandb.Preflight(ctx, "null")
 	fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
 
@@ -177,11 +187,15 @@ targets:
 				fmt.Fprintf(out, "  would set %s to %s\n", f.Field, showValue(f.Expected))
 			}
 		}
-		_ = d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
+		if err := d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
 			a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/oidc/callback"}
-		})
+		}); err != nil {
+			return fmt.Errorf("fixing the simulated Okta app: %w", err)
+		}
 		env.Vars[checks.EnvCORSOrigins] = d.wandb.URL + ", null"
-		writeDotenv(d.envFile, env.Vars)
+		if err := writeDotenv(d.envFile, env.Vars); err != nil {
+			return err
+		}
 	}
 	rep, err = d.reconcile()
 	if err != nil {
@@ -235,10 +249,10 @@ func (d *demo) reconcile() (*Report, error) {
 	return &rep, json.NewDecoder(resp.Body).Decode(&rep)
 }
 
-func (d *demo) setupByHand() {
+func (d *demo) setupByHand() error {
 	d.appID, d.clientID = "0oademowandb00000001", "0oademowandb00000001"
 	d.sim.PutApp(oktasim.NewWandbApp(d.appID, d.clientID, d.wandb.URL, false))
-	writeDotenv(d.envFile, map[string]string{
+	return writeDotenv(d.envFile, map[string]string{
 		checks.EnvClientID: d.clientID, checks.EnvIssuer: d.sim.URL, checks.EnvAuthMethod: "implicit",
 		checks.EnvCORSOrigins: d.wandb.URL + ", null",
 	})
@@ -344,18 +358,15 @@ func copyFile(src, dst string) error {
 	return os.WriteFile(dst, data, 0o755)
 }
 
-func writeDotenv(path string, vars map[string]string) {
-	var b strings.Builder
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
+// writeDotenv plays the operator writing the W&B deployment's env.
+func writeDotenv(path string, vars map[string]string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("creating the W&B env directory: %w", err)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%q\n", k, vars[k])
+	if err := os.WriteFile(path, []byte(checks.FormatDotenv(vars)), 0o644); err != nil {
+		return fmt.Errorf("writing the W&B env: %w", err)
 	}
-	_ = os.MkdirAll(filepath.Dir(path), 0o755)
-	_ = os.WriteFile(path, []byte(b.String()), 0o644)
+	return nil
 }
 
 // renderAlertBox draws the Slack alert for the terminal from the very

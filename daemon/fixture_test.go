@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/internal/oktasim"
 )
 
@@ -60,11 +61,7 @@ func (f *fixture) writeConfig(body string) {
 
 func (f *fixture) writeEnv(target string, vars map[string]string) {
 	f.t.Helper()
-	var b strings.Builder
-	for k, v := range vars {
-		fmt.Fprintf(&b, "%s=%q\n", k, v)
-	}
-	if err := os.WriteFile(filepath.Join(f.dir, target+".env"), []byte(b.String()), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(f.dir, target+".env"), []byte(checks.FormatDotenv(vars)), 0o600); err != nil {
 		f.t.Fatal(err)
 	}
 }

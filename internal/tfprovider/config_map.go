@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -74,20 +71,14 @@ func (r *configMap) write(ctx context.Context, m *configMapModel) error {
 	}
 	data := map[string]string{}
 	m.Data.ElementsAs(ctx, &data, false)
-	keys := make([]string, 0, len(data))
-	for k := range data {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%s\n", k, strconv.Quote(data[k]))
-	}
 	if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-		return err
+		return fmt.Errorf("creating the config map's directory: %w", err)
 	}
 	m.ID = types.StringValue(m.Metadata[0].Namespace.ValueString() + "/" + m.Metadata[0].Name.ValueString())
-	return os.WriteFile(f, []byte(b.String()), 0o644)
+	if err := os.WriteFile(f, []byte(checks.FormatDotenv(data)), 0o644); err != nil {
+		return fmt.Errorf("writing config map %s: %w", m.ID.ValueString(), err)
+	}
+	return nil
 }
 
 func (r *configMap) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
