@@ -173,10 +173,10 @@ var DefaultTerraformVars = map[string]string{
 	"redirect_uris":             "redirect_uris",
 	"post_logout_redirect_uris": "post_logout_redirect_uris",
 	"grant_types":               "grant_types",
-	// W&B's modules carry CORS origins in the other_wandb_env map; only
-	// this key of it is set, the rest is kept.
-	"other_wandb_env.GORILLA_CORS_ORIGINS": "cors_origins",
 }
+
+// noVar, as a remediation.terraform.vars value, drops a default mapping.
+const noVar = "-"
 
 // Okta's grant types for OIDC apps.
 var knownGrantTypes = []string{
@@ -493,12 +493,20 @@ func (c *Config) applyDefaults() {
 		if tf.Dir != "" {
 			tf.Dir = c.resolve(tf.Dir)
 		}
-		if tf.Vars == nil {
-			tf.Vars = map[string]string{}
-			for k, v := range DefaultTerraformVars {
-				tf.Vars[k] = v
+		// The configured mapping is laid over the contract's defaults, so
+		// adding one variable keeps the rest; "-" drops a default.
+		vars := map[string]string{}
+		for k, v := range DefaultTerraformVars {
+			vars[k] = v
+		}
+		for k, v := range tf.Vars {
+			if v == noVar {
+				delete(vars, k)
+			} else {
+				vars[k] = v
 			}
 		}
+		tf.Vars = vars
 		if tf.Allow == nil {
 			tf.Allow = []string{"*"}
 		}
@@ -723,7 +731,7 @@ func (c *Config) validateTarget(i int, seen map[string]int, add func(string, ...
 	sort.Strings(keys)
 	for _, k := range keys {
 		if v := r.Terraform.Vars[k]; !slices.Contains(DesiredValues, v) {
-			add("%s.remediation.terraform.vars.%s: %q is not a desired value: use one of %s", at, k, v, strings.Join(DesiredValues, ", "))
+			add("%s.remediation.terraform.vars.%s: %q is not a desired value: use one of %s, or - to pass nothing", at, k, v, strings.Join(DesiredValues, ", "))
 		}
 	}
 	for j, g := range r.Terraform.Allow {

@@ -111,7 +111,7 @@ func TestBadConfigs(t *testing.T) {
 		{"a wrong shape names its path", "      app_id: 0oaerfswkrxGBpWUQ5d7", "      app_id: [a, b]",
 			"targets[0].okta.app_id: expected a single value"},
 		{"a bad terraform var mapping names the choices", "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      terraform:\n        vars: {oidc_issuer: oidc.issuerr}",
-			`targets[0].remediation.terraform.vars.oidc_issuer: "oidc.issuerr" is not a desired value: use one of oidc.client_id, oidc.issuer, oidc.auth_method, cors_origins, redirect_uris, post_logout_redirect_uris, grant_types, wandb.url`},
+			`targets[0].remediation.terraform.vars.oidc_issuer: "oidc.issuerr" is not a desired value: use one of oidc.client_id, oidc.issuer, oidc.auth_method, cors_origins, redirect_uris, post_logout_redirect_uris, grant_types, wandb.url, or - to pass nothing`},
 		{"a bad grant type is refused", "      auth_method: pkce", "      auth_method: pkce\n    grant_types: [hybrid]",
 			`targets[0].grant_types[0]: "hybrid" is not an Okta grant type: use one of authorization_code, implicit, refresh_token, password, client_credentials`},
 	}
@@ -135,6 +135,21 @@ func TestBadConfigs(t *testing.T) {
 				t.Errorf("problems:\n  %s\nwant:\n  %s", strings.Join(ce.Problems, "\n  "), tc.want)
 			}
 		})
+	}
+}
+
+func TestTerraformVarsAreLaidOverTheContractDefaults(t *testing.T) {
+	doc := strings.Replace(goodConfig, "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      terraform:\n        vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins, grant_types: \"-\"}", 1)
+	c, err := ParseConfig([]byte(doc), "d.yaml", testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := c.Targets[0].Remedy.Terraform.Vars
+	if vars["other_wandb_env.GORILLA_CORS_ORIGINS"] != "cors_origins" || vars["oidc_issuer"] != "oidc.issuer" {
+		t.Errorf("vars = %v: the added mapping and the defaults are both wanted", vars)
+	}
+	if _, ok := vars["grant_types"]; ok || len(vars) != len(DefaultTerraformVars) {
+		t.Errorf("vars = %v: \"-\" drops a default", vars)
 	}
 }
 

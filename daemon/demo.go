@@ -117,7 +117,10 @@ targets:
     oidc: {client_id: %s, issuer: %s}
     remediation:
       mode: %s
-      terraform: {dir: ./tf}
+      terraform:
+        dir: ./tf
+        # W&B's modules carry CORS origins in the other_wandb_env map.
+        vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
 `, d.sim.URL, d.sim.Token, listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
 	if err := os.WriteFile(cfgFile, []byte(cfgText), 0o600); err != nil {
 		return err

@@ -155,6 +155,7 @@ targets:
         dir: ./tf
         allow: [%s]
         lock_timeout: 2s
+        vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
 `, f.sim.URL, tf.envFile, tf.appID, tf.clientID, f.sim.URL, mode, allow))
 	if mode == ModeApprove {
 		// Approvals arrive from Slack; the recorder stands in for it.

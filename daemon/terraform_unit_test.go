@@ -65,7 +65,10 @@ variable "other_wandb_env" {
 	write("terraform.tfvars", `other_wandb_env = { BUCKET = "s3://keep", GORILLA_CORS_ORIGINS = "https://w" }`)
 	tg := &Target{Name: "prod", Wandb: WandbConfig{URL: "https://w"}, OIDC: OIDCConfig{Issuer: "https://acme.okta.com", ClientID: "c", AuthMethod: "implicit"}}
 	tg.Lists.CORSOrigins = []string{"https://w", "null"}
-	tg.Remedy.Terraform.Vars = DefaultTerraformVars
+	tg.Remedy.Terraform.Vars = map[string]string{"other_wandb_env.GORILLA_CORS_ORIGINS": "cors_origins"}
+	for k, v := range DefaultTerraformVars {
+		tg.Remedy.Terraform.Vars[k] = v
+	}
 	res := &TargetResult{observed: &checks.Observed{Env: &checks.WandbEnv{Vars: map[string]string{"GORILLA_CORS_ORIGINS": "https://w, https://extra"}}}}
 	vars, err := planVars(dir, tg, res)
 	if err != nil {
