@@ -64,7 +64,7 @@ func runDemo(ctx context.Context, out io.Writer, keep bool, listen string) error
 	start := time.Now()
 	dir, err := os.MkdirTemp("", "driftd-demo-")
 	if err != nil {
-		return err
+		return fmt.Errorf("creating the demo's directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	d := &demo{out: out, dir: dir, token: "demo-api-token"}
@@ -123,7 +123,7 @@ targets:
         vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
 `, d.sim.URL, d.sim.Token, listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
 	if err := os.WriteFile(cfgFile, []byte(cfgText), 0o600); err != nil {
-		return err
+		return fmt.Errorf("writing the demo's config: %w", err)
 	}
 	cfg, err := LoadConfig(cfgFile)
 	if err != nil {
@@ -145,7 +145,7 @@ targets:
 	fmt.Fprintf(out, "daemon at %s (state in %s)\n", d.api, cfg.StateDir)
 
 	d.step(1, "Everything is wired as W&B's Okta guide says")
-	rep, err := d.reconcile()
+	rep, err := d.reconcile(ctx)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ targets:
 			return err
 		}
 	}
-	rep, err = d.reconcile()
+	rep, err = d.reconcile(ctx)
 	if err != nil {
 		return err
 	}
@@ -226,10 +226,10 @@ targets:
 	return <-served
 }
 
-func (d *demo) reconcile() (*Report, error) {
+func (d *demo) reconcile(ctx context.Context) (*Report, error) {
 	var resp *http.Response
 	for attempt := 0; ; attempt++ {
-		req, _ := http.NewRequest(http.MethodPost, d.api+"/v1/reconcile", strings.NewReader(`{"target":"demo"}`))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, d.api+"/v1/reconcile", strings.NewReader(`{"target":"demo"}`))
 		req.Header.Set("Authorization", "Bearer "+d.token)
 		var err error
 		resp, err = http.DefaultClient.Do(req)
@@ -271,15 +271,15 @@ func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
 	for _, p := range []string{"okta/okta", "hashicorp/kubernetes"} {
 		pd := filepath.Join(mirror, "registry.terraform.io", p, "0.1.0", platform)
 		if err := os.MkdirAll(pd, 0o755); err != nil {
-			return err
+			return fmt.Errorf("laying out the provider mirror: %w", err)
 		}
 		if err := copyFile(self, filepath.Join(pd, "terraform-provider-"+filepath.Base(p)+"_v0.1.0")); err != nil {
-			return err
+			return fmt.Errorf("installing the demo provider in the mirror: %w", err)
 		}
 	}
 	cli := filepath.Join(d.dir, "cli.tfrc")
 	if err := os.WriteFile(cli, []byte(fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)), 0o644); err != nil {
-		return err
+		return fmt.Errorf("writing the Terraform CLI config: %w", err)
 	}
 	for k, v := range map[string]string{
 		"TF_CLI_CONFIG_FILE": cli, providerenv.OktaURL: d.sim.URL, providerenv.OktaToken: d.sim.Token,
@@ -290,11 +290,11 @@ func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
 	work := filepath.Join(d.dir, "tf")
 	sub, _ := fs.Sub(deploy.Terraform, "terraform")
 	if err := os.CopyFS(work, sub); err != nil {
-		return err
+		return fmt.Errorf("copying the example module: %w", err)
 	}
 	x, err := tfexec.NewTerraform(work, bin)
 	if err != nil {
-		return err
+		return fmt.Errorf("preparing terraform: %w", err)
 	}
 	vars := func(client string) error {
 		return os.WriteFile(filepath.Join(work, "terraform.tfvars"), []byte(fmt.Sprintf(
@@ -302,24 +302,27 @@ func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
 			d.wandb.URL, client, d.sim.URL, d.wandb.URL)), 0o644)
 	}
 	if err := vars("pending"); err != nil {
-		return err
+		return fmt.Errorf("writing terraform.tfvars: %w", err)
 	}
 	if err := x.Init(ctx); err != nil {
-		return err
+		return fmt.Errorf("terraform init of the example module: %w", err)
 	}
 	if err := x.Apply(ctx); err != nil {
-		return err
+		return fmt.Errorf("creating the Okta app and W&B env with terraform: %w", err)
 	}
 	outs, err := x.Output(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("reading the module's outputs: %w", err)
 	}
 	d.appID = strings.Trim(string(outs["okta_app_id"].Value), `"`)
 	d.clientID = strings.Trim(string(outs["okta_client_id"].Value), `"`)
 	if err := vars(d.clientID); err != nil {
-		return err
+		return fmt.Errorf("writing terraform.tfvars: %w", err)
 	}
-	return x.Apply(ctx)
+	if err := x.Apply(ctx); err != nil {
+		return fmt.Errorf("giving W&B the app's client id with terraform: %w", err)
+	}
+	return nil
 }
 
 // DemoProviderName is the demo's Terraform provider binary, installed next

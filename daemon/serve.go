@@ -99,7 +99,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, opts DaemonOption
 	d.alerter = NewAlerter(store, d.config, log, opts.SlackTransport)
 	d.notifier = d.alerter
 	if err := d.load(runCtx, cfg); err != nil {
-		return err
+		return fmt.Errorf("starting the schedule: %w", err)
 	}
 	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
 	deliveryDone := make(chan struct{})
@@ -180,7 +180,7 @@ func (d *Daemon) load(ctx context.Context, cfg *Config) error {
 	if d.runner == nil {
 		d.runner, err = NewRunner(ctx, engine, d.log, RunnerOptions{Backoff: d.store})
 		if err != nil {
-			return err
+			return fmt.Errorf("building the reconcile path: %w", err)
 		}
 	} else {
 		d.runner.setEngine(engine)

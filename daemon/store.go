@@ -63,7 +63,7 @@ func OpenStore(dir string, retention int) (*Store, error) {
 	}
 	if err := s.migrate(); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("migrating store %s to schema %d: %w", path, schemaVersion, err)
 	}
 	return s, nil
 }

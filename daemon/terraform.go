@@ -75,7 +75,7 @@ func (tf *Terraform) exec(dir string) (*tfexec.Terraform, error) {
 	}
 	env["CHECKPOINT_DISABLE"] = "1"
 	if err := t.SetEnv(env); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("preparing terraform's environment in %s: %w", dir, err)
 	}
 	return t, nil
 }

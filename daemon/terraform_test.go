@@ -390,9 +390,15 @@ func TestTerraformEnvSourceReadsTheStateWithoutRefreshing(t *testing.T) {
 	tf := newTFFixture(t, "alert", `"*"`)
 	for _, src := range []string{"{source: terraform, dir: ./tf}", "{source: terraform, dir: ./tf, address: kubernetes_config_map.wandb_env}"} {
 		tf.writeConfig(strings.Replace(readFile(t, tf.cfg), "{source: file, path: "+tf.envFile+"}", src, 1))
+		tf.sim.ResetCounts()
 		code, out, errs := tf.run("check", "--config", tf.cfg)
 		if code != 0 {
 			t.Fatalf("%s: exit %d\n%s\n%s", src, code, out, errs)
+		}
+		// A refresh would have read the app through the provider as well:
+		// only driftd's own read may reach Okta.
+		if n := tf.sim.Count("/api/v1/apps/" + tf.appID); n != 1 {
+			t.Errorf("%s: %d reads of the Okta app, want 1 (terraform must not refresh)", src, n)
 		}
 		tf.writeConfig(strings.Replace(readFile(t, tf.cfg), src, "{source: file, path: "+tf.envFile+"}", 1))
 	}

@@ -37,13 +37,13 @@ func main() {
 	reconcileEvery := flag.Duration("reconcile-every", 500*time.Millisecond, "POST /v1/reconcile pace (0: none)")
 	flag.BoolVar(&scrape, "scrape", true, "read goroutines from /metrics at each sample (false: leave an idle daemon alone)")
 	flag.Parse()
-	if err := run(*targets, *schedule, *interval, *duration, *reconcileEvery); err != nil {
+	if err := run(context.Background(), *targets, *schedule, *interval, *duration, *reconcileEvery); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, schedule string, interval, duration, reconcileEvery time.Duration) error {
+func run(ctx context.Context, n int, schedule string, interval, duration, reconcileEvery time.Duration) error {
 	dir, err := os.MkdirTemp("", "driftd-soak-")
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func run(n int, schedule string, interval, duration, reconcileEvery time.Duratio
 	defer cmd.Process.Kill()
 	base := "http://" + listen
 	for i := 0; ; i++ {
-		if resp, err := http.Get(base + "/readyz"); err == nil && resp.StatusCode == 200 {
+		if resp, err := get(ctx, base+"/readyz"); err == nil && resp.StatusCode == 200 {
 			resp.Body.Close()
 			break
 		}
@@ -99,7 +99,7 @@ func run(n int, schedule string, interval, duration, reconcileEvery time.Duratio
 	start := time.Now()
 	fmt.Printf("soak: %d targets, schedule %s, %s\n", n, schedule, duration)
 	fmt.Printf("%8s %10s %10s %12s\n", "elapsed", "rss_mb", "goroutines", "cpu_s")
-	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	ctx, cancel := context.WithTimeout(ctx, duration)
 	defer cancel()
 	var (
 		mu        sync.Mutex
@@ -119,7 +119,7 @@ func run(n int, schedule string, interval, duration, reconcileEvery time.Duratio
 				// Only the first ten targets get on-demand runs, so the
 				// others show the schedule alone.
 				body := fmt.Sprintf(`{"target":"t%06d"}`, i%min(10, n))
-				req, _ := http.NewRequest("POST", base+"/v1/reconcile", strings.NewReader(body))
+				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/reconcile", strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer soak-token")
 				t0 := time.Now()
 				resp, err := http.DefaultClient.Do(req)
@@ -149,7 +149,7 @@ func run(n int, schedule string, interval, duration, reconcileEvery time.Duratio
 		case <-sample.C:
 		}
 		r, c := rssMB(cmd.Process.Pid), cpuSeconds(cmd.Process.Pid)
-		g := goroutines(base)
+		g := goroutines(context.WithoutCancel(ctx), base)
 		rss = append(rss, r)
 		fmt.Printf("%8s %10.1f %10d %12.2f\n", time.Since(start).Round(time.Second), r, g, c)
 	}
@@ -242,11 +242,11 @@ func cpuSeconds(pid int) float64 {
 
 var scrape = true
 
-func goroutines(base string) int {
+func goroutines(ctx context.Context, base string) int {
 	if !scrape {
 		return -1
 	}
-	resp, err := http.Get(base + "/metrics")
+	resp, err := get(ctx, base+"/metrics")
 	if err != nil {
 		return -1
 	}
@@ -259,6 +259,14 @@ func goroutines(base string) int {
 		}
 	}
 	return -1
+}
+
+func get(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req)
 }
 
 func exitCode(err error) int {
