@@ -192,10 +192,28 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("targets: [{}]"))
 	f.Add([]byte("okta: [1]\nslack: {}"))
 	f.Add([]byte("&a [*a]"))
+	f.Add([]byte("schedule: \"@every 5m\"\nconcurrency: ${OKTA_API_TOKEN}\nokta: {api_token: ${OKTA_API_TOKEN}}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data, "fuzz.yaml", testEnv)
-		if err == nil && c == nil {
+		if err != nil {
+			// The secret is only ever in the environment, never in the
+			// input, so it must not appear in any message.
+			if strings.Contains(err.Error(), "00okta-secret-token") && !strings.Contains(string(data), "00okta-secret-token") {
+				t.Fatalf("an error shows the secret: %v", err)
+			}
+			return
+		}
+		if c == nil {
 			t.Fatal("nil config without error")
+		}
+		if len(c.Targets) == 0 || c.Okta.APIToken.IsZero() {
+			t.Fatalf("accepted a config without targets or token: %+v", c)
+		}
+		for _, tg := range c.Targets {
+			d := tg.Desired()
+			if d.Target == "" || d.ClientID == "" || d.Issuer == "" || strings.HasSuffix(d.Issuer, "/") || !d.AuthMethod.Valid() {
+				t.Fatalf("accepted an invalid target: %+v", d)
+			}
 		}
 	})
 }
