@@ -6,23 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/slack-go/slack"
 
 	"github.com/driftd/driftd/checks"
-	"github.com/driftd/driftd/deploy"
 	"github.com/driftd/driftd/internal/oktasim"
-	"github.com/driftd/driftd/internal/tfprovider/providerenv"
 	"github.com/driftd/driftd/internal/wandbsim"
 )
 
@@ -261,67 +256,21 @@ func (d *demo) setupByHand() error {
 	})
 }
 
-// setupTerraform installs this binary as the okta and kubernetes providers
-// in a filesystem mirror and applies the example module, as an operator
-// would have done on day one.
+// setupTerraform installs the demo provider and applies the example
+// module, as an operator would have done on day one.
 func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
-	self := provider
-	mirror := filepath.Join(d.dir, "mirror")
-	platform := runtime.GOOS + "_" + runtime.GOARCH
-	for _, p := range []string{"okta/okta", "hashicorp/kubernetes"} {
-		pd := filepath.Join(mirror, "registry.terraform.io", p, "0.1.0", platform)
-		if err := os.MkdirAll(pd, 0o755); err != nil {
-			return fmt.Errorf("laying out the provider mirror: %w", err)
-		}
-		if err := copyFile(self, filepath.Join(pd, "terraform-provider-"+filepath.Base(p)+"_v0.1.0")); err != nil {
-			return fmt.Errorf("installing the demo provider in the mirror: %w", err)
-		}
-	}
-	cli := filepath.Join(d.dir, "cli.tfrc")
-	if err := os.WriteFile(cli, []byte(fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)), 0o644); err != nil {
-		return fmt.Errorf("writing the Terraform CLI config: %w", err)
-	}
-	for k, v := range map[string]string{
-		"TF_CLI_CONFIG_FILE": cli, providerenv.OktaURL: d.sim.URL, providerenv.OktaToken: d.sim.Token,
-		providerenv.K8sDir: filepath.Join(d.dir, "k8s"), "TF_PLUGIN_CACHE_DIR": "",
-	} {
-		os.Setenv(k, v)
-	}
-	work := filepath.Join(d.dir, "tf")
-	sub, _ := fs.Sub(deploy.Terraform, "terraform")
-	if err := os.CopyFS(work, sub); err != nil {
-		return fmt.Errorf("copying the example module: %w", err)
-	}
-	x, err := tfexec.NewTerraform(work, bin)
+	cli, err := InstallProviderMirror(d.dir, provider)
 	if err != nil {
-		return fmt.Errorf("preparing terraform: %w", err)
+		return err
 	}
-	vars := func(client string) error {
-		return os.WriteFile(filepath.Join(work, "terraform.tfvars"), []byte(fmt.Sprintf(
-			"wandb_url = %q\noidc_client_id = %q\noidc_issuer = %q\nother_wandb_env = { GORILLA_CORS_ORIGINS = \"%s, null\" }\n",
-			d.wandb.URL, client, d.sim.URL, d.wandb.URL)), 0o644)
-	}
-	if err := vars("pending"); err != nil {
-		return fmt.Errorf("writing terraform.tfvars: %w", err)
-	}
-	if err := x.Init(ctx); err != nil {
-		return fmt.Errorf("terraform init of the example module: %w", err)
-	}
-	if err := x.Apply(ctx); err != nil {
-		return fmt.Errorf("creating the Okta app and W&B env with terraform: %w", err)
-	}
-	outs, err := x.Output(ctx)
+	ws, err := ApplyExampleWorkspace(ctx, ExampleOptions{
+		Dir: d.dir, Terraform: bin, CLIConfig: cli, OktaURL: d.sim.URL, OktaToken: d.sim.Token, WandbURL: d.wandb.URL,
+		Setenv: func(k, v string) { os.Setenv(k, v) },
+	})
 	if err != nil {
-		return fmt.Errorf("reading the module's outputs: %w", err)
+		return err
 	}
-	d.appID = strings.Trim(string(outs["okta_app_id"].Value), `"`)
-	d.clientID = strings.Trim(string(outs["okta_client_id"].Value), `"`)
-	if err := vars(d.clientID); err != nil {
-		return fmt.Errorf("writing terraform.tfvars: %w", err)
-	}
-	if err := x.Apply(ctx); err != nil {
-		return fmt.Errorf("giving W&B the app's client id with terraform: %w", err)
-	}
+	d.appID, d.clientID = ws.AppID, ws.ClientID
 	return nil
 }
 
@@ -354,14 +303,6 @@ func demoProvider(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("%s is not installed next to driftd and could not be built here (%v: %s); run the demo from a driftd checkout", DemoProviderName, err, first)
 	}
 	return out, nil
-}
-
-func copyFile(src, dst string) error {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(dst, data, 0o755)
 }
 
 // writeDotenv plays the operator writing the W&B deployment's env.

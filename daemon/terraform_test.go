@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,12 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
-
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/internal/oktasim"
 	"github.com/driftd/driftd/internal/slacksim"
-	"github.com/driftd/driftd/internal/tfprovider/providerenv"
 )
 
 // requireTerraform returns the terraform binary. Outside CI a missing
@@ -61,27 +57,7 @@ func buildProvider(t testing.TB) string {
 			providerErr = fmt.Errorf("building test provider: %v\n%s", err, out)
 			return
 		}
-		platform := runtime.GOOS + "_" + runtime.GOARCH
-		for _, p := range []string{"okta/okta", "hashicorp/kubernetes"} {
-			name := filepath.Base(p)
-			d := filepath.Join(dir, "mirror", "registry.terraform.io", p, "0.1.0", platform)
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				providerErr = err
-				return
-			}
-			if err := os.Link(bin, filepath.Join(d, "terraform-provider-"+name+"_v0.1.0")); err != nil {
-				providerErr = err
-				return
-			}
-		}
-		cfg := fmt.Sprintf(`provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = ["registry.terraform.io/okta/okta", "registry.terraform.io/hashicorp/kubernetes"]
-  }
-}
-`, filepath.Join(dir, "mirror"))
-		providerErr = os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(cfg), 0o644)
+		_, providerErr = InstallProviderMirror(dir, bin)
 		providerDir = dir
 	})
 	if providerErr != nil {
@@ -95,7 +71,6 @@ func buildProvider(t testing.TB) string {
 type tfFixture struct {
 	*fixture
 	work, envFile, appID, clientID string
-	tf                             *tfexec.Terraform
 }
 
 func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
@@ -103,42 +78,15 @@ func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
 	bin := requireTerraform(t)
 	pdir := buildProvider(t)
 	f := newFixture(t)
-	tf := &tfFixture{fixture: f, work: filepath.Join(f.dir, "tf")}
-	if err := os.CopyFS(tf.work, os.DirFS("../deploy/terraform")); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(pdir, "cli.tfrc"))
 	t.Setenv("DRIFTD_TERRAFORM", bin)
-	t.Setenv(providerenv.OktaURL, f.sim.URL)
-	t.Setenv(providerenv.OktaToken, fixtureToken)
-	t.Setenv(providerenv.K8sDir, filepath.Join(f.dir, "k8s"))
-	t.Setenv("TF_PLUGIN_CACHE_DIR", "")
-	tf.envFile = filepath.Join(f.dir, "k8s", "wandb", "wandb-env.env")
-
-	x, err := tfexec.NewTerraform(tf.work, bin)
+	ws, err := ApplyExampleWorkspace(context.Background(), ExampleOptions{
+		Dir: f.dir, Terraform: bin, CLIConfig: filepath.Join(pdir, "cli.tfrc"), OktaURL: f.sim.URL, OktaToken: fixtureToken,
+		WandbURL: "https://wandb.acme.test", OtherEnv: map[string]string{"BUCKET": "s3://keep-me"}, Setenv: t.Setenv,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf.tf = x
-	ctx := context.Background()
-	tf.writeVars("pending")
-	if err := x.Init(ctx); err != nil {
-		t.Fatalf("init: %v", err)
-	}
-	if err := x.Apply(ctx); err != nil {
-		t.Fatalf("first apply: %v", err)
-	}
-	out, err := x.Output(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tf.appID = strings.Trim(string(out["okta_app_id"].Value), `"`)
-	tf.clientID = strings.Trim(string(out["okta_client_id"].Value), `"`)
-	// W&B learns the client id after the app exists, as in W&B's guide.
-	tf.writeVars(tf.clientID)
-	if err := x.Apply(ctx); err != nil {
-		t.Fatalf("second apply: %v", err)
-	}
+	tf := &tfFixture{fixture: f, work: ws.Dir, envFile: ws.EnvFile, appID: ws.AppID, clientID: ws.ClientID}
 	f.writeConfig(fmt.Sprintf(`state_dir: ./state
 okta:
   org_url: %s
@@ -165,18 +113,6 @@ targets:
 		f.writeConfig(readFile(t, f.cfg) + fmt.Sprintf("slack:\n  bot_token: %s\n  channel: \"#sso\"\n  api_url: %s\n  signing_secret: %s\n  approvers: [UALICE]\n", slackToken, sim.APIURL(), signingSecret))
 	}
 	return tf
-}
-
-func (tf *tfFixture) writeVars(clientID string) {
-	tf.t.Helper()
-	vars := fmt.Sprintf(`wandb_url       = "https://wandb.acme.test"
-oidc_client_id  = %q
-oidc_issuer     = %q
-other_wandb_env = { GORILLA_CORS_ORIGINS = "https://wandb.acme.test, null", BUCKET = "s3://keep-me" }
-`, clientID, tf.sim.URL)
-	if err := os.WriteFile(filepath.Join(tf.work, "terraform.tfvars"), []byte(vars), 0o644); err != nil {
-		tf.t.Fatal(err)
-	}
 }
 
 func (tf *tfFixture) redirectURIs() []string {
