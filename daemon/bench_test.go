@@ -7,50 +7,22 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/internal/fixture"
 )
-
-// benchFixture writes a config of n targets, all in sync, against a fresh
-// simulator (rate limit lifted: this measures driftd, not Okta's quota).
-func benchFixture(b *testing.B, n int) (*oktasim.Server, string) {
-	b.Helper()
-	sim, err := oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(sim.Close)
-	dir := b.TempDir()
-	env := filepath.Join(dir, "wandb.env")
-	if err := os.WriteFile(env, []byte(fmt.Sprintf("OIDC_CLIENT_ID=0oabench\nOIDC_ISSUER=%s\nGORILLA_CORS_ORIGINS=\"https://wandb.bench.test, null\"\n", sim.URL)), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "state_dir: ./state\nokta:\n  org_url: %s\n  api_token: %s\ntargets:\n", sim.URL, sim.Token)
-	for i := range n {
-		id := fmt.Sprintf("0oabench%06d", i)
-		sim.PutApp(oktasim.NewWandbApp(id, "0oabench", "https://wandb.bench.test", false))
-		fmt.Fprintf(&cfg, "  - name: t%06d\n    wandb: {url: https://wandb.bench.test, env: {source: file, path: %s}}\n    okta: {app_id: %s}\n    oidc: {client_id: 0oabench, issuer: %s}\n", i, env, id, sim.URL)
-	}
-	file := filepath.Join(dir, "driftd.yaml")
-	if err := os.WriteFile(file, []byte(cfg.String()), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	return sim, file
-}
 
 // BenchmarkCheckPass is one `check` pass (observe and evaluate every target)
 // in-process: ns/op is the pass's wall time, B/op what it allocates.
 func BenchmarkCheckPass(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
-			sim, file := benchFixture(b, n)
-			cfg, err := LoadConfig(file)
+			sim, file := fixture.Fleet(b, n)
+			cfg, err := config.LoadConfig(file)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -58,7 +30,7 @@ func BenchmarkCheckPass(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			targets, _ := cfg.selectTargets("")
+			targets, _ := cfg.Select("")
 			sim.ResetCounts()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -78,10 +50,10 @@ func BenchmarkCheckPass(b *testing.B) {
 // BenchmarkCheckCommand runs the real `driftd check` binary, so the pass
 // includes process start and config load, and reports its peak RSS.
 func BenchmarkCheckCommand(b *testing.B) {
-	bin := buildDriftd(b)
+	bin := fixture.Driftd(b)
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
-			_, file := benchFixture(b, n)
+			_, file := fixture.Fleet(b, n)
 			var peak int64
 			b.ResetTimer()
 			for range b.N {
@@ -121,8 +93,8 @@ func BenchmarkCheckCommand(b *testing.B) {
 // wall time and CPU time (user+sys of the process and its children).
 func BenchmarkCheckVersusTerraformRefreshOnly(b *testing.B) {
 	tf := newTFFixture(b, "alert", `"*"`)
-	bin := buildDriftd(b)
-	tfBin := requireTerraform(b)
+	bin := fixture.Driftd(b)
+	tfBin := fixture.Terraform(b)
 	run := func(name string, args ...string) (wall, cpu time.Duration) {
 		cmd := exec.Command(name, args...)
 		cmd.Dir = tf.work
@@ -140,7 +112,7 @@ func BenchmarkCheckVersusTerraformRefreshOnly(b *testing.B) {
 	var dWall, dCPU, tWall, tCPU time.Duration
 	b.ResetTimer()
 	for range b.N {
-		w, c := run(bin, "check", "--config", tf.cfg)
+		w, c := run(bin, "check", "--config", tf.Cfg)
 		dWall, dCPU = dWall+w, dCPU+c
 		w, c = run(tfBin, "plan", "-refresh-only", "-input=false", "-lock=false", "-detailed-exitcode")
 		tWall, tCPU = tWall+w, tCPU+c

@@ -12,17 +12,24 @@ import (
 	"testing"
 	"time"
 
+	slacknotify "github.com/driftd/driftd/daemon/notify/slack"
+
+	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/internal/fixture"
 	"github.com/driftd/driftd/internal/oktasim"
 	"github.com/driftd/driftd/internal/slacksim"
 )
 
-const signingSecret = "signing-never-printed"
+const (
+	signingSecret = "signing-never-printed"
+	slackToken    = "xoxb-never-printed"
+)
 
 // click builds Slack's block_actions request for the Apply button.
 func click(planID, user string) string {
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "user": map[string]string{"id": user, "name": strings.ToLower(user)},
-		"actions": []map[string]string{{"type": "button", "action_id": ApplyActionID, "value": planID, "block_id": "driftd_actions"}},
+		"actions": []map[string]string{{"type": "button", "action_id": slacknotify.ApplyActionID, "value": planID, "block_id": "driftd_actions"}},
 	})
 	return "payload=" + url.QueryEscape(string(payload))
 }
@@ -62,14 +69,14 @@ func doReq(t *testing.T, req *http.Request) (int, string) {
 func waitPlan(t *testing.T, base, notID string) string {
 	t.Helper()
 	for range 200 {
-		_, body := call(t, "GET", base+"/v1/status", apiToken, "")
+		_, body := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
 		var st struct {
 			Targets []struct {
-				Remediation *RemediationResult `json:"remediation"`
+				Remediation *report.RemediationResult `json:"remediation"`
 			} `json:"targets"`
 		}
 		_ = json.Unmarshal([]byte(body), &st)
-		if rem := st.Targets[0].Remediation; rem != nil && rem.PlanID != "" && rem.PlanID != notID && rem.Action == ActionAwaiting {
+		if rem := st.Targets[0].Remediation; rem != nil && rem.PlanID != "" && rem.PlanID != notID && rem.Action == report.ActionAwaiting {
 			return rem.PlanID
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -95,7 +102,7 @@ func TestSlackApprovalAppliesOnlyAValidCurrentApprovedPlan(t *testing.T) {
 	defer sim.Close()
 	t.Setenv("DRIFTD_TEST_SLACK_TOKEN", slackToken)
 	t.Setenv("DRIFTD_TEST_SIGNING", signingSecret)
-	base0 := readFile(t, tf.cfg)
+	base0 := fixture.ReadFile(t, tf.Cfg)
 	cfg := base0[:strings.Index(base0, "slack:\n")] + fmt.Sprintf(`slack:
   bot_token: ${DRIFTD_TEST_SLACK_TOKEN}
   channel: "#wandb-sso"
@@ -105,9 +112,9 @@ func TestSlackApprovalAppliesOnlyAValidCurrentApprovedPlan(t *testing.T) {
 server:
   token: ${DRIFTD_TEST_API_TOKEN}
 `, sim.APIURL())
-	tf.writeConfig(cfg)
+	tf.WriteConfig(cfg)
 	tf.breakRedirect()
-	base, stop := startDaemon(t, tf.fixture)
+	base, stop := startDaemon(t, tf.Fixture)
 	defer stop()
 	plan := waitPlan(t, base, "")
 	waitFor(t, "the alert with its button", func() bool {
@@ -150,11 +157,22 @@ server:
 		return false
 	})
 
-	// A stale plan: the world changes after the plan is made.
+	staleClickIsRefused(t, tf, sim, base, plan)
+	for _, m := range sim.Messages() {
+		if strings.Contains(m.Text+m.Blocks, slackToken) || strings.Contains(m.Text+m.Blocks, signingSecret) || strings.Contains(m.Text+m.Blocks, fixture.OktaToken) {
+			t.Fatal("a secret reached Slack")
+		}
+	}
+}
+
+// staleClickIsRefused: the world changes after a plan is made, so a click
+// on it is refused in the thread and nothing is applied.
+func staleClickIsRefused(t *testing.T, tf *tfFixture, sim *slacksim.Server, base, plan string) {
+	t.Helper()
 	tf.breakRedirect()
 	reconcileWhenFree(t, base)
 	stale := waitPlan(t, base, plan)
-	_ = tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
+	_ = tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
 	if code, _ := postSigned(t, base, click(stale, "UALICE"), signingSecret, time.Now()); code != 200 {
 		t.Fatalf("stale click: %d", code)
 	}
@@ -168,10 +186,5 @@ server:
 	})
 	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {
 		t.Fatal("a stale plan was applied")
-	}
-	for _, m := range sim.Messages() {
-		if strings.Contains(m.Text+m.Blocks, slackToken) || strings.Contains(m.Text+m.Blocks, signingSecret) || strings.Contains(m.Text+m.Blocks, fixtureToken) {
-			t.Fatal("a secret reached Slack")
-		}
 	}
 }

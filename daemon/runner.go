@@ -9,6 +9,10 @@ import (
 	"time"
 
 	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/store"
+	"github.com/driftd/driftd/daemon/terraform"
 )
 
 // Runner is the one reconcile path shared by the CLI, the scheduler, the
@@ -23,17 +27,10 @@ type Runner struct {
 	mu      sync.Mutex
 	running map[string]string // target -> run id
 	seq     uint64
-	tf      *Terraform
-	backoff map[string]backoffState
-	pending map[string]*SavedPlan // approve mode: plan id -> plan
+	tf      *terraform.Terraform
+	backoff map[string]store.Backoff
+	pending map[string]*terraform.SavedPlan // approve mode: plan id -> plan
 	wg      sync.WaitGroup
-}
-
-// backoffState spaces out applies after failures: 1m, 2m, 4m... up to 1h,
-// reset by a success.
-type backoffState struct {
-	Failures int       `json:"failures"`
-	Until    time.Time `json:"until"`
 }
 
 const (
@@ -55,8 +52,8 @@ type RunnerOptions struct {
 
 // BackoffStore keeps each target's remediation backoff.
 type BackoffStore interface {
-	Backoffs() (map[string]backoffState, error)
-	SaveBackoff(target string, st backoffState) error
+	Backoffs() (map[string]store.Backoff, error)
+	SaveBackoff(target string, st store.Backoff) error
 }
 
 // NewRunner returns the reconcile path over engine.
@@ -65,7 +62,7 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 		opts.Now = time.Now
 	}
 	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
-		backoff: map[string]backoffState{}, pending: map[string]*SavedPlan{}}
+		backoff: map[string]store.Backoff{}, pending: map[string]*terraform.SavedPlan{}}
 	if opts.Backoff != nil {
 		saved, err := opts.Backoff.Backoffs()
 		if err != nil {
@@ -76,22 +73,12 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	return r, nil
 }
 
-// BusyError says a target already has a run in progress.
-type BusyError struct {
-	Target string
-	RunID  string
-}
-
-func (e *BusyError) Error() string {
-	return fmt.Sprintf("target %s has run %s in progress", e.Target, e.RunID)
-}
-
 // tryLock claims a target for a run, or returns the running run's id.
 func (r *Runner) tryLock(target, trigger string) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if id, busy := r.running[target]; busy {
-		return "", &BusyError{Target: target, RunID: id}
+		return "", &report.BusyError{Target: target, RunID: id}
 	}
 	r.seq++
 	id := fmt.Sprintf("%s-%s-%d", target, r.opts.Now().UTC().Format("20060102T150405"), r.seq)
@@ -107,9 +94,9 @@ func (r *Runner) unlock(target string) {
 
 // ReconcileAll runs every given target, concurrently within the engine's
 // bound, and waits for targets that are busy rather than skipping them.
-func (r *Runner) ReconcileAll(ctx context.Context, targets []*Target, trigger string) *Report {
-	return fanOut(len(targets), r.eng().cfg.Concurrency, func(i int) TargetResult {
-		return whenFree(ctx, targets[i].Name, func() (TargetResult, error) {
+func (r *Runner) ReconcileAll(ctx context.Context, targets []*config.Target, trigger string) *report.Report {
+	return fanOut(len(targets), r.eng().cfg.Concurrency, func(i int) report.TargetResult {
+		return whenFree(ctx, targets[i].Name, func() (report.TargetResult, error) {
 			return r.Reconcile(ctx, targets[i], trigger)
 		})
 	})
@@ -118,10 +105,10 @@ func (r *Runner) ReconcileAll(ctx context.Context, targets []*Target, trigger st
 // whenFree runs a target, waiting while another run of it is in progress,
 // so an "all targets" run reports every target as ok, drift or error.
 // Only the end of ctx stops the wait, and that is reported as an error.
-func whenFree(ctx context.Context, target string, run func() (TargetResult, error)) TargetResult {
+func whenFree(ctx context.Context, target string, run func() (report.TargetResult, error)) report.TargetResult {
 	for {
 		res, err := run()
-		var busy *BusyError
+		var busy *report.BusyError
 		if !errors.As(err, &busy) {
 			if err != nil {
 				return errorResult(target, "driftd", err)
@@ -137,22 +124,22 @@ func whenFree(ctx context.Context, target string, run func() (TargetResult, erro
 }
 
 // errorResult is a target that could not be run at all.
-func errorResult(target, source string, err error) TargetResult {
-	return TargetResult{Name: target, Status: StatusError, Findings: []checks.Finding{},
-		Errors: []ObservationError{{Source: source, Message: err.Error()}}}
+func errorResult(target, source string, err error) report.TargetResult {
+	return report.TargetResult{Name: target, Status: report.StatusError, Findings: []checks.Finding{},
+		Errors: []report.ObservationError{{Source: source, Message: err.Error()}}}
 }
 
 // Reconcile runs one target now, or returns a *BusyError when it is
 // already running.
-func (r *Runner) Reconcile(ctx context.Context, t *Target, trigger string) (TargetResult, error) {
+func (r *Runner) Reconcile(ctx context.Context, t *config.Target, trigger string) (report.TargetResult, error) {
 	res, _, err := r.reconcileWithID(ctx, t, trigger)
 	return res, err
 }
 
-func (r *Runner) reconcileWithID(ctx context.Context, t *Target, trigger string) (TargetResult, string, error) {
+func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger string) (report.TargetResult, string, error) {
 	runID, err := r.tryLock(t.Name, trigger)
 	if err != nil {
-		return TargetResult{Name: t.Name}, "", err
+		return report.TargetResult{Name: t.Name}, "", err
 	}
 	r.wg.Add(1)
 	defer r.wg.Done()
@@ -160,10 +147,10 @@ func (r *Runner) reconcileWithID(ctx context.Context, t *Target, trigger string)
 	engine := r.eng()
 	log := r.log.With("target", t.Name, "run", runID, "trigger", trigger)
 	res := engine.CheckTarget(ctx, t)
-	if res.Status == StatusDrift && t.Remedy.Mode != ModeAlert {
+	if res.Status == report.StatusDrift && t.Remedy.Mode != config.ModeAlert {
 		res.Remediation = r.remediate(ctx, t, &res, log)
-	} else if t.Remedy.Mode != ModeAlert {
-		res.Remediation = &RemediationResult{Mode: t.Remedy.Mode, Action: ActionNone, Reason: noRemedyReason(res.Status)}
+	} else if t.Remedy.Mode != config.ModeAlert {
+		res.Remediation = &report.RemediationResult{Mode: t.Remedy.Mode, Action: report.ActionNone, Reason: noRemedyReason(res.Status)}
 	}
 	return res, runID, nil
 }
@@ -200,19 +187,19 @@ func (r *Runner) Wait(ctx context.Context) {
 }
 
 func noRemedyReason(status string) string {
-	if status == StatusError {
+	if status == report.StatusError {
 		return "a source could not be read, so nothing is changed"
 	}
 	return "in sync"
 }
 
-func (r *Runner) terraform() (*Terraform, error) {
+func (r *Runner) terraform() (*terraform.Terraform, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.tf != nil {
 		return r.tf, nil
 	}
-	tf, err := NewTerraform(r.engine.cfg.StateDir, r.log) // r.mu is held
+	tf, err := terraform.NewTerraform(r.engine.cfg.StateDir, r.log) // r.mu is held
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +207,7 @@ func (r *Runner) terraform() (*Terraform, error) {
 	return tf, nil
 }
 
-func anyFixable(res *TargetResult) bool {
+func anyFixable(res *report.TargetResult) bool {
 	for _, f := range res.Findings {
 		if f.Fixable && f.Severity == "error" {
 			return true
@@ -231,54 +218,54 @@ func anyFixable(res *TargetResult) bool {
 
 // remediate plans, checks the guardrails and, per mode, applies or keeps
 // the plan for approval. It updates res with the re-check after an apply.
-func (r *Runner) remediate(ctx context.Context, t *Target, res *TargetResult, log *slog.Logger) *RemediationResult {
-	rem := &RemediationResult{Mode: t.Remedy.Mode}
+func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.TargetResult, log *slog.Logger) *report.RemediationResult {
+	rem := &report.RemediationResult{Mode: t.Remedy.Mode}
 	if !anyFixable(res) {
-		rem.Action, rem.Reason = ActionNone, "no drift finding is fixable by Terraform: fix it by hand"
+		rem.Action, rem.Reason = report.ActionNone, "no drift finding is fixable by Terraform: fix it by hand"
 		return rem
 	}
 	now := r.opts.Now()
 	r.mu.Lock()
 	bo := r.backoff[t.Name]
 	r.mu.Unlock()
-	if t.Remedy.Mode != ModeAlert && now.Before(bo.Until) {
-		rem.Action = ActionSkipped
+	if t.Remedy.Mode != config.ModeAlert && now.Before(bo.Until) {
+		rem.Action = report.ActionSkipped
 		rem.Reason = fmt.Sprintf("backing off after %d failed Terraform run(s) until %s", bo.Failures, bo.Until.UTC().Format(time.RFC3339))
 		return rem
 	}
 	tf, err := r.terraform()
 	if err != nil {
-		rem.Action, rem.Error = ActionFailed, err.Error()
+		rem.Action, rem.Error = report.ActionFailed, err.Error()
 		return rem
 	}
 	sp, err := tf.Plan(ctx, t, res)
 	if err != nil {
 		until, n := r.recordFailure(t.Name)
-		rem.Action, rem.Error, rem.Failures = ActionFailed, err.Error(), n
+		rem.Action, rem.Error, rem.Failures = report.ActionFailed, err.Error(), n
 		rem.Reason = fmt.Sprintf("plan failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
 		log.Warn("terraform plan failed", "err", err)
 		return rem
 	}
 	rem.PlanID, rem.Plan = sp.ID, sp.Summary
 	if !sp.HasChanges {
-		rem.Action, rem.Reason = ActionNone, "Terraform sees no changes: the drift is outside what this workspace manages"
+		rem.Action, rem.Reason = report.ActionNone, "Terraform sees no changes: the drift is outside what this workspace manages"
 		return rem
 	}
-	if t.Remedy.Mode == ModePlan {
-		rem.Action = ActionPlanned
+	if t.Remedy.Mode == config.ModePlan {
+		rem.Action = report.ActionPlanned
 		return rem
 	}
-	if refused := Guardrails(sp.Summary, t.Remedy.Terraform.Allow); len(refused) > 0 {
-		rem.Action, rem.Refused = ActionRefused, refused
+	if refused := terraform.Guardrails(sp.Summary, t.Remedy.Terraform.Allow); len(refused) > 0 {
+		rem.Action, rem.Refused = report.ActionRefused, refused
 		rem.Reason = "a guardrail refused the plan; nothing was applied"
 		log.Warn("plan refused by guardrails", "refused", refused)
 		return rem
 	}
-	if t.Remedy.Mode == ModeApprove {
+	if t.Remedy.Mode == config.ModeApprove {
 		r.mu.Lock()
 		r.pending[sp.ID] = sp
 		r.mu.Unlock()
-		rem.Action = ActionAwaiting
+		rem.Action = report.ActionAwaiting
 		rem.Reason = fmt.Sprintf("plan %s waits for approval until %s", sp.ID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))
 		return rem
 	}
@@ -288,18 +275,18 @@ func (r *Runner) remediate(ctx context.Context, t *Target, res *TargetResult, lo
 
 // applyPlan applies a saved plan if the world is still the one it was made
 // against, then checks the target again.
-func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *TargetResult, rem *RemediationResult, log *slog.Logger) {
+func (r *Runner) applyPlan(ctx context.Context, t *config.Target, sp *terraform.SavedPlan, res *report.TargetResult, rem *report.RemediationResult, log *slog.Logger) {
 	// An apply, once started, finishes even if the HTTP client or the
 	// approver goes away: a half-applied workspace is worse than either.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
 	defer cancel()
 	fresh := r.eng().CheckTarget(ctx, t)
-	if fresh.Status == StatusError {
-		rem.Action, rem.Refused = ActionRefused, []string{"stale: a source could not be read again before the apply, so the plan cannot be shown to still fit"}
+	if fresh.Status == report.StatusError {
+		rem.Action, rem.Refused = report.ActionRefused, []string{"stale: a source could not be read again before the apply, so the plan cannot be shown to still fit"}
 		return
 	}
-	if fingerprint(fresh.observed) != sp.Observation {
-		rem.Action = ActionRefused
+	if terraform.Fingerprint(fresh.Observed) != sp.Observation {
+		rem.Action = report.ActionRefused
 		rem.Refused = []string{"stale: the Okta app or the W&B env changed after the plan was made; a new plan is needed"}
 		return
 	}
@@ -309,20 +296,20 @@ func (r *Runner) applyPlan(ctx context.Context, t *Target, sp *SavedPlan, res *T
 	}
 	if err != nil {
 		until, n := r.recordFailure(t.Name)
-		rem.Action, rem.Error, rem.Failures = ActionFailed, err.Error(), n
+		rem.Action, rem.Error, rem.Failures = report.ActionFailed, err.Error(), n
 		rem.Reason = fmt.Sprintf("apply failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
 		log.Error("terraform apply failed", "plan", sp.ID, "err", err)
 		return
 	}
 	r.mu.Lock()
 	delete(r.backoff, t.Name)
-	r.saveBackoff(t.Name, backoffState{})
+	r.saveBackoff(t.Name, store.Backoff{})
 	r.mu.Unlock()
-	rem.Action = ActionApplied
+	rem.Action = report.ActionApplied
 	after := r.eng().CheckTarget(ctx, t)
 	rem.Before = res.Findings
-	res.Findings, res.Errors, res.Status, res.ObservedAt, res.observed = after.Findings, after.Errors, after.Status, after.ObservedAt, after.observed
-	if after.Status == StatusOK {
+	res.Findings, res.Errors, res.Status, res.ObservedAt, res.Observed = after.Findings, after.Errors, after.Status, after.ObservedAt, after.Observed
+	if after.Status == report.StatusOK {
 		rem.Verification = "fixed"
 	} else {
 		rem.Verification = "still drifting"
@@ -347,7 +334,7 @@ func (r *Runner) recordFailure(target string) (time.Time, int) {
 	return bo.Until, bo.Failures
 }
 
-func (r *Runner) saveBackoff(target string, bo backoffState) {
+func (r *Runner) saveBackoff(target string, bo store.Backoff) {
 	if r.opts.Backoff == nil {
 		return
 	}
@@ -356,38 +343,33 @@ func (r *Runner) saveBackoff(target string, bo backoffState) {
 	}
 }
 
-// PlanError says why an approval cannot apply a plan.
-type PlanError struct{ Reason string }
-
-func (e *PlanError) Error() string { return e.Reason }
-
 // ApprovePlan applies a plan kept by approve mode, through the same lock
 // and checks as every other run.
-func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string) (TargetResult, error) {
+func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string) (report.TargetResult, error) {
 	r.mu.Lock()
 	sp, ok := r.pending[planID]
 	r.mu.Unlock()
 	if !ok {
-		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("no plan %s is waiting for approval (it was applied, replaced or never made)", planID)}
+		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("no plan %s is waiting for approval (it was applied, replaced or never made)", planID)}
 	}
 	if r.opts.Now().After(sp.CreatedAt.Add(PlanTTL)) {
 		r.dropPlan(planID)
-		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("plan %s expired at %s; the next run makes a new one", planID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))}
+		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("plan %s expired at %s; the next run makes a new one", planID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))}
 	}
 	t, ok := r.eng().cfg.Target(sp.Target)
 	if !ok {
-		return TargetResult{}, &PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
+		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
 	}
 	runID, err := r.tryLock(t.Name, "approval")
 	if err != nil {
-		return TargetResult{Name: t.Name}, err
+		return report.TargetResult{Name: t.Name}, err
 	}
 	defer r.unlock(t.Name)
 	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver)
 	res := r.eng().CheckTarget(ctx, t)
-	rem := &RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver}
+	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver}
 	r.applyPlan(ctx, t, sp, &res, rem, log)
-	if rem.Action == ActionApplied || rem.Action == ActionRefused {
+	if rem.Action == report.ActionApplied || rem.Action == report.ActionRefused {
 		r.dropPlan(planID)
 	}
 	res.Remediation = rem
@@ -401,7 +383,7 @@ func (r *Runner) dropPlan(id string) {
 }
 
 // PendingPlan returns an approve-mode plan by id.
-func (r *Runner) PendingPlan(id string) (*SavedPlan, bool) {
+func (r *Runner) PendingPlan(id string) (*terraform.SavedPlan, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	sp, ok := r.pending[id]

@@ -12,15 +12,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/store"
+	"github.com/driftd/driftd/internal/fixture"
 	"github.com/driftd/driftd/internal/oktasim"
 )
 
-const apiToken = "api-token-never-printed"
+const apiToken = fixture.APIToken
 
 // startDaemon serves the fixture's config on a free port.
-func startDaemon(t *testing.T, f *fixture) (base string, stop func()) {
+func startDaemon(t *testing.T, f *fixture.Fixture) (base string, stop func()) {
 	t.Helper()
-	cfg, err := LoadConfig(f.cfg)
+	cfg, err := config.LoadConfig(f.Cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,29 +50,11 @@ func startDaemon(t *testing.T, f *fixture) (base string, stop func()) {
 	}
 }
 
-func call(t *testing.T, method, url, token, body string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if strings.Contains(string(b), fixtureToken) || strings.Contains(string(b), apiToken) {
-		t.Fatalf("a secret leaked into a response: %s", b)
-	}
-	return resp.StatusCode, string(b)
-}
-
 // reconcileWhenFree retries while the start-up pass holds the target.
 func reconcileWhenFree(t *testing.T, base string) int {
 	t.Helper()
 	for i := 0; i < 100; i++ {
-		code, _ := call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+		code, _ := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
 		if code != http.StatusConflict {
 			return code
 		}
@@ -78,7 +64,7 @@ func reconcileWhenFree(t *testing.T, base string) int {
 }
 
 func TestAPIStatusCodes(t *testing.T) {
-	f := newFixture(t, "prod")
+	f := fixture.New(t, "prod")
 	base, stop := startDaemon(t, f)
 	defer stop()
 	reconcileWhenFree(t, base)
@@ -102,7 +88,7 @@ func TestAPIStatusCodes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := call(t, tc.method, base+tc.path, tc.token, tc.body)
+			code, body := fixture.Call(t, tc.method, base+tc.path, tc.token, tc.body)
 			if code != tc.want || !strings.Contains(body, tc.contains) {
 				t.Errorf("%s %s = %d %s; want %d containing %q", tc.method, tc.path, code, body, tc.want, tc.contains)
 			}
@@ -111,20 +97,20 @@ func TestAPIStatusCodes(t *testing.T) {
 }
 
 func TestFiftyConcurrentReconcilesRunOneAtATime(t *testing.T) {
-	f := newFixture(t, "prod")
-	f.sim.SetLatency(20 * time.Millisecond)
+	f := fixture.New(t, "prod")
+	f.Sim.SetLatency(20 * time.Millisecond)
 	base, stop := startDaemon(t, f)
 	defer stop()
 	// Let the start-up pass finish first.
 	time.Sleep(200 * time.Millisecond)
-	f.sim.ResetCounts()
+	f.Sim.ResetCounts()
 	var wg sync.WaitGroup
 	codes := make([]int, 50)
 	for i := range codes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i], _ = call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+			codes[i], _ = fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
 		}()
 	}
 	wg.Wait()
@@ -143,7 +129,7 @@ func TestFiftyConcurrentReconcilesRunOneAtATime(t *testing.T) {
 	}
 	// The Okta app requests of different runs never overlap in time.
 	reqs := []oktasim.Request{}
-	for _, r := range f.sim.Requests() {
+	for _, r := range f.Sim.Requests() {
 		if r.Path == "/api/v1/apps/0oaprod" {
 			reqs = append(reqs, r)
 		}
@@ -161,15 +147,18 @@ func TestFiftyConcurrentReconcilesRunOneAtATime(t *testing.T) {
 }
 
 func TestBusyTargetAnswers409WithTheRunID(t *testing.T) {
-	f := newFixture(t, "prod")
+	f := fixture.New(t, "prod")
 	base, stop := startDaemon(t, f)
 	defer stop()
 	time.Sleep(200 * time.Millisecond)
-	f.sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: time.Second})
+	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: time.Second})
 	first := make(chan int, 1)
-	go func() { c, _ := call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`); first <- c }()
+	go func() {
+		c, _ := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+		first <- c
+	}()
 	time.Sleep(200 * time.Millisecond)
-	code, body := call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
 	if code != 409 || !strings.Contains(body, `"run_id":"prod-`) {
 		t.Fatalf("second call = %d %s", code, body)
 	}
@@ -179,15 +168,15 @@ func TestBusyTargetAnswers409WithTheRunID(t *testing.T) {
 }
 
 func TestDriftEpisodeSurvivesARestart(t *testing.T) {
-	f := newFixture(t, "prod")
-	_ = f.sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Status = "INACTIVE" })
+	f := fixture.New(t, "prod")
+	_ = f.Sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Status = "INACTIVE" })
 	base, stop := startDaemon(t, f)
 	if code := reconcileWhenFree(t, base); code != 200 {
 		t.Fatal(code)
 	}
 	stop()
-	cfg, _ := LoadConfig(f.cfg)
-	s, err := OpenStore(cfg.StateDir, 0)
+	cfg, _ := config.LoadConfig(f.Cfg)
+	s, err := store.OpenStore(cfg.StateDir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +188,7 @@ func TestDriftEpisodeSurvivesARestart(t *testing.T) {
 	base, stop = startDaemon(t, f)
 	defer stop()
 	reconcileWhenFree(t, base)
-	_, body := call(t, "GET", base+"/v1/status", apiToken, "")
+	_, body := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
 	var st struct {
 		Targets []struct {
 			Status     string     `json:"status"`
@@ -215,21 +204,21 @@ func TestDriftEpisodeSurvivesARestart(t *testing.T) {
 }
 
 func TestASecondDaemonOnTheSameStateDirRefusesToStart(t *testing.T) {
-	f := newFixture(t, "prod")
+	f := fixture.New(t, "prod")
 	_, stop := startDaemon(t, f)
 	defer stop()
-	cfg, _ := LoadConfig(f.cfg)
+	cfg, _ := config.LoadConfig(f.Cfg)
 	cfg.Server.Listen = "127.0.0.1:0"
 	err := Serve(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{})
-	if !errors.Is(err, ErrStateDirInUse) {
+	if !errors.Is(err, store.ErrStateDirInUse) {
 		t.Fatalf("second serve: %v", err)
 	}
 }
 
 func TestServeWithoutAnAPITokenRefusesToStart(t *testing.T) {
-	f := newFixture(t, "prod")
-	cfg, _ := LoadConfig(f.cfg)
-	cfg.Server.Token = Secret{}
+	f := fixture.New(t, "prod")
+	cfg, _ := config.LoadConfig(f.Cfg)
+	cfg.Server.Token = config.Secret{}
 	err := Serve(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{})
 	if err == nil || !strings.Contains(err.Error(), "server.token: required for serve") {
 		t.Fatalf("err = %v", err)
@@ -237,11 +226,11 @@ func TestServeWithoutAnAPITokenRefusesToStart(t *testing.T) {
 }
 
 func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
-	f := newFixture(t, "prod")
-	cfg, _ := LoadConfig(f.cfg)
+	f := fixture.New(t, "prod")
+	cfg, _ := config.LoadConfig(f.Cfg)
 	cfg.Server.Listen = "127.0.0.1:0"
 	cfg.Schedule = "@every 1s"
-	f.sim.SetLatency(50 * time.Millisecond)
+	f.Sim.SetLatency(50 * time.Millisecond)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{}) }()
@@ -250,7 +239,7 @@ func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	s, err := OpenStore(cfg.StateDir, 0)
+	s, err := store.OpenStore(cfg.StateDir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,11 +257,11 @@ func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
 }
 
 func TestReconcileAllWaitsForABusyTargetInsteadOfInventingAStatus(t *testing.T) {
-	f := newFixture(t, "prod")
+	f := fixture.New(t, "prod")
 	base, stop := startDaemon(t, f)
 	defer stop()
 	reconcileWhenFree(t, base)
-	f.sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: 500 * time.Millisecond})
+	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: 500 * time.Millisecond})
 	go func() {
 		req, _ := http.NewRequest("POST", base+"/v1/reconcile", strings.NewReader(`{"target":"prod"}`))
 		req.Header.Set("Authorization", "Bearer "+apiToken)
@@ -281,12 +270,12 @@ func TestReconcileAllWaitsForABusyTargetInsteadOfInventingAStatus(t *testing.T) 
 		}
 	}()
 	time.Sleep(100 * time.Millisecond)
-	code, body := call(t, "POST", base+"/v1/reconcile", apiToken, ``)
-	var rep Report
+	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, ``)
+	var rep report.Report
 	if err := json.Unmarshal([]byte(body), &rep); err != nil || code != 200 {
 		t.Fatalf("%d %s", code, body)
 	}
-	if s := rep.Targets[0].Status; s != StatusOK {
+	if s := rep.Targets[0].Status; s != report.StatusOK {
 		t.Fatalf("status %q after waiting for the busy run; the contract allows ok, drift or error: %s", s, body)
 	}
 }

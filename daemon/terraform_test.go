@@ -6,88 +6,43 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/checks/source"
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/internal/example"
+	"github.com/driftd/driftd/internal/fixture"
 	"github.com/driftd/driftd/internal/oktasim"
 	"github.com/driftd/driftd/internal/slacksim"
 )
 
-// requireTerraform returns the terraform binary. Outside CI a missing
-// binary skips the test; in CI (CI=true) it fails it, so Terraform
-// coverage can never silently vanish.
-func requireTerraform(t testing.TB) string {
-	t.Helper()
-	bin, err := checks.FindTerraform()
-	if err != nil {
-		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-			t.Fatalf("CI=true and terraform is missing: %v", err)
-		}
-		t.Skipf("terraform not installed: %v (run .ci/run to build it)", err)
-	}
-	return bin
-}
-
-var (
-	providerOnce sync.Once
-	providerDir  string
-	providerErr  error
-)
-
-// buildProvider builds the test provider once and lays it out as a
-// filesystem mirror for okta/okta and hashicorp/kubernetes.
-func buildProvider(t testing.TB) string {
-	t.Helper()
-	providerOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "driftd-provider-")
-		if err != nil {
-			providerErr = err
-			return
-		}
-		bin := filepath.Join(dir, "provider")
-		cmd := exec.Command("go", "build", "-o", bin, "github.com/driftd/driftd/internal/tfprovider/cmd/terraform-provider-driftdtest")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			providerErr = fmt.Errorf("building test provider: %v\n%s", err, out)
-			return
-		}
-		_, providerErr = InstallProviderMirror(dir, bin)
-		providerDir = dir
-	})
-	if providerErr != nil {
-		t.Fatal(providerErr)
-	}
-	return providerDir
-}
-
 // tfFixture is the example root module from deploy/terraform, applied
 // against the Okta simulator, with a driftd config in apply mode.
 type tfFixture struct {
-	*fixture
+	*fixture.Fixture
 	work, envFile, appID, clientID string
 }
 
 func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
 	t.Helper()
-	bin := requireTerraform(t)
-	pdir := buildProvider(t)
-	f := newFixture(t)
+	bin := fixture.Terraform(t)
+	pdir := fixture.ProviderMirror(t)
+	f := fixture.New(t)
 	t.Setenv("DRIFTD_TERRAFORM", bin)
-	ws, err := ApplyExampleWorkspace(context.Background(), ExampleOptions{
-		Dir: f.dir, Terraform: bin, CLIConfig: filepath.Join(pdir, "cli.tfrc"), OktaURL: f.sim.URL, OktaToken: fixtureToken,
+	ws, err := example.Apply(context.Background(), example.Options{
+		Dir: f.Dir, Terraform: bin, CLIConfig: filepath.Join(pdir, "cli.tfrc"), OktaURL: f.Sim.URL, OktaToken: fixture.OktaToken,
 		WandbURL: "https://wandb.acme.test", OtherEnv: map[string]string{"BUCKET": "s3://keep-me"}, Setenv: t.Setenv,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := &tfFixture{fixture: f, work: ws.Dir, envFile: ws.EnvFile, appID: ws.AppID, clientID: ws.ClientID}
-	f.writeConfig(fmt.Sprintf(`state_dir: ./state
+	tf := &tfFixture{Fixture: f, work: ws.Dir, envFile: ws.EnvFile, appID: ws.AppID, clientID: ws.ClientID}
+	f.WriteConfig(fmt.Sprintf(`state_dir: ./state
 okta:
   org_url: %s
   api_token: ${DRIFTD_TEST_OKTA_TOKEN}
@@ -105,55 +60,55 @@ targets:
         allow: [%s]
         lock_timeout: 2s
         vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
-`, f.sim.URL, tf.envFile, tf.appID, tf.clientID, f.sim.URL, mode, allow))
-	if mode == ModeApprove {
+`, f.Sim.URL, tf.envFile, tf.appID, tf.clientID, f.Sim.URL, mode, allow))
+	if mode == config.ModeApprove {
 		// Approvals arrive from Slack; the recorder stands in for it.
 		sim := slacksim.Start(slackToken)
 		t.Cleanup(sim.Close)
-		f.writeConfig(readFile(t, f.cfg) + fmt.Sprintf("slack:\n  bot_token: %s\n  channel: \"#sso\"\n  api_url: %s\n  signing_secret: %s\n  approvers: [UALICE]\n", slackToken, sim.APIURL(), signingSecret))
+		f.WriteConfig(fixture.ReadFile(t, f.Cfg) + fmt.Sprintf("slack:\n  bot_token: %s\n  channel: \"#sso\"\n  api_url: %s\n  signing_secret: %s\n  approvers: [UALICE]\n", slackToken, sim.APIURL(), signingSecret))
 	}
 	return tf
 }
 
 func (tf *tfFixture) redirectURIs() []string {
-	app, _ := tf.sim.GetApp(tf.appID)
+	app, _ := tf.Sim.GetApp(tf.appID)
 	return app.Settings.OAuthClient.RedirectURIs
 }
 
 func (tf *tfFixture) breakRedirect() {
-	if err := tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) {
+	if err := tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) {
 		a.Settings.OAuthClient.RedirectURIs = []string{"https://wandb.acme.test/callback"}
 	}); err != nil {
-		tf.t.Fatal(err)
+		tf.T.Fatal(err)
 	}
 }
 
 func (tf *tfFixture) env() map[string]string {
-	env, err := checks.EnvFile{Path: tf.envFile}.Env(context.Background())
+	env, err := source.EnvFile{Path: tf.envFile}.Env(context.Background())
 	if err != nil {
-		tf.t.Fatal(err)
+		tf.T.Fatal(err)
 	}
 	return env.Vars
 }
 
-func (tf *tfFixture) reconcile() (TargetResult, *Runner) {
-	tf.t.Helper()
-	cfg, err := LoadConfig(tf.cfg)
+func (tf *tfFixture) reconcile() (report.TargetResult, *Runner) {
+	tf.T.Helper()
+	cfg, err := config.LoadConfig(tf.Cfg)
 	if err != nil {
-		tf.t.Fatal(err)
+		tf.T.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e, err := NewEngine(context.Background(), cfg, log, EngineOptions{})
 	if err != nil {
-		tf.t.Fatal(err)
+		tf.T.Fatal(err)
 	}
 	r, err := NewRunner(context.Background(), e, log, RunnerOptions{})
 	if err != nil {
-		tf.t.Fatal(err)
+		tf.T.Fatal(err)
 	}
 	res, err := r.Reconcile(context.Background(), &cfg.Targets[0], "test")
 	if err != nil {
-		tf.t.Fatal(err)
+		tf.T.Fatal(err)
 	}
 	return res, r
 }
@@ -161,7 +116,7 @@ func (tf *tfFixture) reconcile() (TargetResult, *Runner) {
 func TestTerraformFixesAChangedRedirectURI(t *testing.T) {
 	tf := newTFFixture(t, "apply", `"*"`)
 	tf.breakRedirect()
-	code, out, _ := tf.run("reconcile", "--config", tf.cfg)
+	code, out, _ := runOnce(t, "reconcile", tf.Cfg)
 	if code != 0 {
 		t.Fatalf("reconcile exit %d, want 0\n%s", code, out)
 	}
@@ -178,12 +133,12 @@ func TestTerraformFixesAChangedRedirectURI(t *testing.T) {
 func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
 	tf := newTFFixture(t, "apply", `"*"`)
 	env := tf.env()
-	tf.writeEnv("k8s/wandb/wandb-env", map[string]string{
+	tf.WriteEnv("k8s/wandb/wandb-env", map[string]string{
 		"OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"], "OIDC_ISSUER": env["OIDC_ISSUER"], "OIDC_AUTH_METHOD": "implicit",
 		"GORILLA_CORS_ORIGINS": "https://wandb.acme.test", "BUCKET": "s3://keep-me",
 	})
 	res, _ := tf.reconcile()
-	if res.Status != StatusOK || res.Remediation.Verification != "fixed" {
+	if res.Status != report.StatusOK || res.Remediation.Verification != "fixed" {
 		t.Fatalf("result = %s, remediation %+v, findings %+v", res.Status, res.Remediation, res.Findings)
 	}
 	got := tf.env()
@@ -195,16 +150,16 @@ func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
 func TestTerraformRefusesAPlanThatReplacesTheApp(t *testing.T) {
 	tf := newTFFixture(t, "apply", `"*"`)
 	tf.breakRedirect()
-	_ = tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.ApplicationType = "web" })
+	_ = tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.ApplicationType = "web" })
 	res, _ := tf.reconcile()
-	if res.Status != StatusDrift || res.Remediation.Action != ActionRefused || !strings.Contains(strings.Join(res.Remediation.Refused, ";"), "no-destroy: the plan would replace okta_app_oauth.wandb") {
+	if res.Status != report.StatusDrift || res.Remediation.Action != report.ActionRefused || !strings.Contains(strings.Join(res.Remediation.Refused, ";"), "no-destroy: the plan would replace okta_app_oauth.wandb") {
 		t.Fatalf("status %s, remediation %+v", res.Status, res.Remediation)
 	}
-	app, ok := tf.sim.GetApp(tf.appID)
+	app, ok := tf.Sim.GetApp(tf.appID)
 	if !ok || app.Settings.OAuthClient.ApplicationType != "web" || tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
 		t.Errorf("the app changed although the plan was refused: %+v", app.Settings.OAuthClient)
 	}
-	code, _, _ := tf.run("reconcile", "--config", tf.cfg)
+	code, _, _ := runOnce(t, "reconcile", tf.Cfg)
 	if code != 2 {
 		t.Errorf("reconcile exit %d, want 2", code)
 	}
@@ -214,7 +169,7 @@ func TestTerraformRefusesAnAddressOutsideTheAllowList(t *testing.T) {
 	tf := newTFFixture(t, "apply", `"kubernetes_config_map.*"`)
 	tf.breakRedirect()
 	res, _ := tf.reconcile()
-	if res.Remediation.Action != ActionRefused || !strings.Contains(strings.Join(res.Remediation.Refused, ";"), "allow-list: okta_app_oauth.wandb is outside") {
+	if res.Remediation.Action != report.ActionRefused || !strings.Contains(strings.Join(res.Remediation.Refused, ";"), "allow-list: okta_app_oauth.wandb is outside") {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
 	if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
@@ -226,7 +181,7 @@ func TestTerraformPlanModeOnlyPlans(t *testing.T) {
 	tf := newTFFixture(t, "plan", `"*"`)
 	tf.breakRedirect()
 	res, _ := tf.reconcile()
-	if res.Remediation.Action != ActionPlanned || res.Remediation.Plan == nil || len(res.Remediation.Plan.Changes) != 1 {
+	if res.Remediation.Action != report.ActionPlanned || res.Remediation.Plan == nil || len(res.Remediation.Plan.Changes) != 1 {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
 	c := res.Remediation.Plan.Changes[0]
@@ -243,23 +198,23 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 	tf := newTFFixture(t, "approve", `"*"`)
 	tf.breakRedirect()
 	res, r := tf.reconcile()
-	if res.Remediation.Action != ActionAwaiting || res.Remediation.PlanID == "" {
+	if res.Remediation.Action != report.ActionAwaiting || res.Remediation.PlanID == "" {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
 	if _, err := r.ApprovePlan(context.Background(), "no-such-plan", "alice"); err == nil {
 		t.Fatal("approving an unknown plan must fail")
 	}
 	after, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice")
-	if err != nil || after.Remediation.Action != ActionApplied || after.Remediation.Verification != "fixed" || after.Remediation.ApprovedBy != "alice" {
+	if err != nil || after.Remediation.Action != report.ActionApplied || after.Remediation.Verification != "fixed" || after.Remediation.ApprovedBy != "alice" {
 		t.Fatalf("approve: %+v, %v", after.Remediation, err)
 	}
 
 	// A plan made before the world changed again is stale.
 	tf.breakRedirect()
 	res, r = tf.reconcile()
-	_ = tf.sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
+	_ = tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
 	stale, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice")
-	if err != nil || stale.Remediation.Action != ActionRefused || !strings.HasPrefix(stale.Remediation.Refused[0], "stale:") {
+	if err != nil || stale.Remediation.Action != report.ActionRefused || !strings.HasPrefix(stale.Remediation.Refused[0], "stale:") {
 		t.Fatalf("stale approve: %+v, %v", stale.Remediation, err)
 	}
 	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {
@@ -268,7 +223,7 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 
 	// A plan not approved within PlanTTL expires.
 	res, r = tf.reconcile()
-	if res.Remediation.Action != ActionAwaiting {
+	if res.Remediation.Action != report.ActionAwaiting {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
 	r.opts.Now = func() time.Time { return time.Now().Add(PlanTTL + time.Minute) }
@@ -294,13 +249,13 @@ func TestTerraformHeldStateLockIsAClearErrorAndBacksOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, r := tf.reconcile()
-	if res.Remediation.Action != ActionFailed || !strings.Contains(res.Remediation.Error, "Error acquiring the state lock") {
+	if res.Remediation.Action != report.ActionFailed || !strings.Contains(res.Remediation.Error, "Error acquiring the state lock") {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
 	cfg := r.engine.cfg
 	start := time.Now()
 	again, err := r.Reconcile(context.Background(), &cfg.Targets[0], "test")
-	if err != nil || again.Remediation.Action != ActionSkipped || time.Since(start) > 2*time.Second {
+	if err != nil || again.Remediation.Action != report.ActionSkipped || time.Since(start) > 2*time.Second {
 		t.Fatalf("second run must back off at once, got %+v after %s", again.Remediation, time.Since(start))
 	}
 }
@@ -312,12 +267,12 @@ func TestMissingTerraformFailsPlanModesOnly(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
 	res, _ := tf.reconcile()
-	if res.Remediation.Action != ActionFailed || !strings.Contains(res.Remediation.Error, "terraform not found on PATH") {
+	if res.Remediation.Action != report.ActionFailed || !strings.Contains(res.Remediation.Error, "terraform not found on PATH") {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
-	alert := strings.Replace(readFile(t, tf.cfg), "mode: apply", "mode: alert", 1)
-	tf.writeConfig(alert)
-	code, out, errs := tf.run("reconcile", "--config", tf.cfg)
+	alert := strings.Replace(fixture.ReadFile(t, tf.Cfg), "mode: apply", "mode: alert", 1)
+	tf.WriteConfig(alert)
+	code, out, errs := runOnce(t, "reconcile", tf.Cfg)
 	if code != 2 || strings.Contains(out, "terraform not found") {
 		t.Fatalf("alert mode: exit %d\n%s\n%s", code, out, errs)
 	}
@@ -326,26 +281,52 @@ func TestMissingTerraformFailsPlanModesOnly(t *testing.T) {
 func TestTerraformEnvSourceReadsTheStateWithoutRefreshing(t *testing.T) {
 	tf := newTFFixture(t, "alert", `"*"`)
 	for _, src := range []string{"{source: terraform, dir: ./tf}", "{source: terraform, dir: ./tf, address: kubernetes_config_map.wandb_env}"} {
-		tf.writeConfig(strings.Replace(readFile(t, tf.cfg), "{source: file, path: "+tf.envFile+"}", src, 1))
-		tf.sim.ResetCounts()
-		code, out, errs := tf.run("check", "--config", tf.cfg)
+		tf.WriteConfig(strings.Replace(fixture.ReadFile(t, tf.Cfg), "{source: file, path: "+tf.envFile+"}", src, 1))
+		tf.Sim.ResetCounts()
+		code, out, errs := runOnce(t, "check", tf.Cfg)
 		if code != 0 {
 			t.Fatalf("%s: exit %d\n%s\n%s", src, code, out, errs)
 		}
 		// A refresh would have read the app through the provider as well:
 		// only driftd's own read may reach Okta.
-		if n := tf.sim.Count("/api/v1/apps/" + tf.appID); n != 1 {
+		if n := tf.Sim.Count("/api/v1/apps/" + tf.appID); n != 1 {
 			t.Errorf("%s: %d reads of the Okta app, want 1 (terraform must not refresh)", src, n)
 		}
-		tf.writeConfig(strings.Replace(readFile(t, tf.cfg), src, "{source: file, path: "+tf.envFile+"}", 1))
+		tf.WriteConfig(strings.Replace(fixture.ReadFile(t, tf.Cfg), src, "{source: file, path: "+tf.envFile+"}", 1))
 	}
 }
 
-func readFile(t testing.TB, p string) string {
+// runOnce does in-process what `driftd check|reconcile --config F` does and
+// fails the test if a secret shows in the report or the log.
+func runOnce(t testing.TB, command, cfgPath string) (code int, out, logs string) {
 	t.Helper()
-	b, err := os.ReadFile(p)
+	cfg, err := config.LoadConfig(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	var outb, logb strings.Builder
+	log := slog.New(slog.NewTextHandler(&logb, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := context.Background()
+	engine, err := NewEngine(ctx, cfg, log, EngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets, _ := cfg.Select("")
+	var rep *report.Report
+	if command == "reconcile" {
+		runner, err := NewRunner(ctx, engine, log, RunnerOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep = runner.ReconcileAll(ctx, targets, "cli")
+	} else {
+		rep = engine.CheckAll(ctx, targets)
+	}
+	if err := rep.WriteText(&outb); err != nil {
+		t.Fatal(err)
+	}
+	if leaks := fixture.Leaks(outb.String(), logb.String()); len(leaks) > 0 {
+		t.Fatalf("a secret leaked into the report or log of %s", command)
+	}
+	return rep.ExitCode(), outb.String(), logb.String()
 }

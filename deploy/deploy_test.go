@@ -10,9 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/driftd/driftd/daemon/config"
 	"gopkg.in/yaml.v3"
-
-	"github.com/driftd/driftd/daemon"
 )
 
 func secretsEnv(name string) (string, bool) {
@@ -74,7 +73,7 @@ func TestKustomizationListsFilesThatParse(t *testing.T) {
 func TestConfigMapConfigPassesDriftdValidate(t *testing.T) {
 	cm := docs(t, "kubernetes/configmap.yaml")[0]
 	text := dig(cm, "data", "driftd.yaml").(string)
-	cfg, err := daemon.ParseConfig([]byte(text), "/etc/driftd/driftd.yaml", secretsEnv)
+	cfg, err := config.ParseConfig([]byte(text), "/etc/driftd/driftd.yaml", secretsEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +137,7 @@ func TestComposeFileRunsTheDaemonAndADemoProfile(t *testing.T) {
 		t.Error("no demo profile")
 	}
 	// The config the compose file mounts is valid, and its env file exists.
-	cfg, err := daemon.ParseConfig(mustRead(t, "config/driftd.yaml"), "/etc/driftd/driftd.yaml", secretsEnv)
+	cfg, err := config.ParseConfig(mustRead(t, "config/driftd.yaml"), "/etc/driftd/driftd.yaml", secretsEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

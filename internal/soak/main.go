@@ -49,34 +49,13 @@ func run(ctx context.Context, n int, schedule string, interval, duration, reconc
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "driftd")
-	// Built as the Dockerfile builds it: static, stripped.
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/driftd")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
-	}
 	sim, err := oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
 	if err != nil {
 		return err
 	}
 	defer sim.Close()
-	env := filepath.Join(dir, "wandb.env")
-	if err := os.WriteFile(env, []byte(fmt.Sprintf("OIDC_CLIENT_ID=0oasoakclient\nOIDC_ISSUER=%s\nGORILLA_CORS_ORIGINS=\"https://wandb.soak.test, null\"\n", sim.URL)), 0o600); err != nil {
-		return err
-	}
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	listen := ln.Addr().String()
-	ln.Close()
-	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "schedule: %q\nstate_dir: ./state\nretention: 2000\nokta:\n  org_url: %s\n  api_token: %s\nserver:\n  listen: %s\n  token: soak-token\ntargets:\n", schedule, sim.URL, sim.Token, listen)
-	for i := range n {
-		id := fmt.Sprintf("0oasoak%06d", i)
-		sim.PutApp(oktasim.NewWandbApp(id, "0oasoakclient", "https://wandb.soak.test", false))
-		fmt.Fprintf(&cfg, "  - name: t%06d\n    wandb: {url: https://wandb.soak.test, env: {source: file, path: %s}}\n    okta: {app_id: %s}\n    oidc: {client_id: 0oasoakclient, issuer: %s}\n", i, env, id, sim.URL)
-	}
-	cfgFile := filepath.Join(dir, "driftd.yaml")
-	if err := os.WriteFile(cfgFile, []byte(cfg.String()), 0o600); err != nil {
+	bin, cfgFile, listen, err := prepare(dir, sim, n, schedule)
+	if err != nil {
 		return err
 	}
 	cmd := exec.Command(bin, "serve", "--config", cfgFile)
@@ -86,92 +65,23 @@ func run(ctx context.Context, n int, schedule string, interval, duration, reconc
 	}
 	defer cmd.Process.Kill()
 	base := "http://" + listen
-	for i := 0; ; i++ {
-		if resp, err := get(ctx, base+"/readyz"); err == nil && resp.StatusCode == 200 {
-			resp.Body.Close()
-			break
-		}
-		if i > 200 {
-			return fmt.Errorf("driftd never became ready")
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := waitReady(ctx, base); err != nil {
+		return err
 	}
 	start := time.Now()
 	fmt.Printf("soak: %d targets, schedule %s, %s\n", n, schedule, duration)
 	fmt.Printf("%8s %10s %10s %12s\n", "elapsed", "rss_mb", "goroutines", "cpu_s")
 	ctx, cancel := context.WithTimeout(ctx, duration)
 	defer cancel()
-	var (
-		mu        sync.Mutex
-		latencies []time.Duration
-		codes     = map[int]int{}
-	)
+	load := &reconcileLoad{codes: map[int]int{}}
 	if reconcileEvery > 0 {
-		go func() {
-			t := time.NewTicker(reconcileEvery)
-			defer t.Stop()
-			for i := 0; ; i++ {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-				// Only the first ten targets get on-demand runs, so the
-				// others show the schedule alone.
-				body := fmt.Sprintf(`{"target":"t%06d"}`, i%min(10, n))
-				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/reconcile", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer soak-token")
-				t0 := time.Now()
-				resp, err := http.DefaultClient.Do(req)
-				mu.Lock()
-				if err != nil {
-					codes[0]++
-					mu.Unlock()
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				codes[resp.StatusCode]++
-				if resp.StatusCode == 200 {
-					latencies = append(latencies, time.Since(t0))
-				}
-				mu.Unlock()
-			}
-		}()
+		go load.run(ctx, base, n, reconcileEvery)
 	}
-	var rss []float64
-	sample := time.NewTicker(10 * time.Second)
-	defer sample.Stop()
-	for done := false; !done; {
-		select {
-		case <-ctx.Done():
-			done = true
-		case <-sample.C:
-		}
-		r, c := rssMB(cmd.Process.Pid), cpuSeconds(cmd.Process.Pid)
-		g := goroutines(context.WithoutCancel(ctx), base)
-		rss = append(rss, r)
-		fmt.Printf("%8s %10.1f %10d %12.2f\n", time.Since(start).Round(time.Second), r, g, c)
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case err := <-exited:
-		fmt.Printf("shutdown: exit %v\n", exitCode(err))
-	case <-time.After(90 * time.Second):
-		fmt.Println("shutdown: did not exit within 90s")
-	}
-
-	mu.Lock()
-	defer mu.Unlock()
+	rss := sampleUntilDone(ctx, cmd.Process.Pid, base, start)
+	stop(cmd)
 	missed, overlapped, passes := passCheck(sim.Requests(), n, interval, start, duration)
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	fmt.Printf("passes: %d scheduled reads checked, %d missed, %d overlapped\n", passes, missed, overlapped)
-	if len(latencies) > 0 {
-		fmt.Printf("POST /v1/reconcile: %d answered 200, p50 %s, p99 %s, max %s; other codes %v\n", len(latencies),
-			pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1], codes)
-	}
+	load.summary()
 	if len(rss) > 2 {
 		first, last := rss[1], rss[len(rss)-1]
 		maxR := 0.0
@@ -181,6 +91,130 @@ func run(ctx context.Context, n int, schedule string, interval, duration, reconc
 		fmt.Printf("rss: after warm-up %.1f MB, at end %.1f MB, max %.1f MB\n", first, last, maxR)
 	}
 	return nil
+}
+
+// prepare builds driftd as the Dockerfile does (static, stripped), seeds the
+// simulator with n in-sync apps and writes the config.
+func prepare(dir string, sim *oktasim.Server, n int, schedule string) (bin, cfgFile, listen string, err error) {
+	bin = filepath.Join(dir, "driftd")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/driftd")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", "", "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	env := filepath.Join(dir, "wandb.env")
+	if err := os.WriteFile(env, []byte(fmt.Sprintf("OIDC_CLIENT_ID=0oasoakclient\nOIDC_ISSUER=%s\nGORILLA_CORS_ORIGINS=\"https://wandb.soak.test, null\"\n", sim.URL)), 0o600); err != nil {
+		return "", "", "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", "", err
+	}
+	listen = ln.Addr().String()
+	ln.Close()
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "schedule: %q\nstate_dir: ./state\nretention: 2000\nokta:\n  org_url: %s\n  api_token: %s\nserver:\n  listen: %s\n  token: soak-token\ntargets:\n", schedule, sim.URL, sim.Token, listen)
+	for i := range n {
+		id := fmt.Sprintf("0oasoak%06d", i)
+		sim.PutApp(oktasim.NewWandbApp(id, "0oasoakclient", "https://wandb.soak.test", false))
+		fmt.Fprintf(&cfg, "  - name: t%06d\n    wandb: {url: https://wandb.soak.test, env: {source: file, path: %s}}\n    okta: {app_id: %s}\n    oidc: {client_id: 0oasoakclient, issuer: %s}\n", i, env, id, sim.URL)
+	}
+	cfgFile = filepath.Join(dir, "driftd.yaml")
+	return bin, cfgFile, listen, os.WriteFile(cfgFile, []byte(cfg.String()), 0o600)
+}
+
+func waitReady(ctx context.Context, base string) error {
+	for i := 0; ; i++ {
+		if resp, err := get(ctx, base+"/readyz"); err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			return nil
+		}
+		if i > 200 {
+			return fmt.Errorf("driftd never became ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// reconcileLoad sends on-demand runs and records their answers.
+type reconcileLoad struct {
+	mu        sync.Mutex
+	latencies []time.Duration
+	codes     map[int]int
+}
+
+func (l *reconcileLoad) run(ctx context.Context, base string, n int, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		// Only the first ten targets get on-demand runs, so the others show
+		// the schedule alone.
+		body := fmt.Sprintf(`{"target":"t%06d"}`, i%min(10, n))
+		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/reconcile", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer soak-token")
+		t0 := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		l.mu.Lock()
+		if err != nil {
+			l.codes[0]++
+			l.mu.Unlock()
+			continue
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		l.codes[resp.StatusCode]++
+		if resp.StatusCode == 200 {
+			l.latencies = append(l.latencies, time.Since(t0))
+		}
+		l.mu.Unlock()
+	}
+}
+
+func (l *reconcileLoad) summary() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sort.Slice(l.latencies, func(i, j int) bool { return l.latencies[i] < l.latencies[j] })
+	if len(l.latencies) > 0 {
+		fmt.Printf("POST /v1/reconcile: %d answered 200, p50 %s, p99 %s, max %s; other codes %v\n", len(l.latencies),
+			pct(l.latencies, 0.50), pct(l.latencies, 0.99), l.latencies[len(l.latencies)-1], l.codes)
+	}
+}
+
+// sampleUntilDone prints RSS, goroutines and CPU every 10 s until ctx ends.
+func sampleUntilDone(ctx context.Context, pid int, base string, start time.Time) []float64 {
+	var rss []float64
+	sample := time.NewTicker(10 * time.Second)
+	defer sample.Stop()
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			done = true
+		case <-sample.C:
+		}
+		r, c := rssMB(pid), cpuSeconds(pid)
+		g := goroutines(context.WithoutCancel(ctx), base)
+		rss = append(rss, r)
+		fmt.Printf("%8s %10.1f %10d %12.2f\n", time.Since(start).Round(time.Second), r, g, c)
+	}
+	return rss
+}
+
+// stop sends SIGTERM and reports how the daemon exited.
+func stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		fmt.Printf("shutdown: exit %v\n", exitCode(err))
+	case <-time.After(90 * time.Second):
+		fmt.Println("shutdown: did not exit within 90s")
+	}
 }
 
 func pct(d []time.Duration, p float64) time.Duration {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/driftd/driftd/checks/source"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -13,8 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/driftd/driftd/checks"
 )
 
 // configMap stores kubernetes_config_map data as a dotenv file at
@@ -75,7 +74,7 @@ func (r *configMap) write(ctx context.Context, m *configMapModel) error {
 		return fmt.Errorf("creating the config map's directory: %w", err)
 	}
 	m.ID = types.StringValue(m.Metadata[0].Namespace.ValueString() + "/" + m.Metadata[0].Name.ValueString())
-	if err := os.WriteFile(f, []byte(checks.FormatDotenv(data)), 0o644); err != nil {
+	if err := os.WriteFile(f, []byte(source.FormatDotenv(data)), 0o644); err != nil {
 		return fmt.Errorf("writing config map %s: %w", m.ID.ValueString(), err)
 	}
 	return nil
@@ -119,7 +118,7 @@ func (r *configMap) Read(ctx context.Context, req resource.ReadRequest, resp *re
 		resp.Diagnostics.AddError("reading config map", err.Error())
 		return
 	}
-	vars, err := checks.ParseDotenv(string(raw))
+	vars, err := source.ParseDotenv(string(raw))
 	if err != nil {
 		resp.Diagnostics.AddError("parsing config map", err.Error())
 		return

@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/checks/source"
 )
 
 // Server is a running W&B simulator.
@@ -42,7 +43,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	data, err := os.ReadFile(s.EnvFile)
 	vars := map[string]string{}
 	if err == nil {
-		vars, _ = checks.ParseDotenv(string(data))
+		vars, _ = source.ParseDotenv(string(data))
 	}
 	for _, o := range checks.ParseOriginList(vars[checks.EnvCORSOrigins]) {
 		if checks.NormalizeURI(o) == checks.NormalizeURI(origin) {

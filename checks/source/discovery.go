@@ -1,0 +1,70 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/driftd/driftd/checks"
+)
+
+// DiscoveryReader fetches issuers' OIDC discovery documents.
+type DiscoveryReader struct {
+	client *http.Client
+}
+
+// NewDiscoveryReader returns a reader that retries like the Okta reader.
+func NewDiscoveryReader(transport http.RoundTripper, policy RetryPolicy) *DiscoveryReader {
+	if policy.Attempts == 0 {
+		policy = DefaultRetryPolicy
+	}
+	return &DiscoveryReader{client: &http.Client{
+		Transport: NewRetryTransport(transport, policy, nil),
+		// A discovery document never redirects; following one could hide an
+		// issuer that moved.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// DiscoveryURL is where an issuer publishes its discovery document.
+func DiscoveryURL(issuer string) string {
+	return strings.TrimRight(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+// Fetch reads the discovery document of issuer. A 404 is returned as a
+// document with Found false: the issuer URL is wrong, which is drift.
+func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Discovery, error) {
+	u := DiscoveryURL(issuer)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetching discovery document %s: %w", u, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching discovery document %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return &checks.Discovery{URL: u, Found: false}, nil
+	case resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("fetching discovery document %s: issuer answered %s", u, resp.Status)
+	}
+	var doc struct {
+		Issuer                        string   `json:"issuer"`
+		AuthorizationEndpoint         string   `json:"authorization_endpoint"`
+		ResponseTypesSupported        []string `json:"response_types_supported"`
+		CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("decoding discovery document %s: %w", u, err)
+	}
+	return &checks.Discovery{
+		URL: u, Found: true, Issuer: doc.Issuer, AuthorizationEndpoint: doc.AuthorizationEndpoint,
+		ResponseTypesSupported: doc.ResponseTypesSupported, CodeChallengeMethodsSupported: doc.CodeChallengeMethodsSupported,
+	}, nil
+}

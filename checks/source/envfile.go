@@ -1,0 +1,144 @@
+package source
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/driftd/driftd/checks"
+)
+
+// ParseDotenv reads KEY=VALUE lines: blank lines and # comments are skipped,
+// an "export " prefix is allowed, values may be 'single quoted' (literal),
+// "double quoted" (with \n, \t, \" and \\ escapes) or bare (a " #" starts a
+// comment). A later line overrides an earlier one, as in a shell.
+func ParseDotenv(data string) (map[string]string, error) {
+	out := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		key, val, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("line %d: expected KEY=VALUE", n)
+		}
+		key = strings.TrimSpace(key)
+		if !validEnvKey(key) {
+			return nil, fmt.Errorf("line %d: %q is not a valid variable name", n, key)
+		}
+		v, err := dotenvValue(strings.TrimSpace(val))
+		if err != nil {
+			return nil, fmt.Errorf("line %d (%s): %w", n, key, err)
+		}
+		out[key] = v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func validEnvKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i, r := range k {
+		switch {
+		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		case r == '.' || r == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func dotenvValue(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	switch v[0] {
+	case '\'':
+		end := strings.IndexByte(v[1:], '\'')
+		if end < 0 {
+			return "", fmt.Errorf("unterminated single quote")
+		}
+		if rest := strings.TrimSpace(v[end+2:]); rest != "" && !strings.HasPrefix(rest, "#") {
+			return "", fmt.Errorf("unexpected text after closing quote")
+		}
+		return v[1 : end+1], nil
+	case '"':
+		var b strings.Builder
+		for i := 1; i < len(v); i++ {
+			c := v[i]
+			switch {
+			case c == '\\' && i+1 < len(v):
+				i++
+				switch v[i] {
+				case 'n':
+					b.WriteByte('\n')
+				case 't':
+					b.WriteByte('\t')
+				case 'r':
+					b.WriteByte('\r')
+				default:
+					b.WriteByte(v[i])
+				}
+			case c == '"':
+				if rest := strings.TrimSpace(v[i+1:]); rest != "" && !strings.HasPrefix(rest, "#") {
+					return "", fmt.Errorf("unexpected text after closing quote")
+				}
+				return b.String(), nil
+			default:
+				b.WriteByte(c)
+			}
+		}
+		return "", fmt.Errorf("unterminated double quote")
+	}
+	if i := strings.Index(v, " #"); i >= 0 {
+		v = v[:i]
+	}
+	return strings.TrimSpace(v), nil
+}
+
+// FormatDotenv writes vars as KEY="VALUE" lines, sorted by key, quoted so
+// that ParseDotenv reads back exactly the same map.
+func FormatDotenv(vars map[string]string) string {
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=\"%s\"\n", k, esc.Replace(vars[k]))
+	}
+	return b.String()
+}
+
+// EnvFile reads a W&B deployment's env from a dotenv file.
+type EnvFile struct {
+	Path string
+}
+
+// Env reads and parses the file.
+func (f EnvFile) Env(ctx context.Context) (*checks.WandbEnv, error) {
+	data, err := os.ReadFile(f.Path)
+	if err != nil {
+		return nil, fmt.Errorf("reading W&B env file: %w", err)
+	}
+	vars, err := ParseDotenv(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("parsing W&B env file %s: %w", f.Path, err)
+	}
+	return &checks.WandbEnv{Source: "file:" + f.Path, Vars: vars}, nil
+}

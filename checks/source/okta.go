@@ -1,0 +1,146 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/driftd/driftd/checks"
+	"github.com/okta/okta-sdk-golang/v2/okta"
+)
+
+// OktaOptions configures the Okta reader.
+type OktaOptions struct {
+	// OrgURL is https://ORG.okta.com; plain http only for loopback simulators.
+	OrgURL string
+	// Token is an SSWS API token. It is only ever placed in the
+	// Authorization header.
+	Token string
+	// Retry bounds retries; the zero value means DefaultRetryPolicy.
+	Retry RetryPolicy
+	// Transport carries the requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
+	// Observe, when set, sees every Okta answer (metrics, rate-limit budget).
+	Observe ResponseObserver
+}
+
+// OktaReader reads OIDC apps through the official okta-sdk-golang client.
+type OktaReader struct {
+	client *okta.Client
+	org    string
+}
+
+// NewOktaReader builds the SDK client with defaults fit for drift checking.
+func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
+	org := strings.TrimRight(opts.OrgURL, "/")
+	u, err := url.Parse(org)
+	if err != nil {
+		return nil, fmt.Errorf("parsing Okta org URL: %w", err)
+	}
+	policy := opts.Retry
+	if policy.Attempts == 0 {
+		policy = DefaultRetryPolicy
+	}
+	httpClient := &http.Client{Transport: NewRetryTransport(opts.Transport, policy, opts.Observe)}
+	overall := int64(policy.Attempts)*int64((policy.AttemptTimeout+policy.MaxDelay)/time.Second) + int64(policy.MaxRateLimitWait/time.Second) + 1
+	_, client, err := okta.NewClient(ctx,
+		okta.WithOrgUrl(org),
+		okta.WithToken(opts.Token),
+		// SSWS is the API-token scheme; set explicitly so a stray OKTA_CLIENT_*
+		// environment or ~/.okta/okta.yaml cannot switch it to another mode.
+		okta.WithAuthorizationMode("SSWS"),
+		// The SDK caches GETs for 5 minutes by default, which would hide drift.
+		okta.WithCache(false),
+		// Bounds a whole read including our retries; each attempt is bounded
+		// by the retry transport.
+		okta.WithRequestTimeout(overall),
+		// Our transport retries 429 by X-Rate-Limit-Reset and also 5xx,
+		// which the SDK never does; two retry layers would multiply.
+		okta.WithRateLimitMaxRetries(0),
+		okta.WithHttpClientPtr(httpClient),
+		okta.WithTestingDisableHttpsCheck(u.Scheme == "http" && IsLoopbackHost(u.Hostname())),
+		okta.WithUserAgentExtra("driftd"),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("creating Okta client for %s: %w", org, err)
+	}
+	return &OktaReader{client: client, org: org}, nil
+}
+
+// App reads an OIDC app by id.
+func (r *OktaReader) App(ctx context.Context, appID string) (*checks.OktaApp, error) {
+	got, resp, err := r.client.Application.GetApplication(ctx, appID, okta.NewOpenIdConnectApplication(), nil)
+	if err != nil {
+		return nil, r.explain(appID, resp, err)
+	}
+	oidc, ok := got.(*okta.OpenIdConnectApplication)
+	if !ok {
+		return nil, fmt.Errorf("reading Okta app %s: unexpected type %T", appID, got)
+	}
+	return appFromSDK(oidc), nil
+}
+
+// explain turns an SDK error into one a person can act on.
+func (r *OktaReader) explain(appID string, resp *okta.Response, err error) error {
+	status := 0
+	if resp != nil && resp.Response != nil {
+		status = resp.StatusCode
+	}
+	var rl *RateLimitedError
+	switch {
+	case status == http.StatusUnauthorized:
+		return fmt.Errorf("reading Okta app %s: Okta rejected the API token (401): create a new token in %s (Security > API > Tokens) and update okta.api_token", appID, r.org)
+	case status == http.StatusForbidden:
+		return fmt.Errorf("reading Okta app %s: the API token may not read apps (403): the token's admin needs a role that can view applications", appID)
+	case status == http.StatusNotFound:
+		return fmt.Errorf("reading Okta app %s: no app %s in this org (404): check okta.app_id against %s", appID, appID, r.org)
+	case status >= 500:
+		return fmt.Errorf("reading Okta app %s: Okta answered %d after retries: %w", appID, status, err)
+	case errors.As(err, &rl):
+		return fmt.Errorf("reading Okta app %s: %w", appID, rl)
+	case status != 0:
+		return fmt.Errorf("reading Okta app %s: Okta answered %d: %w", appID, status, err)
+	}
+	return fmt.Errorf("reading Okta app %s: %w", appID, err)
+}
+
+func appFromSDK(a *okta.OpenIdConnectApplication) *checks.OktaApp {
+	out := &checks.OktaApp{ID: a.Id, Label: a.Label, Status: a.Status, SignOnMode: a.SignOnMode}
+	if c := a.Credentials; c != nil && c.OauthClient != nil {
+		out.ClientID = c.OauthClient.ClientId
+		out.TokenEndpointAuthMethod = c.OauthClient.TokenEndpointAuthMethod
+		out.PKCERequired = c.OauthClient.PkceRequired != nil && *c.OauthClient.PkceRequired
+	}
+	if s := a.Settings; s != nil && s.OauthClient != nil {
+		oc := s.OauthClient
+		out.ApplicationType = oc.ApplicationType
+		out.RedirectURIs = oc.RedirectUris
+		out.PostLogoutRedirectURIs = oc.PostLogoutRedirectUris
+		for _, g := range oc.GrantTypes {
+			if g != nil {
+				out.GrantTypes = append(out.GrantTypes, string(*g))
+			}
+		}
+		for _, rt := range oc.ResponseTypes {
+			if rt != nil {
+				out.ResponseTypes = append(out.ResponseTypes, string(*rt))
+			}
+		}
+	}
+	return out
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback address,
+// the only hosts plain http is accepted for.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,207 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/driftd/driftd/checks"
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+	"gopkg.in/yaml.v3"
+)
+
+// FindTerraform locates the terraform binary: $DRIFTD_TERRAFORM, else PATH.
+func FindTerraform() (string, error) {
+	if p := os.Getenv("DRIFTD_TERRAFORM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("DRIFTD_TERRAFORM=%s: %w", p, err)
+		}
+		return p, nil
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		// Where .ci/run builds the pinned version.
+		if home, herr := os.UserHomeDir(); herr == nil {
+			if c := filepath.Join(home, ".cache", "driftd", "bin", "terraform"); fileExists(c) {
+				return c, nil
+			}
+		}
+		return "", errors.New("terraform not found on PATH: install Terraform (or set DRIFTD_TERRAFORM) to use source: terraform or the plan, apply and approve modes")
+	}
+	return p, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// TerraformEnv reads a W&B deployment's environment from Terraform state:
+// a map in a root output, or the env of a resource by address.
+type TerraformEnv struct {
+	Dir     string
+	Output  string
+	Address string
+}
+
+// Env reads the state with `terraform show -json`, which never refreshes.
+func (t *TerraformEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
+	bin, err := FindTerraform()
+	if err != nil {
+		return nil, fmt.Errorf("reading W&B env from Terraform state: %w", err)
+	}
+	tf, err := tfexec.NewTerraform(t.Dir, bin)
+	if err != nil {
+		return nil, fmt.Errorf("reading W&B env from Terraform state in %s: %w", t.Dir, err)
+	}
+	state, err := tf.Show(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading Terraform state in %s: %w", t.Dir, err)
+	}
+	vars, err := EnvFromState(state, t.Output, t.Address)
+	if err != nil {
+		return nil, fmt.Errorf("reading W&B env from Terraform state in %s: %w", t.Dir, err)
+	}
+	src := "terraform:" + t.Dir + ":output." + t.Output
+	if t.Address != "" {
+		src = "terraform:" + t.Dir + ":" + t.Address
+	}
+	return &checks.WandbEnv{Source: src, Vars: vars}, nil
+}
+
+// EnvFromState extracts env vars from state: the root output named output,
+// or the resource at address (kubernetes_config_map data, a
+// kubernetes_deployment's container env, a helm_release's values).
+func EnvFromState(state *tfjson.State, output, address string) (map[string]string, error) {
+	if state == nil || state.Values == nil {
+		return nil, errors.New("the state is empty: has the workspace been applied?")
+	}
+	if address == "" {
+		o, ok := state.Values.Outputs[output]
+		if !ok {
+			return nil, fmt.Errorf("no root output %q in the state", output)
+		}
+		return stringMap(o.Value, "output "+output)
+	}
+	r := findResource(state.Values.RootModule, address)
+	if r == nil {
+		return nil, fmt.Errorf("no resource %s in the state", address)
+	}
+	switch r.Type {
+	case "kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_secret", "kubernetes_secret_v1":
+		return stringMap(r.AttributeValues["data"], address+".data")
+	case "kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_stateful_set", "kubernetes_stateful_set_v1":
+		return deploymentEnv(r.AttributeValues)
+	case "helm_release":
+		return helmEnv(r.AttributeValues)
+	}
+	return nil, fmt.Errorf("%s is a %s: driftd reads env from kubernetes_config_map, kubernetes_deployment or helm_release", address, r.Type)
+}
+
+func findResource(m *tfjson.StateModule, address string) *tfjson.StateResource {
+	if m == nil {
+		return nil
+	}
+	for _, r := range m.Resources {
+		if r.Address == address {
+			return r
+		}
+	}
+	for _, c := range m.ChildModules {
+		if r := findResource(c, address); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func stringMap(v any, what string) (map[string]string, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a map of strings", what)
+	}
+	out := make(map[string]string, len(m))
+	for k, val := range m {
+		s, ok := val.(string)
+		if !ok {
+			s = fmt.Sprint(val)
+		}
+		out[k] = s
+	}
+	return out, nil
+}
+
+// deploymentEnv walks spec[0].template[0].spec[0].container[*].env[*].
+func deploymentEnv(attrs map[string]any) (map[string]string, error) {
+	out := map[string]string{}
+	for _, spec := range asList(attrs["spec"]) {
+		for _, tmpl := range asList(spec["template"]) {
+			for _, pod := range asList(tmpl["spec"]) {
+				for _, c := range asList(pod["container"]) {
+					for _, e := range asList(c["env"]) {
+						name, _ := e["name"].(string)
+						val, _ := e["value"].(string)
+						if name != "" {
+							out[name] = val
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("the deployment's containers have no env")
+	}
+	return out, nil
+}
+
+func asList(v any) []map[string]any {
+	items, _ := v.([]any)
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// helmEnv reads env from a helm_release: its values documents (env,
+// extraEnv, global.env, global.extraEnv maps) and set blocks named
+// env.KEY, extraEnv.KEY, global.env.KEY or global.extraEnv.KEY.
+func helmEnv(attrs map[string]any) (map[string]string, error) {
+	out := map[string]string{}
+	values, _ := attrs["values"].([]any)
+	for _, v := range values {
+		doc, _ := v.(string)
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			return nil, fmt.Errorf("parsing helm values: %w", err)
+		}
+		global, _ := m["global"].(map[string]any)
+		for _, src := range []any{m["env"], m["extraEnv"], global["env"], global["extraEnv"]} {
+			if env, ok := src.(map[string]any); ok {
+				for k, val := range env {
+					out[k] = fmt.Sprint(val)
+				}
+			}
+		}
+	}
+	for _, s := range asList(attrs["set"]) {
+		name, _ := s["name"].(string)
+		for _, prefix := range []string{"env.", "extraEnv.", "global.env.", "global.extraEnv."} {
+			if key, ok := strings.CutPrefix(name, prefix); ok {
+				out[key] = fmt.Sprint(s["value"])
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("the helm release's values set no env")
+	}
+	return out, nil
+}

@@ -1,0 +1,153 @@
+// Package api is driftd's HTTP surface: the health and readiness probes, the
+// Prometheus metrics, and the bearer-protected /v1 API over the daemon's one
+// run path. It owns request parsing, authentication and the JSON answers; it
+// never runs a check itself and must not import package daemon (the daemon
+// hands it a Backend).
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+)
+
+// Backend is the daemon as the API sees it.
+type Backend interface {
+	// Ready says whether the config is loaded and the store open.
+	Ready() bool
+	// Token is the bearer token /v1 requires now (it follows reloads).
+	Token() string
+	// Run runs one target now, on the daemon's own context: a client that
+	// hangs up never cancels a run (or an apply).
+	Run(target, trigger string) (report.TargetResult, error)
+	// RunAll runs every target, waiting for busy ones.
+	RunAll(trigger string) *report.Report
+	// Status is every target's last result and schedule.
+	Status(ctx context.Context) ([]TargetStatus, error)
+}
+
+// TargetStatus is one target in GET /v1/status.
+type TargetStatus struct {
+	report.TargetResult
+	DriftSince *time.Time `json:"drift_since,omitempty"`
+	NextRun    *time.Time `json:"next_run,omitempty"`
+	RunningRun string     `json:"running_run,omitempty"`
+}
+
+// Options adds handlers the API mounts but does not own.
+type Options struct {
+	// Interactions takes Slack's signed button clicks; Slack cannot send
+	// our bearer token, so the handler authenticates by signature itself.
+	Interactions http.Handler
+}
+
+// NewHandler is the daemon's HTTP API.
+func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
+	h := &handler{b: b}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !b.Ready() {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET /v1/status", h.auth(http.HandlerFunc(h.status)))
+	mux.Handle("POST /v1/reconcile", h.auth(http.HandlerFunc(h.reconcile)))
+	if opts.Interactions != nil {
+		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
+	}
+	return mux
+}
+
+type handler struct {
+	b Backend
+}
+
+// auth checks the bearer token in constant time.
+func (h *handler) auth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(h.b.Token())) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="driftd"`)
+			writeError(w, http.StatusUnauthorized, "missing or invalid bearer token")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *handler) status(w http.ResponseWriter, r *http.Request) {
+	targets, err := h.b.Status(r.Context())
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "reading the store failed")
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Targets []TargetStatus `json:"targets"`
+	}{Targets: targets})
+}
+
+func (h *handler) reconcile(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Target string `json:"target"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+		return
+	}
+	if len(strings.TrimSpace(string(data))) > 0 {
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&body); err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("malformed body: %v; want {\"target\": \"NAME\"} or nothing", err))
+			return
+		}
+	}
+	if body.Target == "" {
+		writeJSON(w, http.StatusOK, h.b.RunAll("api"))
+		return
+	}
+	res, err := h.b.Run(body.Target, "api")
+	var busy *report.BusyError
+	var unknown *config.UnknownTargetError
+	switch {
+	case errors.As(err, &unknown):
+		writeError(w, http.StatusNotFound, unknown.Error())
+	case errors.As(err, &busy):
+		writeJSON(w, http.StatusConflict, map[string]string{"error": busy.Error(), "run_id": busy.RunID})
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, "run failed")
+	default:
+		writeJSON(w, http.StatusOK, &report.Report{Targets: []report.TargetResult{res}})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}

@@ -1,0 +1,176 @@
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is driftd's configuration file. Load fills defaults and validates
+// it in one place; `driftd validate` runs exactly that code.
+type Config struct {
+	// Schedule is a robfig/cron spec ("@every 5m") or a 5-field cron line.
+	Schedule string `yaml:"schedule"`
+	// StateDir holds the embedded store and saved plans.
+	StateDir string `yaml:"state_dir"`
+	// Concurrency bounds how many targets are observed at once.
+	Concurrency int `yaml:"concurrency"`
+	// Retention is how many runs the store keeps in its history.
+	Retention int          `yaml:"retention"`
+	Okta      OktaConfig   `yaml:"okta"`
+	Slack     *SlackConfig `yaml:"slack"`
+	Server    ServerConfig `yaml:"server"`
+	Targets   []Target     `yaml:"targets"`
+
+	// Path is the file the config was read from.
+	Path string `yaml:"-"`
+}
+
+// OktaConfig is the Okta org driftd reads.
+type OktaConfig struct {
+	OrgURL   string `yaml:"org_url"`
+	APIToken Secret `yaml:"api_token"`
+	// RateLimitReserve is the share (0-1) of the org's rate limit that driftd
+	// leaves to the org's other integrations.
+	RateLimitReserve float64 `yaml:"rate_limit_reserve"`
+}
+
+// SlackConfig is where alerts go; without it they go to the log.
+type SlackConfig struct {
+	BotToken       Secret   `yaml:"bot_token"`
+	WebhookURL     Secret   `yaml:"webhook_url"`
+	Channel        string   `yaml:"channel"`
+	APIURL         string   `yaml:"api_url"`
+	SigningSecret  Secret   `yaml:"signing_secret"`
+	Approvers      []string `yaml:"approvers"`
+	RepeatInterval Duration `yaml:"repeat_interval"`
+}
+
+// ServerConfig is the HTTP API of `driftd serve`.
+type ServerConfig struct {
+	Listen string `yaml:"listen"`
+	Token  Secret `yaml:"token"`
+}
+
+// Target is one W&B deployment and its Okta app.
+type Target struct {
+	Name     string      `yaml:"name"`
+	Schedule string      `yaml:"schedule"`
+	Wandb    WandbConfig `yaml:"wandb"`
+	Okta     TargetOkta  `yaml:"okta"`
+	OIDC     OIDCConfig  `yaml:"oidc"`
+	Remedy   Remediation `yaml:"remediation"`
+	Lists    `yaml:",inline"`
+	Strict   bool     `yaml:"strict"`
+	Ignore   []string `yaml:"ignore"`
+
+	// derivedLists is set when the lists came from wandb.url, so a bad URL
+	// is reported once, at wandb.url, not again in every derived list.
+	derivedLists bool
+}
+
+// Lists are the per-target overrides of the derived defaults.
+type Lists struct {
+	RedirectURIs           []string `yaml:"redirect_uris"`
+	PostLogoutRedirectURIs []string `yaml:"post_logout_redirect_uris"`
+	GrantTypes             []string `yaml:"grant_types"`
+	CORSOrigins            []string `yaml:"cors_origins"`
+}
+
+// WandbConfig locates the W&B deployment.
+type WandbConfig struct {
+	URL string    `yaml:"url"`
+	Env EnvSource `yaml:"env"`
+}
+
+// EnvSource says where the W&B deployment's environment is read from.
+type EnvSource struct {
+	Source  string `yaml:"source"`
+	Path    string `yaml:"path"`
+	Dir     string `yaml:"dir"`
+	Output  string `yaml:"output"`
+	Address string `yaml:"address"`
+}
+
+// TargetOkta names the target's Okta app.
+type TargetOkta struct {
+	AppID string `yaml:"app_id"`
+}
+
+// OIDCConfig is the declared OIDC wiring.
+type OIDCConfig struct {
+	ClientID   string `yaml:"client_id"`
+	Issuer     string `yaml:"issuer"`
+	AuthMethod string `yaml:"auth_method"`
+}
+
+// Remediation says what driftd does about drift.
+type Remediation struct {
+	Mode      string          `yaml:"mode"`
+	Terraform TerraformConfig `yaml:"terraform"`
+}
+
+// TerraformConfig is the Terraform working directory that owns the target.
+type TerraformConfig struct {
+	Dir         string            `yaml:"dir"`
+	Vars        map[string]string `yaml:"vars"`
+	Allow       []string          `yaml:"allow"`
+	LockTimeout Duration          `yaml:"lock_timeout"`
+}
+
+// Remediation modes.
+const (
+	ModeAlert   = "alert"
+	ModePlan    = "plan"
+	ModeApply   = "apply"
+	ModeApprove = "approve"
+)
+
+// Duration is a time.Duration written as "4h" or "90s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 90s or 4h", n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// DesiredValues are the names a remediation.terraform.vars entry may map a
+// Terraform variable to.
+var DesiredValues = []string{
+	"oidc.client_id", "oidc.issuer", "oidc.auth_method", "cors_origins",
+	"redirect_uris", "post_logout_redirect_uris", "grant_types", "wandb.url",
+}
+
+// DefaultTerraformVars maps W&B's module variable names to desired values.
+var DefaultTerraformVars = map[string]string{
+	"oidc_client_id":            "oidc.client_id",
+	"oidc_issuer":               "oidc.issuer",
+	"oidc_auth_method":          "oidc.auth_method",
+	"cors_origins":              "cors_origins",
+	"redirect_uris":             "redirect_uris",
+	"post_logout_redirect_uris": "post_logout_redirect_uris",
+	"grant_types":               "grant_types",
+}
+
+// noVar, as a remediation.terraform.vars value, drops a default mapping.
+const noVar = "-"
+
+// Okta's grant types for OIDC apps.
+var knownGrantTypes = []string{
+	"authorization_code", "implicit", "refresh_token", "password", "client_credentials",
+	"urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange",
+	"urn:ietf:params:oauth:grant-type:saml2-bearer", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+	"interaction_code",
+}
+
+// DefaultSchedule is used when the config sets none.
+const DefaultSchedule = "@every 5m"

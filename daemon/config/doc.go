@@ -1,0 +1,8 @@
+// Package config loads driftd's YAML configuration: strict decoding with
+// key paths in every error, ${VAR} expansion, defaults and validation in one
+// place, and the Secret type that never prints its value. `driftd validate`
+// runs exactly this code.
+//
+// It may import checks and checks/source; it must not import the daemon or
+// any of its other packages.
+package config

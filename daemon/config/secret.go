@@ -1,0 +1,48 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// Secret holds a credential. Every way of printing it (fmt verbs, slog, JSON,
+// YAML) yields "[redacted]"; only Reveal returns the value, and it is called
+// only where the credential is sent to the service it belongs to.
+type Secret struct{ value string }
+
+// NewSecret wraps a credential.
+func NewSecret(v string) Secret { return Secret{value: v} }
+
+const redacted = "[redacted]"
+
+// Reveal returns the credential itself.
+func (s Secret) Reveal() string { return s.value }
+
+// IsZero reports whether no credential was given.
+func (s Secret) IsZero() bool { return s.value == "" }
+
+// String implements fmt.Stringer.
+func (s Secret) String() string { return redacted }
+
+// GoString implements fmt.GoStringer, so %#v is redacted too.
+func (s Secret) GoString() string { return redacted }
+
+// Format redacts under every fmt verb.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON implements json.Marshaler.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+
+// MarshalYAML implements yaml.Marshaler.
+func (s Secret) MarshalYAML() (any, error) { return redacted, nil }
+
+// UnmarshalYAML reads the credential from a YAML scalar.
+func (s *Secret) UnmarshalYAML(unmarshal func(any) error) error {
+	return unmarshal(&s.value)
+}

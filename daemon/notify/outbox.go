@@ -1,0 +1,175 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/driftd/driftd/daemon/store"
+)
+
+// Sender delivers one outbox item; for a root post it returns where the
+// message landed.
+type Sender interface {
+	Send(ctx context.Context, it store.OutboxItem, root store.Root) (store.Root, error)
+}
+
+// Threaded is a Sender whose replies and updates need the episode's root
+// message delivered first (a Slack bot); a webhook or the log posts each
+// message on its own.
+type Threaded interface {
+	Threaded() bool
+}
+
+// RetryAdvisor is a Sender that knows its service's retry hints: it returns
+// the wait the service asked for (Retry-After), or a negative duration for an
+// error that will not go away by itself, or zero to back off exponentially.
+type RetryAdvisor interface {
+	RetryAfter(err error) time.Duration
+}
+
+// Deliverer drains the outbox: in order per target, with backoff after a
+// failure (Retry-After on 429), never dropping an item.
+type Deliverer struct {
+	store  *store.Store
+	sender Sender
+	log    *slog.Logger
+	now    func() time.Time
+	base   time.Duration
+	max    time.Duration
+	wake   chan struct{}
+}
+
+// NewDeliverer returns a deliverer of st's outbox through sender.
+func NewDeliverer(st *store.Store, sender Sender, log *slog.Logger, clock Clock) *Deliverer {
+	d := &Deliverer{store: st, sender: sender, log: log, now: clock.Now, base: clock.RetryBase, max: 5 * time.Minute, wake: make(chan struct{}, 1)}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.base <= 0 {
+		d.base = 2 * time.Second
+	}
+	return d
+}
+
+// Clock sets the time a deliverer and an alerter see; zero values are the
+// real clock and a 2-second first retry. Tests move it by hand.
+type Clock struct {
+	Now       func() time.Time
+	RetryBase time.Duration
+}
+
+// Poke wakes the deliverer: something was queued.
+func (d *Deliverer) Poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends. With nothing queued it sleeps until poked,
+// so an idle daemon does no work between passes.
+func (d *Deliverer) Run(ctx context.Context) {
+	for {
+		_, next := d.Flush(ctx)
+		var timer *time.Timer
+		var due <-chan time.Time
+		if !next.IsZero() {
+			timer = time.NewTimer(max(next.Sub(d.now()), 50*time.Millisecond))
+			due = timer.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-due:
+		case <-d.wake:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// Flush tries every due item once; a target whose head item fails waits,
+// so its later messages never overtake it. It returns how many were sent
+// and when the earliest remaining item is due (zero when none remain).
+func (d *Deliverer) Flush(ctx context.Context) (int, time.Time) {
+	items, err := d.store.Outbox()
+	if err != nil {
+		d.log.Error("reading the outbox", "err", err)
+		return 0, d.now().Add(d.base)
+	}
+	blocked := map[string]bool{}
+	sent := 0
+	var next time.Time
+	later := func(at time.Time) {
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	for _, it := range items {
+		if blocked[it.Target] || ctx.Err() != nil {
+			continue
+		}
+		if d.now().Before(it.NextAttempt) {
+			blocked[it.Target] = true
+			later(it.NextAttempt)
+			continue
+		}
+		root, _ := d.store.Root(it.Target, it.Episode)
+		if it.Op != store.OpPostRoot && root.TS == "" && d.needsRoot() {
+			// The root was never delivered (it cannot be: it comes first),
+			// so post this one on its own rather than lose it.
+			it.Op = store.OpPostRoot
+		}
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		got, err := d.sender.Send(sctx, it, root)
+		cancel()
+		if err != nil {
+			it.Attempts++
+			it.LastError = err.Error()
+			it.NextAttempt = d.now().Add(d.retryAfter(err, it.Attempts))
+			blocked[it.Target] = true
+			later(it.NextAttempt)
+			if rerr := d.store.Reschedule(it); rerr != nil {
+				d.log.Error("rescheduling alert", "err", rerr)
+			}
+			d.log.Warn("alert delivery failed; will retry", "target", it.Target, "kind", it.Kind, "attempt", it.Attempts, "next", it.NextAttempt, "err", err)
+			continue
+		}
+		if err := d.store.Delivered(it, got); err != nil {
+			d.log.Error("recording a delivered alert", "err", err)
+			blocked[it.Target] = true
+			later(d.now().Add(d.base))
+			continue
+		}
+		sent++
+	}
+	return sent, next
+}
+
+func (d *Deliverer) needsRoot() bool {
+	t, ok := d.sender.(Threaded)
+	return ok && t.Threaded()
+}
+
+// retryAfter takes the sender's hint when it has one and otherwise backs off
+// exponentially; an error that will not go away by itself waits the longest,
+// still without dropping the item.
+func (d *Deliverer) retryAfter(err error, attempts int) time.Duration {
+	wait := d.base << min(attempts-1, 20)
+	if a, ok := d.sender.(RetryAdvisor); ok {
+		switch hint := a.RetryAfter(err); {
+		case hint > 0:
+			return hint
+		case hint < 0:
+			wait = d.max
+		}
+	}
+	if wait > d.max || wait <= 0 {
+		wait = d.max
+	}
+	return wait
+}

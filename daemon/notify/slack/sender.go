@@ -1,0 +1,90 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/driftd/driftd/daemon/store"
+	"github.com/slack-go/slack"
+)
+
+// BotSender posts with a bot token: roots, updates and thread replies.
+type BotSender struct {
+	client  *slack.Client
+	channel string
+}
+
+// Send posts, updates or replies, as the item says.
+func (s *BotSender) Send(ctx context.Context, it store.OutboxItem, root store.Root) (store.Root, error) {
+	var blocks slack.Blocks
+	if err := json.Unmarshal(it.Blocks, &blocks); err != nil {
+		return store.Root{}, fmt.Errorf("decoding queued blocks: %w", err)
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(it.Text, false), slack.MsgOptionBlocks(blocks.BlockSet...)}
+	switch it.Op {
+	case store.OpUpdateRoot:
+		_, _, _, err := s.client.UpdateMessageContext(ctx, root.Channel, root.TS, opts...)
+		return root, err
+	case store.OpReply:
+		opts = append(opts, slack.MsgOptionTS(root.TS))
+		_, _, err := s.client.PostMessageContext(ctx, root.Channel, opts...)
+		return root, err
+	}
+	ch, ts, err := s.client.PostMessageContext(ctx, s.channel, opts...)
+	return store.Root{Channel: ch, TS: ts}, err
+}
+
+// WebhookSender posts through an incoming webhook, which can only post.
+// The webhook URL is itself a secret, so errors never carry it.
+type WebhookSender struct {
+	url    string
+	client *http.Client
+}
+
+// Send posts the item as a message of its own.
+func (w *WebhookSender) Send(ctx context.Context, it store.OutboxItem, _ store.Root) (store.Root, error) {
+	var blocks slack.Blocks
+	if err := json.Unmarshal(it.Blocks, &blocks); err != nil {
+		return store.Root{}, fmt.Errorf("decoding queued blocks: %w", err)
+	}
+	err := slack.PostWebhookCustomHTTPContext(ctx, w.url, w.client, &slack.WebhookMessage{Text: it.Text, Blocks: &blocks})
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		// Keep the cause (and whether it is a timeout), drop the URL.
+		return store.Root{}, &webhookError{err: uerr.Err}
+	}
+	return store.Root{}, err
+}
+
+type webhookError struct{ err error }
+
+func (e *webhookError) Error() string { return "posting to the Slack webhook: " + e.err.Error() }
+
+func (e *webhookError) Unwrap() error { return e.err }
+
+// Threaded: a bot's replies go into the root message's thread.
+func (s *BotSender) Threaded() bool { return true }
+
+// RetryAfter honours Slack's Retry-After on 429; an error Slack will not get
+// over by itself (invalid_auth, channel_not_found) waits the longest.
+func (s *BotSender) RetryAfter(err error) time.Duration { return retryAfter(err) }
+
+// RetryAfter honours Slack's Retry-After on 429.
+func (w *WebhookSender) RetryAfter(err error) time.Duration { return retryAfter(err) }
+
+func retryAfter(err error) time.Duration {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) && rl.RetryAfter > 0 {
+		return rl.RetryAfter
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return -1
+	}
+	return 0
+}

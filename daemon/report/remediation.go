@@ -1,0 +1,87 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/driftd/driftd/checks"
+)
+
+// Remediation actions, as reported.
+const (
+	ActionNone     = "none"
+	ActionPlanned  = "planned"
+	ActionApplied  = "applied"
+	ActionRefused  = "refused"
+	ActionFailed   = "failed"
+	ActionAwaiting = "awaiting_approval"
+	ActionSkipped  = "skipped"
+)
+
+// RemediationResult is what remediation did for a target in one run.
+type RemediationResult struct {
+	Mode   string       `json:"mode"`
+	Action string       `json:"action"`
+	Reason string       `json:"reason,omitempty"`
+	PlanID string       `json:"plan_id,omitempty"`
+	Plan   *PlanSummary `json:"plan,omitempty"`
+	// Refused lists the guardrails that refused the plan.
+	Refused []string `json:"refused,omitempty"`
+	Error   string   `json:"error,omitempty"`
+	// Verification is "fixed" or "still drifting" after an apply.
+	Verification string `json:"verification,omitempty"`
+	// Before holds the findings the apply set out to fix; the target's own
+	// findings are those of the re-check.
+	Before []checks.Finding `json:"before,omitempty"`
+	// Failures counts consecutive failed Terraform runs of the target.
+	Failures   int    `json:"failures,omitempty"`
+	ApprovedBy string `json:"approved_by,omitempty"`
+}
+
+// PlanSummary is what a saved Terraform plan would change.
+type PlanSummary struct {
+	Changes []ResourceChange `json:"changes"`
+}
+
+// ResourceChange is one resource in a plan.
+type ResourceChange struct {
+	Address    string            `json:"address"`
+	Action     string            `json:"action"`
+	Attributes []AttributeChange `json:"attributes,omitempty"`
+}
+
+// AttributeChange is one attribute that a plan changes; sensitive values
+// are masked as Terraform masks them.
+type AttributeChange struct {
+	Name   string `json:"name"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+func writeRemediationText(b *strings.Builder, r *RemediationResult) {
+	fmt.Fprintf(b, "  remediation (%s): %s", r.Mode, r.Action)
+	if r.Reason != "" {
+		fmt.Fprintf(b, " — %s", r.Reason)
+	}
+	b.WriteString("\n")
+	if r.Plan != nil {
+		if len(r.Plan.Changes) == 0 {
+			b.WriteString("      plan: no changes\n")
+		}
+		for _, c := range r.Plan.Changes {
+			fmt.Fprintf(b, "      %s %s\n", c.Action, c.Address)
+			for _, a := range c.Attributes {
+				fmt.Fprintf(b, "          %s: %s -> %s\n", a.Name, a.Before, a.After)
+			}
+		}
+	}
+	for _, g := range r.Refused {
+		fmt.Fprintf(b, "      refused: %s\n", g)
+	}
+	if r.Error != "" {
+		fmt.Fprintf(b, "      error: %s\n", r.Error)
+	}
+	if r.Verification != "" {
+		fmt.Fprintf(b, "      verification: %s\n", r.Verification)
+	}
+}

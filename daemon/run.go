@@ -1,0 +1,61 @@
+package daemon
+
+import (
+	"context"
+	"time"
+
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/store"
+)
+
+// Run is the daemon's one run path for a target: cron, the HTTP endpoint
+// and approvals all come through here.
+func (d *Daemon) Run(ctx context.Context, name, trigger string) (report.TargetResult, error) {
+	d.mu.RLock()
+	cfg, runner := d.cfg, d.runner
+	d.mu.RUnlock()
+	t, ok := cfg.Target(name)
+	if !ok {
+		return report.TargetResult{}, &config.UnknownTargetError{Name: name}
+	}
+	defer d.metrics.RunStarted()()
+	start := time.Now()
+	res, runID, err := runner.reconcileWithID(ctx, t, trigger)
+	if err != nil {
+		return res, err
+	}
+	d.finish(ctx, t, res, runID, trigger, start)
+	return res, nil
+}
+
+// finish records a run, logs it and hands it to the notifier.
+func (d *Daemon) finish(ctx context.Context, t *config.Target, res report.TargetResult, runID, trigger string, start time.Time) {
+	name := t.Name
+	took := time.Since(start)
+	d.metrics.ObserveResult(&res, took.Seconds())
+	ep, open, serr := d.store.Record(store.RunRecord{ID: runID, Trigger: trigger, Started: start.UTC(), Duration: took, Result: res})
+	if serr != nil {
+		d.log.Error("recording run", "target", name, "err", serr)
+	}
+	attrs := []any{"target", name, "run", runID, "trigger", trigger, "status", res.Status,
+		"findings", len(res.Findings), "errors", len(res.Errors), "duration_ms", took.Milliseconds()}
+	if open {
+		attrs = append(attrs, "drift_since", ep.FirstSeen)
+	}
+	if res.Remediation != nil {
+		attrs = append(attrs, "remediation", res.Remediation.Action)
+	}
+	d.log.Info("pass", attrs...)
+	d.notifier.Notify(ctx, t, &res)
+}
+
+func (d *Daemon) runAll(ctx context.Context, trigger string) *report.Report {
+	d.mu.RLock()
+	cfg := d.cfg
+	d.mu.RUnlock()
+	return fanOut(len(cfg.Targets), cfg.Concurrency, func(i int) report.TargetResult {
+		name := cfg.Targets[i].Name
+		return whenFree(ctx, name, func() (report.TargetResult, error) { return d.Run(ctx, name, trigger) })
+	})
+}

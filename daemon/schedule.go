@@ -1,0 +1,108 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/driftd/driftd/checks/source"
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+	"github.com/robfig/cron/v3"
+)
+
+// load builds the engine, runner and schedule for cfg.
+func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
+	opts := d.opts.Engine
+	budget := source.NewRateBudget(cfg.Okta.RateLimitReserve)
+	opts.Transport = budget.Transport(opts.Transport)
+	opts.OnResponse = d.metrics.ObserveOkta
+	if opts.DiscoveryTTL == 0 {
+		opts.DiscoveryTTL = 30 * time.Second
+	}
+	engine, err := NewEngine(ctx, cfg, d.log, opts)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.runner == nil {
+		d.runner, err = NewRunner(ctx, engine, d.log, RunnerOptions{Backoff: d.store})
+		if err != nil {
+			return fmt.Errorf("building the reconcile path: %w", err)
+		}
+	} else {
+		d.runner.setEngine(engine)
+	}
+	if d.cron != nil {
+		d.cron.Stop()
+	}
+	d.cfg = cfg
+	d.cron = cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC))
+	d.entries = map[string]cron.EntryID{}
+	for i := range cfg.Targets {
+		t := &cfg.Targets[i]
+		spec := cfg.Schedule
+		if t.Schedule != "" {
+			spec = t.Schedule
+		}
+		sched, err := config.CronParser.Parse(spec)
+		if err != nil {
+			return fmt.Errorf("targets[%d].schedule: %w", i, err)
+		}
+		maxJitter := jitterBound(sched)
+		name := t.Name
+		id := d.cron.Schedule(sched, cron.FuncJob(func() {
+			// Jitter spreads a fleet's passes so they do not hit Okta in the same second.
+			if maxJitter > 0 {
+				select {
+				case <-time.After(rand.N(maxJitter)):
+				case <-ctx.Done():
+					return
+				}
+			}
+			if _, err := d.Run(ctx, name, "schedule"); err != nil {
+				var busy *report.BusyError
+				if errors.As(err, &busy) {
+					d.log.Info("skipping scheduled run: the previous one is still going", "target", name, "run", busy.RunID)
+				}
+			}
+		}))
+		d.entries[t.Name] = id
+	}
+	d.cron.Start()
+	return nil
+}
+
+// jitterBound is the most a run is delayed: 10% of the schedule's period,
+// so a fleet spreads out but an "@every 1s" schedule still runs each second.
+func jitterBound(s cron.Schedule) time.Duration { return interval(s) / 10 }
+
+// interval estimates a schedule's period from two consecutive firings.
+func interval(s cron.Schedule) time.Duration {
+	if c, ok := s.(cron.ConstantDelaySchedule); ok {
+		return c.Delay
+	}
+	a := s.Next(time.Now())
+	return s.Next(a).Sub(a)
+}
+
+// reload re-reads the config file on SIGHUP; a bad file keeps the old one.
+func (d *Daemon) reload(ctx context.Context) {
+	d.mu.RLock()
+	path := d.cfg.Path
+	d.mu.RUnlock()
+	cfg, err := config.LoadConfig(path)
+	if err == nil {
+		err = d.load(ctx, cfg)
+	}
+	if err != nil {
+		d.metrics.ConfigReloaded("error")
+		d.log.Error("config reload failed; keeping the running config", "path", path, "err", err)
+		return
+	}
+	d.metrics.ConfigReloaded("ok")
+	d.log.Info("config reloaded", "path", path, "targets", len(cfg.Targets))
+}

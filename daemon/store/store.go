@@ -1,0 +1,294 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/driftd/driftd/daemon/report"
+)
+
+// Store is driftd's embedded state in state_dir/driftd.db (bbolt): each
+// target's last result, open drift episodes, remediation backoff and a
+// bounded history of runs. bbolt's copy-on-write pages keep the file
+// readable after a crash at any point, and its file lock keeps a second
+// driftd off the same state_dir.
+type Store struct {
+	db        *bolt.DB
+	retention int
+}
+
+const schemaVersion = 2
+
+var (
+	bucketMeta     = []byte("meta")
+	bucketResults  = []byte("results")
+	bucketEpisodes = []byte("episodes")
+	bucketRuns     = []byte("runs")
+	bucketBackoff  = []byte("backoff")
+	bucketAlerts   = []byte("alerts")
+	bucketOutbox   = []byte("outbox")
+	bucketRoots    = []byte("roots")
+)
+
+// ErrStateDirInUse is returned when another driftd holds the store.
+var ErrStateDirInUse = errors.New("another driftd is using this state_dir")
+
+// OpenStore opens (creating if needed) the store and migrates its schema.
+func OpenStore(dir string, retention int) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating state_dir %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, "driftd.db")
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("opening %s: %w (stop it, or give this one its own state_dir)", path, ErrStateDirInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", path, err)
+	}
+	// Batches wait at most 2ms for company: enough to share an fsync
+	// between the runs of a busy schedule, little added to one reconcile.
+	db.MaxBatchDelay = 2 * time.Millisecond
+	s := &Store{db: db, retention: retention}
+	if s.retention <= 0 {
+		s.retention = 1000
+	}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating store %s to schema %d: %w", path, schemaVersion, err)
+	}
+	return s, nil
+}
+
+// migrate brings the schema to schemaVersion, one step at a time.
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		v := 0
+		if b := meta.Get([]byte("schema")); b != nil {
+			_ = json.Unmarshal(b, &v)
+		}
+		if v > schemaVersion {
+			return fmt.Errorf("store schema %d is newer than this driftd (%d): upgrade driftd", v, schemaVersion)
+		}
+		if v < 1 {
+			for _, b := range [][]byte{bucketResults, bucketEpisodes, bucketRuns, bucketBackoff} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+		}
+		if v < 2 {
+			// v2: Slack alert state and the durable outbox.
+			for _, b := range [][]byte{bucketAlerts, bucketOutbox, bucketRoots} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+		}
+		return meta.Put([]byte("schema"), []byte(fmt.Sprint(schemaVersion)))
+	})
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Episode is an open drift episode of a target.
+type Episode struct {
+	FirstSeen   time.Time `json:"first_seen"`
+	LastSeen    time.Time `json:"last_seen"`
+	Fingerprint string    `json:"fingerprint"`
+}
+
+// RunRecord is one run in the history.
+type RunRecord struct {
+	ID       string              `json:"id"`
+	Trigger  string              `json:"trigger"`
+	Started  time.Time           `json:"started"`
+	Duration time.Duration       `json:"duration"`
+	Result   report.TargetResult `json:"result"`
+}
+
+// Record saves a run's result, updates the target's drift episode and trims
+// the history to the retention bound, in one transaction.
+func (s *Store) Record(run RunRecord) (Episode, bool, error) {
+	var ep Episode
+	var open bool
+	// Batch folds concurrent runs' writes into one transaction and one
+	// fsync; the function may run again if a batch is retried, so it only
+	// sets, never accumulates, what it returns.
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		ep, open = Episode{}, false
+		res := run.Result
+		data, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketResults).Put([]byte(res.Name), data); err != nil {
+			return err
+		}
+		eps := tx.Bucket(bucketEpisodes)
+		switch res.Status {
+		case report.StatusDrift:
+			if b := eps.Get([]byte(res.Name)); b != nil {
+				_ = json.Unmarshal(b, &ep)
+			} else {
+				ep.FirstSeen = res.ObservedAt
+			}
+			ep.LastSeen = res.ObservedAt
+			ep.Fingerprint = report.FindingsFingerprint(res.Findings)
+			open = true
+			b, _ := json.Marshal(ep)
+			if err := eps.Put([]byte(res.Name), b); err != nil {
+				return err
+			}
+		case report.StatusOK:
+			if err := eps.Delete([]byte(res.Name)); err != nil {
+				return err
+			}
+		default:
+			// An unreadable source neither opens nor closes an episode.
+			if b := eps.Get([]byte(res.Name)); b != nil {
+				_ = json.Unmarshal(b, &ep)
+				open = true
+			}
+		}
+		runs := tx.Bucket(bucketRuns)
+		rb, _ := json.Marshal(run)
+		key := []byte(run.Started.UTC().Format(time.RFC3339Nano) + "/" + run.ID)
+		if runs.Get(key) == nil {
+			if err := s.addRunCount(tx, 1); err != nil {
+				return err
+			}
+		}
+		if err := runs.Put(key, rb); err != nil {
+			return err
+		}
+		// The count lives in meta, so trimming never walks the bucket.
+		for n := s.runCount(tx); n > s.retention; n-- {
+			k, _ := runs.Cursor().First()
+			if k == nil {
+				break
+			}
+			if err := runs.Delete(k); err != nil {
+				return err
+			}
+			if err := s.addRunCount(tx, -1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ep, open, err
+}
+
+func (s *Store) runCount(tx *bolt.Tx) int {
+	b := tx.Bucket(bucketMeta).Get([]byte("runs"))
+	if b == nil {
+		// A store from before the counter: count once.
+		return tx.Bucket(bucketRuns).Stats().KeyN
+	}
+	var n int
+	_ = json.Unmarshal(b, &n)
+	return n
+}
+
+func (s *Store) addRunCount(tx *bolt.Tx, delta int) error {
+	n := s.runCount(tx) + delta
+	return tx.Bucket(bucketMeta).Put([]byte("runs"), []byte(fmt.Sprint(n)))
+}
+
+// LastResults returns each target's last result.
+func (s *Store) LastResults() (map[string]report.TargetResult, error) {
+	out := map[string]report.TargetResult{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketResults).ForEach(func(k, v []byte) error {
+			var r report.TargetResult
+			if err := json.Unmarshal(v, &r); err != nil {
+				return nil // a result from another version is not worth failing for
+			}
+			out[string(k)] = r
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Episode returns a target's open drift episode.
+func (s *Store) Episode(target string) (Episode, bool, error) {
+	var ep Episode
+	var ok bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketEpisodes).Get([]byte(target)); b != nil {
+			ok = true
+			return json.Unmarshal(b, &ep)
+		}
+		return nil
+	})
+	return ep, ok, err
+}
+
+// RunCount returns how many runs the history holds.
+func (s *Store) RunCount() (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketRuns).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Runs returns the history, oldest first.
+func (s *Store) Runs() ([]RunRecord, error) {
+	var out []RunRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRuns).ForEach(func(_, v []byte) error {
+			var r RunRecord
+			if json.Unmarshal(v, &r) == nil {
+				out = append(out, r)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Backoffs returns every target's saved remediation backoff.
+func (s *Store) Backoffs() (map[string]Backoff, error) {
+	out := map[string]Backoff{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketBackoff).ForEach(func(k, v []byte) error {
+			var st Backoff
+			if json.Unmarshal(v, &st) == nil {
+				out[string(k)] = st
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// SaveBackoff stores a target's backoff; a zero state clears it.
+func (s *Store) SaveBackoff(target string, st Backoff) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketBackoff)
+		if st.Failures == 0 {
+			return b.Delete([]byte(target))
+		}
+		data, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(target), data)
+	})
+}
