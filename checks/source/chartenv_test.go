@@ -1,0 +1,288 @@
+package source
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+)
+
+// readValues parses a testdata YAML file the way Helm and the Helm provider
+// read values (sigs.k8s.io/yaml: numbers become float64).
+func readValues(t *testing.T, name string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "chartenv", name))
+	if err != nil {
+		t.Fatalf("reading %s: %v", name, err)
+	}
+	m := map[string]any{}
+	if err := yaml.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("parsing %s: %v", name, err)
+	}
+	return m
+}
+
+func parseValues(t *testing.T, doc string) map[string]any {
+	t.Helper()
+	m := map[string]any{}
+	if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+		t.Fatalf("parsing values %q: %v", doc, err)
+	}
+	return m
+}
+
+// assertEnv checks the keys in want (an empty want value must be present and
+// empty) and that every key in absent is missing.
+func assertEnv(t *testing.T, got map[string]string, want map[string]string, absent []string) {
+	t.Helper()
+	for k, w := range want {
+		g, ok := got[k]
+		if !ok {
+			t.Errorf("%s is missing; want %q (env: %v)", k, w, got)
+			continue
+		}
+		if g != w {
+			t.Errorf("%s = %q, want %q", k, g, w)
+		}
+	}
+	for _, k := range absent {
+		if g, ok := got[k]; ok {
+			t.Errorf("%s = %q, want it unset", k, g)
+		}
+	}
+}
+
+func TestOperatorValuesEnvWithOnlyChartDefaults(t *testing.T) {
+	got, err := OperatorValuesEnv(nil)
+	if err != nil {
+		t.Fatalf("OperatorValuesEnv(nil): %v", err)
+	}
+	// charts/operator-wandb: values.yaml global.host and app.env, api.yaml,
+	// local.yaml with an empty global.auth.oidc.clientId.
+	want := map[string]string{
+		"HOST":                      "http://localhost:8080",
+		"GORILLA_FILE_HOST":         "http://localhost:8080",
+		"GORILLA_FRONTEND_HOST":     "http://localhost:8080",
+		"GORILLA_LICENSE_CERT_PATH": "/var/app/jwks.json",
+		"GORILLA_GLUE_VIEW_SPEC_UPDATER_EXECUTABLE": "/usr/local/bin/view-spec-updater-linux",
+		"GORILLA_GLUE_CONTAINER_PORT":               "8083",
+		"BUCKET_QUEUE":                              "internal://",
+		"GORILLA_TASK_CONFIG_PATH":                  "/etc/service/gorilla-glue/glue_tasks_local.yaml",
+		"GORILLA_VIEW_SPEC_UPDATER_EXECUTABLE":      "/usr/local/bin/view-spec-updater-linux",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("env from chart defaults:\n got %v\nwant %v", got, want)
+	}
+}
+
+// oidcValues sets the OIDC client the way charts/operator-wandb/values.yaml
+// documents it (global.auth.oidc).
+const oidcValues = `
+global:
+  host: https://wandb.acme.com
+  auth:
+    oidc: {clientId: 0oa1b2c3, issuer: "https://acme.okta.com", authMethod: pkce}
+`
+
+type operatorCase struct {
+	name   string
+	values string
+	want   map[string]string
+	absent []string
+}
+
+func runOperatorCases(t *testing.T, tests []operatorCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := OperatorValuesEnv(parseValues(t, tc.values))
+			if err != nil {
+				t.Fatalf("OperatorValuesEnv: %v", err)
+			}
+			assertEnv(t, got, tc.want, tc.absent)
+		})
+	}
+}
+
+func TestOperatorValuesEnvOIDCAndCORS(t *testing.T) {
+	oidc := oidcValues
+	runOperatorCases(t, []operatorCase{
+		{
+			name:   "global.auth.oidc sets both the OIDC_ and the GORILLA_ keys and CORS is the host then null",
+			values: oidc,
+			want: map[string]string{
+				"OIDC_CLIENT_ID": "0oa1b2c3", "OIDC_ISSUER": "https://acme.okta.com", "OIDC_AUTH_METHOD": "pkce",
+				"GORILLA_OIDC_CLIENT_ID": "0oa1b2c3", "GORILLA_OIDC_ISSUER": "https://acme.okta.com", "GORILLA_AUTH_METHOD": "pkce",
+				"GORILLA_CORS_ORIGINS": "https://wandb.acme.com,null", "HOST": "https://wandb.acme.com",
+			},
+		},
+		{
+			name:   "app.extraCors comes before the host, joined with a comma and no space",
+			values: oidc + "app:\n  extraCors: [https://a.acme.com, '', https://b.acme.com]\n",
+			want:   map[string]string{"GORILLA_CORS_ORIGINS": "https://a.acme.com,https://b.acme.com,https://wandb.acme.com,null"},
+		},
+		{
+			name:   "app.extraCors without an OIDC client gives only the extra origins and no OIDC keys",
+			values: "app:\n  extraCors: [https://a.acme.com]\n",
+			want:   map[string]string{"GORILLA_CORS_ORIGINS": "https://a.acme.com"},
+			absent: []string{"OIDC_CLIENT_ID", "GORILLA_OIDC_CLIENT_ID", "GORILLA_AUTH_METHOD"},
+		},
+		{
+			name:   "an empty authMethod gives empty OIDC_AUTH_METHOD and GORILLA_AUTH_METHOD",
+			values: "global:\n  auth:\n    oidc: {clientId: 0oa1b2c3, issuer: https://acme.okta.com}\n",
+			want:   map[string]string{"OIDC_AUTH_METHOD": "", "GORILLA_AUTH_METHOD": ""},
+		},
+		{
+			name:   "a null global.host deletes the chart default so CORS is only null",
+			values: "global:\n  host: null\n  auth:\n    oidc: {clientId: 0oa1b2c3}\n",
+			want:   map[string]string{"GORILLA_CORS_ORIGINS": "null", "HOST": ""},
+		},
+	})
+}
+
+func TestOperatorValuesEnvPrecedence(t *testing.T) {
+	oidc := oidcValues
+	runOperatorCases(t, []operatorCase{
+		{
+			name:   "global.extraEnv wins over the ConfigMap because env beats envFrom",
+			values: oidc + "  extraEnv: {OIDC_ISSUER: https://other.okta.com, GORILLA_CORS_ORIGINS: '*'}\n",
+			want:   map[string]string{"OIDC_ISSUER": "https://other.okta.com", "GORILLA_OIDC_ISSUER": "https://acme.okta.com", "GORILLA_CORS_ORIGINS": "*"},
+		},
+		{
+			name:   "app.extraEnv wins over global.extraEnv and container env wins over both",
+			values: "global:\n  extraEnv: {LOCAL_RESTORE: 'false', A: g}\napp:\n  extraEnv: {LOCAL_RESTORE: 'true', A: x}\n  containers:\n    app:\n      env: {A: c}\n",
+			want:   map[string]string{"LOCAL_RESTORE": "true", "A": "c"},
+		},
+		{
+			name:   "an empty app.extraEnv value is filled from global.extraEnv as sprig's merge does",
+			values: "global:\n  extraEnv: {LOCAL_RESTORE: 'true'}\napp:\n  extraEnv: {LOCAL_RESTORE: ''}\n",
+			want:   map[string]string{"LOCAL_RESTORE": "true"},
+		},
+		{
+			name:   "non-string extraEnv values print as toString does",
+			values: "global:\n  extraEnv: {LOCAL_RESTORE: true, PORT: 3306, BIG: 1000000}\n",
+			want:   map[string]string{"LOCAL_RESTORE": "true", "PORT": "3306", "BIG": "1e+06"},
+		},
+		{
+			name:   "a valueFrom entry that driftd does not check is left out",
+			values: "global:\n  extraEnv:\n    SECRET_THING: {valueFrom: {secretKeyRef: {name: s, key: k}}}\n",
+			absent: []string{"SECRET_THING", "GORILLA_COREWEAVE_OBSERVABILITY_API_KEY"},
+		},
+		{
+			name:   "with app.install false the api service reads only the api ConfigMap",
+			values: oidc + "  api:\n    enabled: true\n  extraEnv: {LOCAL_RESTORE: 'true'}\napp:\n  install: false\napi:\n  extraEnv: {LOCAL_RESTORE: 'false'}\n",
+			want:   map[string]string{"GORILLA_OIDC_CLIENT_ID": "0oa1b2c3", "LOCAL_RESTORE": "false"},
+			absent: []string{"OIDC_CLIENT_ID", "OIDC_ISSUER", "HOST", "BUCKET_QUEUE"},
+		},
+	})
+}
+
+func TestOperatorValuesEnvRefuses(t *testing.T) {
+	tests := []struct {
+		name    string
+		values  string
+		wantErr string
+	}{
+		{"a clientId that is not a string, which the chart's ne cannot compare", "global:\n  auth:\n    oidc: {clientId: 12345}\n", "global.auth.oidc.clientId is a float64"},
+		{"app.extraCors as one string, which the chart's concat cannot take", "app:\n  extraCors: 'https://a.acme.com,https://b.acme.com'\n", "app.extraCors is a string, not a list"},
+		{"a checked key that comes from a Secret", "global:\n  extraEnv:\n    OIDC_ISSUER: {valueFrom: {secretKeyRef: {name: s, key: k}}}\n", "OIDC_ISSUER comes from a valueFrom reference"},
+		{"no backend installed at all", "app:\n  install: false\n", "no W&B backend is installed"},
+		{"an env value that is a Helm template", "global:\n  extraEnv: {HOSTNAME: '{{ .Values.global.host }}'}\n", "HOSTNAME is a Helm template"},
+		{"an issuer that is not a string in the unquoted local ConfigMap", "global:\n  auth:\n    oidc: {clientId: abc, issuer: 'true'}\n", "YAML reads as a bool"},
+		{"global.extraEnv given as a list", "global:\n  extraEnv: [{name: A, value: b}]\n", "global.extraEnv is a []interface {}, not a map"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := OperatorValuesEnv(parseValues(t, tc.values))
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestWeightsAndBiasesEnv(t *testing.T) {
+	t.Run("a resource shaped as the wandb-cr chart renders it gives the chart's env", func(t *testing.T) {
+		got, err := WeightsAndBiasesEnv(readValues(t, "weightsandbiases-cr.yaml"))
+		if err != nil {
+			t.Fatalf("WeightsAndBiasesEnv: %v", err)
+		}
+		assertEnv(t, got, map[string]string{
+			"OIDC_CLIENT_ID":              "0oa1b2c3d4e5f6g7h8i9",
+			"OIDC_ISSUER":                 "https://acme.okta.com/oauth2/default",
+			"OIDC_AUTH_METHOD":            "pkce",
+			"GORILLA_OIDC_CLIENT_ID":      "0oa1b2c3d4e5f6g7h8i9",
+			"GORILLA_OIDC_ISSUER":         "https://acme.okta.com/oauth2/default",
+			"GORILLA_AUTH_METHOD":         "pkce",
+			"GORILLA_CORS_ORIGINS":        "https://notebooks.acme.com,https://reports.acme.com,https://wandb.acme.com,null",
+			"LOCAL_RESTORE":               "true",
+			"GORILLA_DISABLE_CODE_SAVING": "true",
+			"HOST":                        "https://wandb.acme.com",
+		}, nil)
+	})
+	t.Run("integer values read by a dynamic client print as the operator's float64 does", func(t *testing.T) {
+		cr := map[string]any{
+			"apiVersion": "apps.wandb.com/v1", "kind": "WeightsAndBiases",
+			"spec": map[string]any{"values": map[string]any{"global": map[string]any{
+				"extraEnv": map[string]any{"BIG": int64(1000000)},
+			}}},
+		}
+		got, err := WeightsAndBiasesEnv(cr)
+		if err != nil {
+			t.Fatalf("WeightsAndBiasesEnv: %v", err)
+		}
+		assertEnv(t, got, map[string]string{"BIG": "1e+06"}, nil)
+	})
+	t.Run("a resource without spec.values gets the chart defaults", func(t *testing.T) {
+		got, err := WeightsAndBiasesEnv(map[string]any{"apiVersion": "apps.wandb.com/v1", "kind": "WeightsAndBiases"})
+		if err != nil {
+			t.Fatalf("WeightsAndBiasesEnv: %v", err)
+		}
+		assertEnv(t, got, map[string]string{"HOST": "http://localhost:8080"}, []string{"OIDC_CLIENT_ID", "GORILLA_CORS_ORIGINS"})
+	})
+	for _, tc := range []struct {
+		name, apiVersion, kind, wantErr string
+		spec                            any
+	}{
+		{"a v2 resource is refused because its spec has no values", "apps.wandb.com/v2", "WeightsAndBiases", "want apps.wandb.com/v1 WeightsAndBiases", nil},
+		{"another kind is refused", "apps.wandb.com/v1", "Application", "want apps.wandb.com/v1 WeightsAndBiases", nil},
+		{"spec.values that is not a map is refused", "apps.wandb.com/v1", "WeightsAndBiases", "spec.values is a string", map[string]any{"values": "x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cr := map[string]any{"apiVersion": tc.apiVersion, "kind": tc.kind}
+			if tc.spec != nil {
+				cr["spec"] = tc.spec
+			}
+			_, err := WeightsAndBiasesEnv(cr)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestMinimalCRDIsTheOperatorsV1Schema(t *testing.T) {
+	crd := readValues(t, "weightsandbiases-crd.yaml")
+	for path, want := range map[string]any{
+		"spec.group":        "apps.wandb.com",
+		"spec.names.kind":   "WeightsAndBiases",
+		"spec.names.plural": "weightsandbiases",
+		"spec.scope":        "Namespaced",
+	} {
+		if got := dig(crd, strings.Split(path, ".")...); got != want {
+			t.Errorf("%s = %v, want %v", path, got, want)
+		}
+	}
+	versions, _ := dig(crd, "spec", "versions").([]any)
+	if len(versions) != 1 {
+		t.Fatalf("versions = %v, want only v1", versions)
+	}
+	v1, _ := versions[0].(map[string]any)
+	values := dig(v1, "schema", "openAPIV3Schema", "properties", "spec", "properties", "values")
+	if v1["name"] != "v1" || v1["storage"] != true || dig(values.(map[string]any), "x-kubernetes-preserve-unknown-fields") != true {
+		t.Errorf("v1 = %v, want the stored v1 with spec.values preserving unknown fields", v1)
+	}
+}
