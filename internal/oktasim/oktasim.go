@@ -28,6 +28,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,7 +58,7 @@ type Server struct {
 	limit     int
 	remaining int
 	window    time.Time
-	now       func() time.Time
+	clock     atomic.Pointer[func() time.Time]
 	maxLog    int
 
 	dir    directory   // groups, assignments, app users
@@ -119,7 +120,8 @@ func New(opts Options) *Server {
 		ttl = time.Hour
 	}
 	s := &Server{Token: tok, apps: map[string]*App{},
-		counts: map[string]int{}, limit: limit, remaining: limit, now: time.Now, maxLog: 100000}
+		counts: map[string]int{}, limit: limit, remaining: limit, maxLog: 100000}
+	s.SetClock(time.Now)
 	s.dir = newDirectory()
 	s.orgs = originStore{byID: map[string]*TrustedOrigin{}}
 	s.as = newASStore()
@@ -137,6 +139,14 @@ func (s *Server) Close() {
 	s.stopHooks()
 	s.hookWG.Wait()
 }
+
+// SetClock replaces the simulator's clock (time.Now by default), so tests
+// can age tokens, rate-limit windows and System Log events.
+func (s *Server) SetClock(now func() time.Time) {
+	s.clock.Store(&now)
+}
+
+func (s *Server) now() time.Time { return (*s.clock.Load())() }
 
 // Count returns how many requests hit a path ("" counts all).
 func (s *Server) Count(path string) int {
