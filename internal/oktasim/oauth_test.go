@@ -158,8 +158,8 @@ func TestTheTokenEndpointRefusesLikeOkta(t *testing.T) {
 	jwtType := "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 	cases := []struct {
 		name, grant, assertionType, assertion, scope string
-		status                                      int
-		code, desc                                  string
+		status                                       int
+		code, desc                                   string
 	}{
 		{"a valid assertion gets a token", "client_credentials", jwtType, assertion(t, ks[0], "key1", valid()), "okta.apps.read", 200, "", ""},
 		{"another grant type is unsupported", "password", jwtType, assertion(t, ks[0], "key1", valid()), "okta.apps.read", 400, "unsupported_grant_type", "The grant type in the request isn't supported."},
