@@ -30,20 +30,50 @@ func TestEveryChangeIsInTheSystemLog(t *testing.T) {
 	sim := startSim(t, oktasim.Options{})
 	appID := wandbApp(t, sim)
 	c := sswsClient(t, sim)
-	ctx := context.Background()
 	g, err := sim.AddGroup("wandb-users", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sim.AddAuthorizationServer("aus1")
+	cases := changeCases(sim, c, appID, g.ID)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(sim.Events())
+			if err := tc.act(); err != nil {
+				t.Fatal(err)
+			}
+			ev := lastEvent(t, sim)
+			if len(sim.Events()) != before+1 || ev.EventType != tc.eventType || ev.Outcome.Result != "SUCCESS" || ev.UUID == "" || ev.Actor.Type != "User" {
+				t.Fatalf("%d new events, last %+v; want one %s", len(sim.Events())-before, ev, tc.eventType)
+			}
+			if tc.targetID != "" && !hasTarget(ev, tc.targetID) {
+				t.Errorf("target %v lacks %s", ev.Target, tc.targetID)
+			}
+		})
+	}
+	t.Run("a refused change leaves no event", func(t *testing.T) {
+		before := len(sim.Events())
+		_ = sim.AdminEdit(appID, func(a *oktasim.App) { a.Credentials.OAuthClient.PKCERequired = false })
+		if len(sim.Events()) != before {
+			t.Error("a refused edit was logged")
+		}
+	})
+}
+
+type changeCase struct {
+	name      string
+	act       func() error
+	eventType string
+	targetID  string
+}
+
+// changeCases are changes through the API and the admin-edit helpers, in
+// an order where each builds on the last, with the event each must log.
+func changeCases(sim *oktasim.Server, c *okta.Client, appID, groupID string) []changeCase {
+	ctx := context.Background()
 	var origin oktasim.TrustedOrigin
 	var policyID, ruleID string
-	cases := []struct {
-		name      string
-		act       func() error
-		eventType string
-		targetID  string
-	}{
+	return []changeCase{
 		{"an admin edit of the app is an application update", func() error {
 			return sim.AdminEdit(appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
 		}, "application.lifecycle.update", appID},
@@ -58,9 +88,9 @@ func TestEveryChangeIsInTheSystemLog(t *testing.T) {
 			_, err := c.Application.DeactivateApplication(ctx, appID)
 			return err
 		}, "application.lifecycle.deactivate", appID},
-		{"assigning a group is a group application assignment", func() error { return sim.AssignGroup(appID, g.ID, 0) }, "group.application_assignment.add", g.ID},
+		{"assigning a group is a group application assignment", func() error { return sim.AssignGroup(appID, groupID, 0) }, "group.application_assignment.add", groupID},
 		{"unassigning through the API is its removal", func() error {
-			_, err := c.Application.DeleteApplicationGroupAssignment(ctx, appID, g.ID)
+			_, err := c.Application.DeleteApplicationGroupAssignment(ctx, appID, groupID)
 			return err
 		}, "group.application_assignment.remove", appID},
 		{"assigning a user is an application user membership", func() error { return sim.AssignUser(appID, "00uada", "ada@acme.test") }, "application.user_membership.add", "00uada"},
@@ -92,28 +122,6 @@ func TestEveryChangeIsInTheSystemLog(t *testing.T) {
 			return sim.AdminEditRule("aus1", policyID, ruleID, func(r *oktasim.Rule) { r.Conditions.Scopes.Include = []string{"profile"} })
 		}, "policy.rule.update", ""},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			before := len(sim.Events())
-			if err := tc.act(); err != nil {
-				t.Fatal(err)
-			}
-			ev := lastEvent(t, sim)
-			if len(sim.Events()) != before+1 || ev.EventType != tc.eventType || ev.Outcome.Result != "SUCCESS" || ev.UUID == "" || ev.Actor.Type != "User" {
-				t.Fatalf("%d new events, last %+v; want one %s", len(sim.Events())-before, ev, tc.eventType)
-			}
-			if tc.targetID != "" && !hasTarget(ev, tc.targetID) {
-				t.Errorf("target %v lacks %s", ev.Target, tc.targetID)
-			}
-		})
-	}
-	t.Run("a refused change leaves no event", func(t *testing.T) {
-		before := len(sim.Events())
-		_ = sim.AdminEdit(appID, func(a *oktasim.App) { a.Credentials.OAuthClient.PKCERequired = false })
-		if len(sim.Events()) != before {
-			t.Error("a refused edit was logged")
-		}
-	})
 }
 
 func hasTarget(ev oktasim.LogEvent, id string) bool {

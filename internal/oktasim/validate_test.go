@@ -28,58 +28,61 @@ func responses(rs ...string) []*okta.OAuthResponseType {
 	return out
 }
 
+// appUpdateCases are changes to the W&B app and Okta's answer to each.
+var appUpdateCases = []struct {
+	name   string
+	change func(*okta.OpenIdConnectApplication)
+	want   string // "" means accepted
+}{
+	{"token auth none without pkce_required is refused", func(a *okta.OpenIdConnectApplication) { a.Credentials.OauthClient.PkceRequired = ptr(false) },
+		"'pkce_required' must be set to true when 'token_endpoint_auth_method' is 'none'"},
+	{"implicit without a token or id_token response type is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.ResponseTypes = responses("code") },
+		"'response_types' must contain at least one of ['token', 'id_token'] when 'grant_types' contains 'implicit'"},
+	{"authorization_code without the code response type is refused", func(a *okta.OpenIdConnectApplication) {
+		a.Settings.OauthClient.ResponseTypes = responses("id_token", "token")
+	},
+		"'response_types' must contain 'code' when 'grant_types' contains 'authorization_code'"},
+	{"a browser app with client_credentials is refused", func(a *okta.OpenIdConnectApplication) {
+		a.Settings.OauthClient.GrantTypes = grants("authorization_code", "implicit", "client_credentials")
+	}, "'client_credentials' is not a valid grant type for an app of type 'browser'"},
+	{"no grant types is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.GrantTypes = nil }, "grant_types: The field cannot be left blank."},
+	{"changing the application type is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.ApplicationType = "web" }, "application_type cannot be changed"},
+	{"an unknown token auth method is refused", func(a *okta.OpenIdConnectApplication) {
+		a.Credentials.OauthClient.TokenEndpointAuthMethod = "client_secret_magic"
+	},
+		"token_endpoint_auth_method: 'client_secret_magic' is invalid"},
+	{"no redirect URI for a redirect-based app is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.RedirectUris = nil }, "At least one redirect URI is required."},
+	{"a redirect URI with a fragment is refused", func(a *okta.OpenIdConnectApplication) {
+		a.Settings.OauthClient.RedirectUris = []string{"https://wandb.acme.test/cb#x"}
+	},
+		"must not include a fragment component"},
+	{"a relative redirect URI is refused", func(a *okta.OpenIdConnectApplication) {
+		a.Settings.OauthClient.RedirectUris = []string{"/oidc/callback"}
+	}, "must be absolute URIs"},
+	{"a wildcard redirect URI without SUBDOMAIN mode is refused", func(a *okta.OpenIdConnectApplication) {
+		a.Settings.OauthClient.RedirectUris = []string{"https://wandb-*.acme.test/cb"}
+	}, "redirect_uris: 'https://wandb-*.acme.test/cb' is invalid"},
+	{"a wildcard right under the top-level domain is refused", func(a *okta.OpenIdConnectApplication) {
+		a.Settings.OauthClient.WildcardRedirect = "SUBDOMAIN"
+		a.Settings.OauthClient.RedirectUris = []string{"https://*.test/cb"}
+	}, "above at least one subdomain"},
+	{"an unknown issuer mode is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.IssuerMode = "ANY_URL" }, "issuer_mode: 'ANY_URL' is invalid"},
+	{"an unknown consent method is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.ConsentMethod = "MAYBE" }, "consent_method: 'MAYBE' is invalid"},
+	{"a browser app with a client secret is accepted, as in the provider's browser-pkce-set-false case", func(a *okta.OpenIdConnectApplication) {
+		a.Credentials.OauthClient.TokenEndpointAuthMethod = "client_secret_basic"
+		a.Credentials.OauthClient.PkceRequired = ptr(false)
+	}, ""},
+	{"issuer mode CUSTOM_URL is accepted", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.IssuerMode = "CUSTOM_URL" }, ""},
+	{"a subdomain wildcard redirect is accepted in SUBDOMAIN mode", func(a *okta.OpenIdConnectApplication) {
+		a.Settings.OauthClient.WildcardRedirect = "SUBDOMAIN"
+		a.Settings.OauthClient.RedirectUris = []string{"https://wandb-*.acme.test/oidc/callback"}
+	}, ""},
+}
+
 // TestAppUpdatesAreValidatedLikeOkta sends each change through the real
 // SDK's PUT /api/v1/apps/{id} and expects Okta's answer.
 func TestAppUpdatesAreValidatedLikeOkta(t *testing.T) {
-	cases := []struct {
-		name   string
-		change func(*okta.OpenIdConnectApplication)
-		want   string // "" means accepted
-	}{
-		{"token auth none without pkce_required is refused", func(a *okta.OpenIdConnectApplication) { a.Credentials.OauthClient.PkceRequired = ptr(false) },
-			"'pkce_required' must be set to true when 'token_endpoint_auth_method' is 'none'"},
-		{"implicit without a token or id_token response type is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.ResponseTypes = responses("code") },
-			"'response_types' must contain at least one of ['token', 'id_token'] when 'grant_types' contains 'implicit'"},
-		{"authorization_code without the code response type is refused", func(a *okta.OpenIdConnectApplication) {
-			a.Settings.OauthClient.ResponseTypes = responses("id_token", "token")
-		},
-			"'response_types' must contain 'code' when 'grant_types' contains 'authorization_code'"},
-		{"a browser app with client_credentials is refused", func(a *okta.OpenIdConnectApplication) {
-			a.Settings.OauthClient.GrantTypes = grants("authorization_code", "implicit", "client_credentials")
-		}, "'client_credentials' is not a valid grant type for an app of type 'browser'"},
-		{"no grant types is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.GrantTypes = nil }, "grant_types: The field cannot be left blank."},
-		{"changing the application type is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.ApplicationType = "web" }, "application_type cannot be changed"},
-		{"an unknown token auth method is refused", func(a *okta.OpenIdConnectApplication) {
-			a.Credentials.OauthClient.TokenEndpointAuthMethod = "client_secret_magic"
-		},
-			"token_endpoint_auth_method: 'client_secret_magic' is invalid"},
-		{"no redirect URI for a redirect-based app is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.RedirectUris = nil }, "At least one redirect URI is required."},
-		{"a redirect URI with a fragment is refused", func(a *okta.OpenIdConnectApplication) {
-			a.Settings.OauthClient.RedirectUris = []string{"https://wandb.acme.test/cb#x"}
-		},
-			"must not include a fragment component"},
-		{"a relative redirect URI is refused", func(a *okta.OpenIdConnectApplication) {
-			a.Settings.OauthClient.RedirectUris = []string{"/oidc/callback"}
-		}, "must be absolute URIs"},
-		{"a wildcard redirect URI without SUBDOMAIN mode is refused", func(a *okta.OpenIdConnectApplication) {
-			a.Settings.OauthClient.RedirectUris = []string{"https://wandb-*.acme.test/cb"}
-		}, "redirect_uris: 'https://wandb-*.acme.test/cb' is invalid"},
-		{"a wildcard right under the top-level domain is refused", func(a *okta.OpenIdConnectApplication) {
-			a.Settings.OauthClient.WildcardRedirect = "SUBDOMAIN"
-			a.Settings.OauthClient.RedirectUris = []string{"https://*.test/cb"}
-		}, "above at least one subdomain"},
-		{"an unknown issuer mode is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.IssuerMode = "ANY_URL" }, "issuer_mode: 'ANY_URL' is invalid"},
-		{"an unknown consent method is refused", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.ConsentMethod = "MAYBE" }, "consent_method: 'MAYBE' is invalid"},
-		{"a browser app with a client secret is accepted, as in the provider's browser-pkce-set-false case", func(a *okta.OpenIdConnectApplication) {
-			a.Credentials.OauthClient.TokenEndpointAuthMethod = "client_secret_basic"
-			a.Credentials.OauthClient.PkceRequired = ptr(false)
-		}, ""},
-		{"issuer mode CUSTOM_URL is accepted", func(a *okta.OpenIdConnectApplication) { a.Settings.OauthClient.IssuerMode = "CUSTOM_URL" }, ""},
-		{"a subdomain wildcard redirect is accepted in SUBDOMAIN mode", func(a *okta.OpenIdConnectApplication) {
-			a.Settings.OauthClient.WildcardRedirect = "SUBDOMAIN"
-			a.Settings.OauthClient.RedirectUris = []string{"https://wandb-*.acme.test/oidc/callback"}
-		}, ""},
-	}
+	cases := appUpdateCases
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			sim := startSim(t, oktasim.Options{})
