@@ -150,7 +150,15 @@ func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
 func TestTerraformRefusesAPlanThatReplacesTheApp(t *testing.T) {
 	tf := newTFFixture(t, "apply", `"*"`)
 	tf.breakRedirect()
-	_ = tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.ApplicationType = "web" })
+	// Okta never changes an app's type in place: the app was swapped for a
+	// web app behind Terraform's back (a state real Okta can hold).
+	web, _ := tf.Sim.GetApp(tf.appID)
+	web.Settings.OAuthClient.ApplicationType = "web"
+	web.Credentials.OAuthClient.TokenEndpointAuthMethod = "client_secret_basic"
+	web.Credentials.OAuthClient.PKCERequired = false
+	if err := tf.Sim.LoadApp(web); err != nil {
+		t.Fatal(err)
+	}
 	res, _ := tf.reconcile()
 	if res.Status != report.StatusDrift || res.Remediation.Action != report.ActionRefused || !strings.Contains(strings.Join(res.Remediation.Refused, ";"), "no-destroy: the plan would replace okta_app_oauth.wandb") {
 		t.Fatalf("status %s, remediation %+v", res.Status, res.Remediation)

@@ -32,11 +32,11 @@ resource "okta_app_oauth" "wandb" {
   type                       = "browser"
   status                     = "ACTIVE"
   grant_types                = var.grant_types
-  response_types             = var.oidc_auth_method == "pkce" ? ["code"] : ["code", "id_token", "token"]
+  response_types             = contains(var.grant_types, "implicit") ? ["code", "id_token", "token"] : ["code"]
   redirect_uris              = coalescelist(var.redirect_uris, ["${local.wandb_url}/oidc/callback"])
   post_logout_redirect_uris  = coalescelist(var.post_logout_redirect_uris, ["${local.wandb_url}/logout"])
   token_endpoint_auth_method = "none"
-  pkce_required              = var.oidc_auth_method == "pkce"
+  pkce_required              = true # Okta: required with token_endpoint_auth_method none
 }
 
 # The W&B deployment's environment, as the operator chart consumes it.
