@@ -1,0 +1,238 @@
+package tfprovider
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/internal/tfprovider/providerenv"
+)
+
+// findTerraform is where driftd looks for Terraform: $DRIFTD_TERRAFORM,
+// then PATH, then ~/.cache/driftd/bin/terraform (where .ci/run builds it).
+func findTerraform() (string, error) {
+	if p := os.Getenv("DRIFTD_TERRAFORM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("DRIFTD_TERRAFORM=%s: %w", p, err)
+		}
+		return p, nil
+	}
+	if p, err := exec.LookPath("terraform"); err == nil {
+		return p, nil
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		p := filepath.Join(home, ".cache", "driftd", "bin", "terraform")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("terraform not found: set DRIFTD_TERRAFORM or run .ci/run to build it")
+}
+
+// requireTerraform returns the terraform binary; without one the test is
+// skipped, except under CI=true, where it fails.
+func requireTerraform(t *testing.T) string {
+	t.Helper()
+	bin, err := findTerraform()
+	if err != nil {
+		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+			t.Fatalf("CI=true and terraform is missing: %v", err)
+		}
+		t.Skipf("terraform not installed: %v", err)
+	}
+	return bin
+}
+
+var (
+	mirrorOnce sync.Once
+	mirrorCLI  string
+	mirrorErr  error
+)
+
+// providerMirror builds the test provider once and lays it out as a
+// filesystem mirror for okta/okta, hashicorp/kubernetes and hashicorp/helm,
+// returning the Terraform CLI config that uses it. (The same layout as
+// daemon/example.go InstallProviderMirror, plus hashicorp/helm.)
+func providerMirror(t *testing.T) string {
+	t.Helper()
+	mirrorOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "tfprovider-mirror-")
+		if err != nil {
+			mirrorErr = err
+			return
+		}
+		bin := filepath.Join(dir, "provider")
+		out, err := exec.Command("go", "build", "-o", bin, "github.com/driftd/driftd/internal/tfprovider/cmd/terraform-provider-driftdtest").CombinedOutput()
+		if err != nil {
+			mirrorErr = fmt.Errorf("building the test provider: %v\n%s", err, out)
+			return
+		}
+		mirrorCLI, mirrorErr = installMirror(dir, bin)
+	})
+	if mirrorErr != nil {
+		t.Fatal(mirrorErr)
+	}
+	return mirrorCLI
+}
+
+func installMirror(dir, bin string) (string, error) {
+	mirror := filepath.Join(dir, "mirror")
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	var include []string
+	for _, p := range []string{"okta/okta", "hashicorp/kubernetes", "hashicorp/helm"} {
+		pd := filepath.Join(mirror, "registry.terraform.io", p, "0.1.0", platform)
+		if err := os.MkdirAll(pd, 0o755); err != nil {
+			return "", fmt.Errorf("laying out the provider mirror: %w", err)
+		}
+		if err := os.Link(bin, filepath.Join(pd, "terraform-provider-"+filepath.Base(p)+"_v0.1.0")); err != nil {
+			return "", fmt.Errorf("installing the provider in the mirror: %w", err)
+		}
+		include = append(include, fmt.Sprintf("%q", "registry.terraform.io/"+p))
+	}
+	cli := filepath.Join(dir, "cli.tfrc")
+	cfg := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%s]\n  }\n}\n", mirror, strings.Join(include, ", "))
+	if err := os.WriteFile(cli, []byte(cfg), 0o644); err != nil {
+		return "", fmt.Errorf("writing the Terraform CLI config: %w", err)
+	}
+	return cli, nil
+}
+
+// workspace is a Terraform working directory wired to the test provider,
+// an Okta simulator and a directory standing in for the cluster.
+type workspace struct {
+	t      *testing.T
+	bin    string
+	dir    string
+	k8sDir string
+	env    []string
+	okta   *oktasim.Server
+}
+
+const providersTF = `terraform {
+  required_providers {
+    okta       = { source = "okta/okta" }
+    kubernetes = { source = "hashicorp/kubernetes" }
+    helm       = { source = "hashicorp/helm" }
+  }
+}
+`
+
+// newWorkspace starts an Okta simulator, writes main.tf and runs init.
+func newWorkspace(t *testing.T, mainTF string) *workspace {
+	t.Helper()
+	bin := requireTerraform(t)
+	cli := providerMirror(t)
+	sim, err := oktasim.Start(oktasim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sim.Close)
+	w := &workspace{t: t, bin: bin, dir: t.TempDir(), k8sDir: t.TempDir(), okta: sim}
+	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_PLUGIN_CACHE_DIR=",
+		providerenv.OktaURL+"="+sim.URL, providerenv.OktaToken+"="+sim.Token, providerenv.K8sDir+"="+w.k8sDir)
+	w.write("providers.tf", providersTF)
+	w.write("main.tf", mainTF)
+	w.must("init", "-input=false", "-no-color")
+	return w
+}
+
+func (w *workspace) write(name, body string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, name), []byte(body), 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// run runs terraform and returns its combined output and exit code.
+func (w *workspace) run(args ...string) (string, int) {
+	w.t.Helper()
+	cmd := exec.Command(w.bin, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return out.String(), ee.ExitCode()
+	}
+	if err != nil {
+		w.t.Fatalf("running terraform %v: %v", args, err)
+	}
+	return out.String(), 0
+}
+
+func (w *workspace) must(args ...string) string {
+	w.t.Helper()
+	out, code := w.run(args...)
+	if code != 0 {
+		w.t.Fatalf("terraform %v exited %d:\n%s", args, code, out)
+	}
+	return out
+}
+
+func (w *workspace) apply() { w.t.Helper(); w.must("apply", "-auto-approve", "-input=false", "-no-color") }
+
+// plan saves a plan of main.tf and returns its resource changes by address.
+func (w *workspace) plan() map[string]*tfjson.ResourceChange {
+	w.t.Helper()
+	w.must("plan", "-input=false", "-no-color", "-out=tf.plan")
+	var p tfjson.Plan
+	if err := json.Unmarshal([]byte(w.must("show", "-json", "tf.plan")), &p); err != nil {
+		w.t.Fatalf("decoding the plan: %v", err)
+	}
+	out := map[string]*tfjson.ResourceChange{}
+	for _, rc := range p.ResourceChanges {
+		out[rc.Address] = rc
+	}
+	return out
+}
+
+// state returns the attributes of a resource in the state.
+func (w *workspace) state(address string) map[string]any {
+	w.t.Helper()
+	var s tfjson.State
+	if err := json.Unmarshal([]byte(w.must("show", "-json")), &s); err != nil {
+		w.t.Fatalf("decoding the state: %v", err)
+	}
+	if s.Values != nil {
+		for _, r := range s.Values.RootModule.Resources {
+			if r.Address == address {
+				return r.AttributeValues
+			}
+		}
+	}
+	w.t.Fatalf("%s is not in the state", address)
+	return nil
+}
+
+// action names what a plan does to a resource: no-op, update, create,
+// delete or replace.
+func action(rc *tfjson.ResourceChange) string {
+	if rc == nil {
+		return "absent"
+	}
+	switch a := rc.Change.Actions; {
+	case a.Replace():
+		return "replace"
+	case a.Update():
+		return "update"
+	case a.Create():
+		return "create"
+	case a.Delete():
+		return "delete"
+	default:
+		return "no-op"
+	}
+}
