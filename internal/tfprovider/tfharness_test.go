@@ -129,8 +129,15 @@ const providersTF = `terraform {
 }
 `
 
-// newWorkspace starts an Okta simulator, writes main.tf and runs init.
+// newWorkspace starts an Okta simulator, writes main.tf (beside the
+// required providers) and runs init.
 func newWorkspace(t *testing.T, mainTF string) *workspace {
+	t.Helper()
+	return newWorkspaceFiles(t, map[string]string{"providers.tf": providersTF, "main.tf": mainTF})
+}
+
+// newWorkspaceFiles is newWorkspace with the given files.
+func newWorkspaceFiles(t *testing.T, files map[string]string) *workspace {
 	t.Helper()
 	bin := requireTerraform(t)
 	cli := providerMirror(t)
@@ -142,8 +149,9 @@ func newWorkspace(t *testing.T, mainTF string) *workspace {
 	w := &workspace{t: t, bin: bin, dir: t.TempDir(), k8sDir: t.TempDir(), okta: sim}
 	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_PLUGIN_CACHE_DIR=",
 		providerenv.OktaURL+"="+sim.URL, providerenv.OktaToken+"="+sim.Token, providerenv.K8sDir+"="+w.k8sDir)
-	w.write("providers.tf", providersTF)
-	w.write("main.tf", mainTF)
+	for name, body := range files {
+		w.write(name, body)
+	}
 	w.must("init", "-input=false", "-no-color")
 	return w
 }
@@ -182,7 +190,10 @@ func (w *workspace) must(args ...string) string {
 	return out
 }
 
-func (w *workspace) apply() { w.t.Helper(); w.must("apply", "-auto-approve", "-input=false", "-no-color") }
+func (w *workspace) apply() {
+	w.t.Helper()
+	w.must("apply", "-auto-approve", "-input=false", "-no-color")
+}
 
 // plan saves a plan of main.tf and returns its resource changes by address.
 func (w *workspace) plan() map[string]*tfjson.ResourceChange {
