@@ -1,0 +1,234 @@
+package oktasim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// PutApp loads an app as it stands, as a fixture before the test starts:
+// no System Log event. It panics when real Okta could not hold the app,
+// so no test is built on an impossible state; LoadApp returns the error.
+func (s *Server) PutApp(a App) {
+	if err := s.LoadApp(a); err != nil {
+		panic(fmt.Sprintf("oktasim: PutApp %s: %v", a.ID, err))
+	}
+}
+
+// LoadApp loads an app exactly as an admin left it (no defaults filled,
+// no System Log event), refusing with Okta's error a state real Okta
+// refuses.
+func (s *Server) LoadApp(a App) error {
+	if err := validateApp(&a); err != nil {
+		return fmt.Errorf("loading app %s: %w", a.ID, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp := copyApp(&a)
+	s.apps[a.ID] = &cp
+	return nil
+}
+
+// UpdateApp changes an app as an admin would in the console; see AdminEdit.
+func (s *Server) UpdateApp(id string, change func(*App)) error {
+	return s.AdminEdit(id, change)
+}
+
+// AdminEdit applies a console-style change to an app. Like the console it
+// may write any state real Okta allows (issuer_mode CUSTOM_URL, a status
+// change...) and refuses, with Okta's error, what Okta refuses, including
+// a change of the immutable id, client_id or application_type. The change
+// is recorded in the System Log as an admin's.
+func (s *Server) AdminEdit(id string, change func(*App)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.apps[id]
+	if !ok {
+		return fmt.Errorf("editing app %s: no such app", id)
+	}
+	next := copyApp(cur)
+	change(&next)
+	if err := checkImmutable(cur, &next); err != nil {
+		return fmt.Errorf("editing app %s: %w", id, err)
+	}
+	if err := validateApp(&next); err != nil {
+		return fmt.Errorf("editing app %s: %w", id, err)
+	}
+	next.LastUpdated = s.now().UTC()
+	s.recordLocked(appEventType(cur.Status, next.Status), consoleAdmin, appTarget(&next))
+	s.apps[id] = &next
+	return nil
+}
+
+func appEventType(before, after string) string {
+	switch {
+	case before != after && after == "ACTIVE":
+		return "application.lifecycle.activate"
+	case before != after && after == "INACTIVE":
+		return "application.lifecycle.deactivate"
+	}
+	return "application.lifecycle.update"
+}
+
+// checkImmutable refuses a change of what Okta never changes in place:
+// client_id is "this immutable property" (spec:
+// ApplicationCredentialsOAuthClient.client_id) and application_type can
+// only change by replacement (okta/terraform-provider-okta
+// resource_okta_app_oauth.go: `type` is ForceNew).
+func checkImmutable(cur, next *App) *APIError {
+	if next.ID != cur.ID {
+		return validationError("id", "id: The field is read-only.")
+	}
+	if next.Credentials.OAuthClient.ClientID != cur.Credentials.OAuthClient.ClientID {
+		return validationError("client_id", "client_id: The field cannot be changed.")
+	}
+	if next.Settings.OAuthClient.ApplicationType != cur.Settings.OAuthClient.ApplicationType {
+		return validationError("application_type", "application_type cannot be changed")
+	}
+	return nil
+}
+
+// GetApp returns a copy of an app.
+func (s *Server) GetApp(id string) (App, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[id]
+	if !ok {
+		return App{}, false
+	}
+	return copyApp(a), true
+}
+
+// DeleteApp removes an app as an admin would (recorded in the System Log).
+func (s *Server) DeleteApp(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.apps[id]; ok {
+		s.recordLocked("application.lifecycle.delete", consoleAdmin, appTarget(a))
+		delete(s.apps, id)
+	}
+}
+
+func appTarget(a *App) LogTarget {
+	return LogTarget{ID: a.ID, Type: "AppInstance", AlternateID: a.Label, DisplayName: a.Label}
+}
+
+func (s *Server) getApp(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	a, ok := s.apps[id]
+	var body []byte
+	if ok {
+		body, _ = json.Marshal(s.withLinks(a))
+	}
+	s.mu.Unlock()
+	if !ok {
+		notFound(w, id, "AppInstance")
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "E0000003", "The request body was not well-formed.")
+		return false
+	}
+	return true
+}
+
+// createApp serves POST /api/v1/apps: Okta assigns the id (and the client
+// id when none is given) and fills its defaults.
+func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller) {
+	var in appRequest
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	a := newAppFromRequest(newID("0oa"), in, s.now().UTC())
+	if err := validateApp(&a); err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	s.mu.Lock()
+	s.apps[a.ID] = &a
+	s.recordLocked("application.lifecycle.create", c.actor(), appTarget(&a))
+	body, _ := json.Marshal(s.withLinks(&a))
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, body)
+}
+
+// putApp serves PUT /api/v1/apps/{id}: Okta keeps the server-owned fields
+// (id, client id, status, timestamps), takes the rest from the request and
+// validates the result as on create.
+func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id string) {
+	var in appRequest
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.apps[id]
+	if !ok {
+		notFound(w, id, "AppInstance")
+		return
+	}
+	next := copyApp(cur)
+	applyRequest(&next, in, false)
+	if cid := in.Credentials.OAuthClient.ClientID; cid != "" {
+		next.Credentials.OAuthClient.ClientID = cid
+	}
+	if err := checkImmutable(cur, &next); err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	if err := validateApp(&next); err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	next.LastUpdated = s.now().UTC()
+	s.apps[id] = &next
+	s.recordLocked("application.lifecycle.update", c.actor(), appTarget(&next))
+	body, _ := json.Marshal(s.withLinks(&next))
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) deleteApp(w http.ResponseWriter, c caller, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[id]
+	if !ok {
+		notFound(w, id, "AppInstance")
+		return
+	}
+	s.recordLocked("application.lifecycle.delete", c.actor(), appTarget(a))
+	delete(s.apps, id)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) lifecycle(w http.ResponseWriter, c caller, id, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[id]
+	if !ok {
+		notFound(w, id, "AppInstance")
+		return
+	}
+	if a.Status != status {
+		s.recordLocked(appEventType(a.Status, status), c.actor(), appTarget(a))
+	}
+	a.Status = status
+	a.LastUpdated = s.now().UTC()
+	writeJSON(w, http.StatusOK, []byte("{}"))
+}
+
+func (s *Server) withLinks(a *App) App {
+	out := *a
+	base := s.URL + "/api/v1/apps/" + a.ID
+	out.Links = map[string]any{
+		"appLinks":   []any{map[string]any{"name": "oidc_client_link", "href": s.URL + "/home/oidc_client/" + a.ID + "/aln5z7uhkbM6y7bMy0g7", "type": "text/html"}},
+		"groups":     map[string]any{"href": base + "/groups"},
+		"users":      map[string]any{"href": base + "/users"},
+		"deactivate": map[string]any{"href": base + "/lifecycle/deactivate"},
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package oktasim
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// FaultKind is a failure the simulator can inject.
+type FaultKind int
+
+// Faults: an HTTP status with Okta's error body, a slow answer, or a
+// connection dropped without an answer.
+const (
+	FaultStatus FaultKind = iota
+	FaultSlow
+	FaultDrop
+)
+
+// Fault is one injected failure.
+type Fault struct {
+	Kind   FaultKind
+	Status int           // FaultStatus: 401, 403, 404, 429, 500, 503...
+	Delay  time.Duration // FaultSlow: how long to stall before answering normally
+	// ResetIn sets X-Rate-Limit-Reset for a 429, relative to now.
+	ResetIn time.Duration
+}
+
+// InjectFaults queues faults; each API request (/api/v1/*, the System Log
+// included) consumes the next one.
+func (s *Server) InjectFaults(f ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f...)
+}
+
+// SetOutage makes every API request fail with f until ClearOutage.
+func (s *Server) SetOutage(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stickyErr = &f
+}
+
+// ClearOutage ends an outage and drops queued faults.
+func (s *Server) ClearOutage() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stickyErr = nil
+	s.faults = nil
+}
+
+// SetLatency adds a delay to every answer (Okta's own latency).
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+func (s *Server) nextFault() (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stickyErr != nil {
+		return *s.stickyErr, true
+	}
+	if len(s.faults) == 0 {
+		return Fault{}, false
+	}
+	f := s.faults[0]
+	s.faults = s.faults[1:]
+	return f, true
+}
+
+// applyFault plays the next injected fault; it reports true when the
+// request has been answered (or dropped) by it.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
+	fault, ok := s.nextFault()
+	if !ok {
+		return false
+	}
+	switch fault.Kind {
+	case FaultDrop:
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.status = 0
+		}
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+			return true
+		}
+		panic(http.ErrAbortHandler)
+	case FaultSlow:
+		select {
+		case <-time.After(fault.Delay):
+		case <-r.Context().Done():
+			return true
+		}
+	case FaultStatus:
+		s.rateHeaders(w, fault)
+		writeFault(w, fault.Status)
+		return true
+	}
+	return false
+}
+
+// rateHeaders sets Okta's rate-limit headers and spends one request of the
+// per-minute window; it reports false when the window is exhausted.
+func (s *Server) rateHeaders(w http.ResponseWriter, f Fault) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if now.After(s.window) {
+		s.window = now.Truncate(time.Minute).Add(time.Minute)
+		s.remaining = s.limit
+	}
+	reset := s.window
+	ok := true
+	if f.Status == http.StatusTooManyRequests {
+		reset = now.Add(f.ResetIn)
+		w.Header().Set("X-Rate-Limit-Remaining", "0")
+		ok = false
+	} else if s.remaining <= 0 {
+		w.Header().Set("X-Rate-Limit-Remaining", "0")
+		ok = false
+	} else {
+		s.remaining--
+		w.Header().Set("X-Rate-Limit-Remaining", fmt.Sprint(s.remaining))
+	}
+	w.Header().Set("X-Rate-Limit-Limit", fmt.Sprint(s.limit))
+	w.Header().Set("X-Rate-Limit-Reset", fmt.Sprint(reset.Unix()))
+	return ok
+}
+
+var faultBodies = map[int][2]string{
+	http.StatusUnauthorized:        {"E0000011", "Invalid token provided"},
+	http.StatusForbidden:           {"E0000006", "You do not have permission to perform the requested action"},
+	http.StatusNotFound:            {"E0000007", "Not found: Resource not found: (AppInstance)"},
+	http.StatusTooManyRequests:     {"E0000047", "API call exceeded rate limit due to too many requests."},
+	http.StatusInternalServerError: {"E0000009", "Internal Server Error"},
+	http.StatusServiceUnavailable:  {"E0000010", "Service is in read only mode"},
+}
+
+func writeFault(w http.ResponseWriter, status int) {
+	b, ok := faultBodies[status]
+	if !ok {
+		b = [2]string{"E0000009", http.StatusText(status)}
+	}
+	writeError(w, status, b[0], b[1])
+}
