@@ -142,7 +142,7 @@ func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
 		t.Fatalf("result = %s, remediation %+v, findings %+v", res.Status, res.Remediation, res.Findings)
 	}
 	got := tf.env()
-	if got["GORILLA_CORS_ORIGINS"] != "https://wandb.acme.test, null" || got["BUCKET"] != "s3://keep-me" {
+	if got["GORILLA_CORS_ORIGINS"] != "https://wandb.acme.test,null" || got["BUCKET"] != "s3://keep-me" {
 		t.Errorf("env after fix = %v", got)
 	}
 }

@@ -2,8 +2,15 @@
 # owned by Terraform so driftd can plan and apply fixes.
 #
 # Variable names follow W&B's own modules (oidc_client_id, oidc_issuer,
-# oidc_auth_method, other_wandb_env), so driftd's default variable mapping
-# works unchanged.
+# oidc_auth_method, other_wandb_env) and driftd's default variable mapping
+# (cors_origins, redirect_uris, post_logout_redirect_uris, grant_types,
+# groups), so that mapping works unchanged.
+#
+# Written against the real providers' rules (okta/terraform-provider-okta
+# okta/services/idaas/resource_okta_app_oauth.go and real Okta): a public
+# client (token_endpoint_auth_method "none") must require PKCE, and a grant
+# type "implicit" needs a response type "token" or "id_token", in both
+# auth methods.
 
 terraform {
   required_providers {
@@ -22,7 +29,11 @@ provider "okta" {}
 provider "kubernetes" {}
 
 locals {
-  wandb_url = trimsuffix(var.wandb_url, "/")
+  wandb_url    = trimsuffix(var.wandb_url, "/")
+  cors_origins = coalescelist(var.cors_origins, [local.wandb_url, "null"])
+  # W&B's operator chart joins the origins with "," and no space.
+  cors_env = length(var.cors_origins) > 0 ? { GORILLA_CORS_ORIGINS = join(",", var.cors_origins) } : {}
+  implicit = contains(var.grant_types, "implicit")
 }
 
 # The Okta app: a Single-Page Application (browser) with Authorization Code
@@ -32,11 +43,51 @@ resource "okta_app_oauth" "wandb" {
   type                       = "browser"
   status                     = "ACTIVE"
   grant_types                = var.grant_types
-  response_types             = contains(var.grant_types, "implicit") ? ["code", "id_token", "token"] : ["code"]
+  response_types             = local.implicit ? ["code", "id_token", "token"] : ["code"]
   redirect_uris              = coalescelist(var.redirect_uris, ["${local.wandb_url}/oidc/callback"])
   post_logout_redirect_uris  = coalescelist(var.post_logout_redirect_uris, ["${local.wandb_url}/logout"])
   token_endpoint_auth_method = "none"
-  pkce_required              = true # Okta: required with token_endpoint_auth_method none
+  pkce_required              = true
+  # Pinned, so that a fix never switches them (the provider would otherwise
+  # send its defaults, TRUSTED and ORG_URL, on every update).
+  issuer_mode    = var.issuer_mode
+  consent_method = var.consent_method
+}
+
+# Who may sign in: the groups assigned to the app (by group id). Left out
+# when no group is listed.
+resource "okta_app_group_assignments" "wandb" {
+  count  = length(var.groups) > 0 ? 1 : 0
+  app_id = okta_app_oauth.wandb.id
+  dynamic "group" {
+    for_each = var.groups
+    content {
+      id = group.value
+    }
+  }
+}
+
+# The W&B origin as an Okta Trusted Origin for CORS and redirects, so the
+# browser app's token and discovery calls are allowed.
+resource "okta_trusted_origin" "wandb" {
+  count  = var.trusted_origin ? 1 : 0
+  name   = "Weights & Biases (${local.wandb_url})"
+  origin = local.wandb_url
+  scopes = ["CORS", "REDIRECT"]
+}
+
+# A rule in the custom authorization server's access policy that lets this
+# client's grant types through with the openid scope.
+resource "okta_auth_server_policy_rule" "wandb" {
+  count                = var.auth_server_id != "" && var.auth_server_policy_id != "" ? 1 : 0
+  auth_server_id       = var.auth_server_id
+  policy_id            = var.auth_server_policy_id
+  name                 = var.auth_server_rule_name
+  priority             = var.auth_server_rule_priority
+  grant_type_whitelist = var.grant_types
+  scope_whitelist      = ["openid", "profile", "email"]
+  # The real provider refuses "implicit" without a user or group list.
+  group_whitelist = length(var.groups) > 0 ? var.groups : ["EVERYONE"]
 }
 
 # The W&B deployment's environment, as the operator chart consumes it.
@@ -46,8 +97,9 @@ resource "kubernetes_config_map" "wandb_env" {
     namespace = var.namespace
   }
   data = merge(
-    { GORILLA_CORS_ORIGINS = "${local.wandb_url}, null" },
+    { GORILLA_CORS_ORIGINS = join(",", local.cors_origins) },
     var.other_wandb_env,
+    local.cors_env,
     {
       OIDC_CLIENT_ID   = var.oidc_client_id
       OIDC_ISSUER      = var.oidc_issuer

@@ -50,3 +50,55 @@ variable "grant_types" {
   type    = list(string)
   default = ["authorization_code", "implicit"]
 }
+
+variable "cors_origins" {
+  type        = list(string)
+  default     = []
+  description = "GORILLA_CORS_ORIGINS, joined with \",\"; empty: the W&B URL and null (or other_wandb_env's value)."
+}
+
+variable "issuer_mode" {
+  type        = string
+  default     = "ORG_URL"
+  description = "The app's issuer_mode (ORG_URL, CUSTOM_URL or DYNAMIC), pinned so a fix never changes the tokens' issuer."
+}
+
+variable "consent_method" {
+  type        = string
+  default     = "TRUSTED"
+  description = "The app's consent_method (TRUSTED or REQUIRED), pinned likewise."
+}
+
+variable "groups" {
+  type        = list(string)
+  default     = []
+  description = "Okta group ids assigned to the app (okta_app_group_assignments); empty: assignments are not managed here."
+}
+
+variable "trusted_origin" {
+  type        = bool
+  default     = false
+  description = "Manage the W&B URL as an Okta Trusted Origin with the CORS and REDIRECT scopes."
+}
+
+variable "auth_server_id" {
+  type        = string
+  default     = ""
+  description = "Custom authorization server id (the aus... in the issuer); with auth_server_policy_id, a policy rule for this client is managed."
+}
+
+variable "auth_server_policy_id" {
+  type        = string
+  default     = ""
+  description = "The access policy of auth_server_id the rule goes in."
+}
+
+variable "auth_server_rule_name" {
+  type    = string
+  default = "Weights & Biases"
+}
+
+variable "auth_server_rule_priority" {
+  type    = number
+  default = 1
+}

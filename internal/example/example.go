@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -20,14 +21,17 @@ import (
 	"github.com/driftd/driftd/internal/tfprovider/providerenv"
 )
 
+// mirrored are the providers the test provider stands in for.
+var mirrored = []string{"okta/okta", "hashicorp/kubernetes", "hashicorp/helm"}
+
 // InstallProviderMirror lays provider out in a filesystem mirror under dir
-// as both okta/okta and hashicorp/kubernetes (the test provider serves
+// as okta/okta, hashicorp/kubernetes and hashicorp/helm (the test provider serves
 // whichever name it is installed under) and writes a Terraform CLI config
 // that uses it. It returns the CLI config's path, for TF_CLI_CONFIG_FILE.
 func InstallProviderMirror(dir, provider string) (string, error) {
 	mirror := filepath.Join(dir, "mirror")
 	platform := runtime.GOOS + "_" + runtime.GOARCH
-	for _, p := range []string{"okta/okta", "hashicorp/kubernetes"} {
+	for _, p := range mirrored {
 		pd := filepath.Join(mirror, "registry.terraform.io", p, "0.1.0", platform)
 		if err := os.MkdirAll(pd, 0o755); err != nil {
 			return "", fmt.Errorf("laying out the provider mirror: %w", err)
@@ -39,14 +43,19 @@ func InstallProviderMirror(dir, provider string) (string, error) {
 			}
 		}
 	}
+	var quoted []string
+	for _, p := range mirrored {
+		quoted = append(quoted, strconv.Quote("registry.terraform.io/"+p))
+	}
+	include := strings.Join(quoted, ", ")
 	cli := filepath.Join(dir, "cli.tfrc")
 	cfg := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/okta/okta", "registry.terraform.io/hashicorp/kubernetes"]
+    include = [%s]
   }
 }
-`, mirror)
+`, mirror, include)
 	if err := os.WriteFile(cli, []byte(cfg), 0o644); err != nil {
 		return "", fmt.Errorf("writing the Terraform CLI config: %w", err)
 	}
@@ -102,7 +111,7 @@ func Apply(ctx context.Context, o Options) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing terraform: %w", err)
 	}
-	other := map[string]string{"GORILLA_CORS_ORIGINS": strings.TrimRight(o.WandbURL, "/") + ", null"}
+	other := map[string]string{"GORILLA_CORS_ORIGINS": strings.TrimRight(o.WandbURL, "/") + ",null"}
 	for k, v := range o.OtherEnv {
 		other[k] = v
 	}

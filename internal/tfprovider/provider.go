@@ -1,17 +1,20 @@
 // Package tfprovider is a small Terraform provider for driftd's end-to-end
 // tests and demo. Providers cannot be downloaded here, so it stands in for
-// the two real ones a W&B operator uses, with the same resource names and a
-// subset of their attributes:
+// the real ones a W&B operator uses, with the same resource names and, for
+// the attributes it models, the real schemas and validation (each file
+// cites the real source it follows):
 //
-//   - okta/okta's okta_app_oauth, managing an app in the Okta simulator over
-//     the same REST API (so a change made behind Terraform's back is seen by
-//     driftd and by Terraform's refresh alike);
-//   - hashicorp/kubernetes's kubernetes_config_map, stored as a dotenv file
-//     (so the W&B env driftd reads is what Terraform writes).
+//   - okta/okta's okta_app_oauth, okta_app_group_assignments,
+//     okta_trusted_origin and okta_auth_server_policy_rule, managing objects
+//     in the Okta simulator over Okta's REST API (so a change made behind
+//     Terraform's back is seen by driftd and by Terraform's refresh alike);
+//   - hashicorp/kubernetes's kubernetes_config_map(_v1), stored as a dotenv
+//     file (so the W&B env driftd reads is what Terraform writes), and
+//     kubernetes_deployment(_v1);
+//   - hashicorp/helm's helm_release.
 //
-// One binary serves either, chosen by the name it is installed under
-// (terraform-provider-okta or terraform-provider-kubernetes), through
-// dev_overrides in a Terraform CLI config.
+// One binary serves each, chosen by the name it is installed under
+// (terraform-provider-okta, -kubernetes or -helm) in a filesystem mirror.
 package tfprovider
 
 import (
@@ -26,7 +29,7 @@ import (
 	"github.com/driftd/driftd/internal/tfprovider/providerenv"
 )
 
-// Provider is either the okta or the kubernetes stand-in.
+// Provider is the okta, kubernetes or helm stand-in.
 type Provider struct {
 	Name string
 }
@@ -50,10 +53,23 @@ func (p *Provider) Configure(_ context.Context, _ provider.ConfigureRequest, res
 
 // Resources implements provider.Provider.
 func (p *Provider) Resources(context.Context) []func() resource.Resource {
-	if p.Name == "kubernetes" {
-		return []func() resource.Resource{func() resource.Resource { return &configMap{} }}
+	switch p.Name {
+	case "kubernetes":
+		return []func() resource.Resource{
+			func() resource.Resource { return &configMap{typeName: "_config_map"} },
+			func() resource.Resource { return &configMap{typeName: "_config_map_v1"} },
+			func() resource.Resource { return &deployment{typeName: "_deployment"} },
+			func() resource.Resource { return &deployment{typeName: "_deployment_v1"} },
+		}
+	case "helm":
+		return []func() resource.Resource{func() resource.Resource { return &helmRelease{} }}
 	}
-	return []func() resource.Resource{func() resource.Resource { return &oktaApp{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return &oktaApp{} },
+		func() resource.Resource { return &groupAssignments{} },
+		func() resource.Resource { return &trustedOrigin{} },
+		func() resource.Resource { return &authServerRule{} },
+	}
 }
 
 // DataSources implements provider.Provider.

@@ -1,5 +1,5 @@
 // Command terraform-provider-driftdtest serves driftd's test provider. It is
-// installed as terraform-provider-okta and terraform-provider-kubernetes; the
+// installed as terraform-provider-okta, -kubernetes and -helm; the
 // name it runs under picks which provider it serves.
 package main
 
