@@ -1,0 +1,215 @@
+// Package kubetest runs a real kube-apiserver and etcd for tests, through
+// controller-runtime's envtest (sigs.k8s.io/controller-runtime/pkg/envtest),
+// so code that talks to Kubernetes with client-go is tested against the real
+// API server's validation, defaults, RBAC and errors rather than client-go's
+// fake clientset.
+//
+// The binaries are built from the Go module proxy by .ci/kube/build.sh into
+// $KUBEBUILDER_ASSETS or, when that is unset, ~/.cache/driftd/kube. Without
+// them a test is skipped, except under CI=true where it fails, so the
+// coverage can never silently vanish in CI.
+//
+// kubetest is test support only: it imports nothing from driftd, and
+// nothing outside _test.go files should import it.
+package kubetest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+)
+
+// Binaries are the programs envtest runs, as named in the assets directory.
+var Binaries = []string{"kube-apiserver", "etcd"}
+
+// AssetsDir is where the binaries are looked up: $KUBEBUILDER_ASSETS (the
+// variable envtest itself reads) or, when that is unset,
+// ~/.cache/driftd/kube where .ci/kube/build.sh puts them.
+func AssetsDir() (string, error) {
+	if dir := os.Getenv("KUBEBUILDER_ASSETS"); dir != "" {
+		return dir, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the kube binaries (KUBEBUILDER_ASSETS is unset): %w", err)
+	}
+	return filepath.Join(home, ".cache", "driftd", "kube"), nil
+}
+
+// checkBinaries says which of Binaries is missing from dir, if any.
+func checkBinaries(dir string) error {
+	var missing []error
+	for _, name := range Binaries {
+		path := filepath.Join(dir, name)
+		info, err := os.Stat(path)
+		switch {
+		case err != nil:
+			missing = append(missing, fmt.Errorf("looking for %s: %w", name, err))
+		case info.IsDir() || info.Mode().Perm()&0o111 == 0:
+			missing = append(missing, fmt.Errorf("%s is not an executable file", path))
+		}
+	}
+	return errors.Join(missing...)
+}
+
+// inCI reports whether CI is set to a true value (CI=true, CI=1, ...).
+func inCI() bool {
+	ci, _ := strconv.ParseBool(os.Getenv("CI"))
+	return ci
+}
+
+// requireBinaries returns the assets directory, or skips the test (fails
+// it under CI=true) when the binaries are not there. ok is false when the
+// test was stopped; a real testing.TB never returns in that case.
+func requireBinaries(t testing.TB) (dir string, ok bool) {
+	t.Helper()
+	dir, err := AssetsDir()
+	if err == nil {
+		err = checkBinaries(dir)
+	}
+	if err == nil {
+		return dir, true
+	}
+	if inCI() {
+		t.Fatalf("CI=true and the kube-apiserver/etcd binaries are missing: %v", err)
+		return "", false
+	}
+	t.Skipf("kube-apiserver/etcd not built: %v (run .ci/kube/build.sh)", err)
+	return "", false
+}
+
+// Server is a running kube-apiserver backed by its own etcd, listening on
+// loopback only. It is stopped, and its data removed, when the test ends.
+type Server struct {
+	// Config authenticates as an administrator (group system:masters).
+	Config *rest.Config
+
+	env *envtest.Environment
+}
+
+var quietLogger sync.Once
+
+// Start starts a fresh API server and etcd for this test (about 5 seconds)
+// and stops them when the test ends. Each call gets an empty cluster.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	dir, ok := requireBinaries(t)
+	if !ok {
+		return nil
+	}
+	// controller-runtime complains, with a stack trace, when its logger is
+	// never set; envtest's own log lines are not useful in test output.
+	quietLogger.Do(func() { ctrllog.SetLogger(logr.Discard()) })
+
+	var output lockedBuffer
+	env := &envtest.Environment{BinaryAssetsDirectory: dir}
+	api := env.ControlPlane.GetAPIServer()
+	api.Path = filepath.Join(dir, "kube-apiserver")
+	api.Out, api.Err = &output, &output
+	env.ControlPlane.Etcd = &envtest.Etcd{Path: filepath.Join(dir, "etcd"), Out: &output, Err: &output}
+
+	started := time.Now()
+	cfg, err := env.Start()
+	if err != nil {
+		_ = env.Stop()
+		t.Fatalf("starting kube-apiserver and etcd from %s: %v\n%s", dir, err, output.tail(4000))
+		return nil
+	}
+	t.Logf("kube-apiserver %s ready in %s", cfg.Host, time.Since(started).Round(time.Millisecond))
+	t.Cleanup(func() {
+		if err := env.Stop(); err != nil {
+			t.Errorf("stopping kube-apiserver and etcd: %v", err)
+		}
+	})
+	return &Server{Config: cfg, env: env}
+}
+
+// Clientset returns a typed client-go client for cfg (for example Config,
+// or one from ServiceAccountConfig).
+func Clientset(t testing.TB, cfg *rest.Config) *kubernetes.Clientset {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatalf("creating a client-go clientset for %s: %v", cfg.Host, err)
+	}
+	return cs
+}
+
+// InstallCRDs applies the CustomResourceDefinitions in the given YAML or
+// JSON files (or directories of them) and waits until the API server
+// serves them. A path that does not exist fails the test.
+func (s *Server) InstallCRDs(t testing.TB, paths ...string) []*apiextensionsv1.CustomResourceDefinition {
+	t.Helper()
+	crds, err := envtest.InstallCRDs(s.Config, envtest.CRDInstallOptions{
+		Paths:              paths,
+		ErrorIfPathMissing: true,
+	})
+	if err != nil {
+		t.Fatalf("installing CRDs from %v: %v", paths, err)
+	}
+	if len(crds) == 0 {
+		t.Fatalf("installing CRDs from %v: no CustomResourceDefinition found", paths)
+	}
+	return crds
+}
+
+// WriteKubeconfig writes a kubeconfig file for cfg into a temporary
+// directory and returns its path, for code that resolves a kubeconfig the
+// way kubectl does.
+func WriteKubeconfig(t testing.TB, cfg *rest.Config) string {
+	t.Helper()
+	const name = "kubetest"
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters[name] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
+	kc.AuthInfos[name] = &clientcmdapi.AuthInfo{
+		ClientCertificateData: cfg.CertData,
+		ClientKeyData:         cfg.KeyData,
+		Token:                 cfg.BearerToken,
+	}
+	kc.Contexts[name] = &clientcmdapi.Context{Cluster: name, AuthInfo: name, Namespace: "default"}
+	kc.CurrentContext = name
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*kc, path); err != nil {
+		t.Fatalf("writing kubeconfig: %v", err)
+	}
+	return path
+}
+
+// lockedBuffer collects the API server's and etcd's output, written from
+// several goroutines, to show when start-up fails.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// tail returns the last n bytes written.
+func (b *lockedBuffer) tail(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.buf.Bytes()
+	if len(out) > n {
+		out = out[len(out)-n:]
+	}
+	return string(out)
+}
