@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 	"unicode/utf8"
 )
 
@@ -111,3 +112,11 @@ func size(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// MaxEnvFileBytes bounds a W&B env file.
+const MaxEnvFileBytes = 1 << 20
+
+var (
+	maxShowBytes int64 = 64 << 20
+	showTimeout        = 2 * time.Minute
+)
