@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/driftd/driftd/internal/oktasim"
 )
@@ -123,6 +125,50 @@ func TestOktaReaderBoundsWhatItReads(t *testing.T) {
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 48<<20 {
 				t.Errorf("reading allocated %d MiB, want the body limit to bound it", alloc>>20)
+			}
+		})
+	}
+}
+
+func TestOktaReaderRecoversFromARateLimitWithoutARestart(t *testing.T) {
+	tests := []struct {
+		name  string
+		reset func() string
+	}{
+		{"a 429 whose reset is 10 minutes away", func() string { return strconv.FormatInt(time.Now().Add(10*time.Minute).Unix(), 10) }},
+		{"a 429 whose reset is in the year 3000", func() string { return "32503680000" }},
+		{"a 429 whose reset overflows", func() string { return "9223372036854775807" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+" holds later reads only until a probe", func(t *testing.T) {
+			f, sim := startFront(t)
+			budget := NewRateBudget(0.5)
+			budget.MaxWait = 300 * time.Millisecond
+			r, err := NewOktaReader(context.Background(), OktaOptions{OrgURL: f.URL, Token: sim.Token, Retry: testPolicy, Transport: budget.Transport(nil)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.always(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+				w.Header().Set("X-Rate-Limit-Limit", "600")
+				w.Header().Set("X-Rate-Limit-Remaining", "0")
+				w.Header().Set("X-Rate-Limit-Reset", tc.reset())
+				jsonAnswer(429, `{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."}`)(w, nil)
+			})
+			if _, err := r.App(context.Background(), "0oa1"); err == nil || !strings.Contains(err.Error(), "rate limited since") {
+				t.Fatalf("during the rate limit: %v", err)
+			}
+			f.always(nil) // Okta lifts the limit; only an answer can tell driftd
+			start := time.Now()
+			app, err := r.App(context.Background(), "0oa1")
+			if err != nil || app.ID != "0oa1" {
+				t.Fatalf("the read after the limit lifted: %+v, %v", app, err)
+			}
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("the read after the limit waited %s", took)
+			}
+			if !budget.LimitedSince().IsZero() {
+				t.Errorf("the budget still thinks it is rate limited since %s", budget.LimitedSince())
 			}
 		})
 	}
