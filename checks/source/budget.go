@@ -84,7 +84,7 @@ func (b *RateBudget) Transport(next http.RoundTripper) http.RoundTripper {
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		if wait := b.wait(); wait > 0 {
 			if dl, ok := req.Context().Deadline(); ok && time.Until(dl) < wait {
-				return nil, b.heldError()
+				return nil, b.heldError(wait)
 			}
 			if err := sleepCtx(req.Context(), wait); err != nil {
 				return nil, err
@@ -129,10 +129,11 @@ func (b *RateBudget) wait() time.Duration {
 	return 0
 }
 
-func (b *RateBudget) heldError() error {
+// heldError is the error of a request not sent: its turn comes after wait.
+func (b *RateBudget) heldError(wait time.Duration) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return &RateLimitedError{Since: b.since, Reset: b.reset, Held: true}
+	return &RateLimitedError{Since: b.since, Reset: b.now().Add(wait), Held: true}
 }
 
 func (b *RateBudget) observe(resp *http.Response) {

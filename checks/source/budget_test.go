@@ -142,3 +142,28 @@ func TestRateBudgetFailsARequestThatCannotWaitWithinItsDeadline(t *testing.T) {
 		t.Errorf("requests = %d, want 1", calls.Load())
 	}
 }
+
+func TestARequestHeldByTheBudgetWaitsForItsTurnUnderTheReadsDeadline(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		// The window is spent: the next request's turn comes in about 2 s,
+		// longer than one attempt's 300 ms timeout.
+		for k, v := range rateHeaders(time.Now(), 0, strconv.FormatInt(time.Now().Add(2*time.Second).Unix(), 10)) {
+			w.Header()[k] = v
+		}
+	}))
+	defer srv.Close()
+	b := NewRateBudget(0.1)
+	client := &http.Client{Transport: NewRetryTransport(b.Transport(nil), testPolicy, nil)}
+	for i := range 2 {
+		resp, err := client.Get(srv.URL)
+		if err != nil {
+			t.Fatalf("read %d: %v", i+1, err)
+		}
+		resp.Body.Close()
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("requests = %d, want 2 (the held one sent once, after its turn)", n)
+	}
+}

@@ -107,7 +107,15 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := t.attempt(req)
 		last := n >= t.policy.Attempts
 		var wait time.Duration
+		var held *RateLimitedError
 		switch {
+		case errors.As(err, &held) && held.Held:
+			// The rate budget held this attempt past its timeout: wait for
+			// its turn here, under the read's deadline instead.
+			wait = held.Reset.Sub(t.now())
+			if last || wait > t.policy.MaxRateLimitWait {
+				return nil, err
+			}
 		case err != nil:
 			if !retryableErr(ctx, err) {
 				return nil, err
@@ -134,6 +142,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 		if dl, ok := ctx.Deadline(); ok && t.now().Add(wait).After(dl) {
+			if held != nil {
+				return nil, held
+			}
 			if err != nil {
 				return nil, fmt.Errorf("no answer after %d attempts: %v", n, err)
 			}
