@@ -47,7 +47,8 @@ type RateLimitedError struct {
 	Attempts int
 	// Since is when Okta began answering 429 (zero: unknown).
 	Since time.Time
-	// Reset is when the limit is expected to lift, on our clock (zero: unknown).
+	// Reset is when the limit is expected to lift, on our clock (zero:
+	// unknown); for a held request, when its turn comes.
 	Reset time.Time
 	// Held is true when the request was never sent: driftd's own budget
 	// held it for a window that resets after the request's deadline.
@@ -56,7 +57,11 @@ type RateLimitedError struct {
 
 func (e *RateLimitedError) Error() string {
 	msg := "rate limited (429)"
-	if !e.Since.IsZero() {
+	switch {
+	case e.Held && e.Since.IsZero():
+		// No 429 yet: driftd's own budget keeps the reserved share free.
+		msg = "Okta's rate-limit window is spent down to driftd's reserve"
+	case !e.Since.IsZero():
 		msg = "rate limited since " + e.Since.UTC().Format(time.RFC3339) + " (429)"
 	}
 	if e.Held {
@@ -64,7 +69,11 @@ func (e *RateLimitedError) Error() string {
 	} else {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
-	if !e.Reset.IsZero() {
+	switch {
+	case e.Reset.IsZero():
+	case e.Held:
+		msg += "; next try at " + e.Reset.UTC().Format(time.RFC3339)
+	default:
 		msg += "; the limit resets at " + e.Reset.UTC().Format(time.RFC3339)
 	}
 	return msg
