@@ -138,10 +138,12 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	res := report.TargetResult{Name: t.Name, Findings: []checks.Finding{}, Errors: []report.ObservationError{}, ObservedAt: e.now().UTC()}
 	obs := &checks.Observed{}
 	var mu sync.Mutex
-	fail := func(source string, err error) {
+	fail := func(from string, err error) {
 		mu.Lock()
 		defer mu.Unlock()
-		res.Errors = append(res.Errors, report.ObservationError{Source: source, Message: err.Error()})
+		// The message is stored in history and sent on every pass: bound it
+		// whatever the reader let through (a 100 MB errorSummary).
+		res.Errors = append(res.Errors, report.ObservationError{Source: from, Message: source.BoundMessage(err.Error(), source.MaxMessageBytes)})
 	}
 	var wg sync.WaitGroup
 	wg.Add(3)

@@ -7,19 +7,57 @@ import (
 	"time"
 )
 
+// maxResetAhead is the furthest X-Rate-Limit-Reset driftd believes. Okta's
+// windows are a minute long (developer.okta.com, "Rate limits overview":
+// limits are per minute); a reset hours ahead, before Okta's own Date, or
+// past the int64 range is a broken answer, not a reason to stop reading.
+const maxResetAhead = time.Hour
+
+// DefaultRateLimitMaxWait is how long the budget holds a request at most
+// before sending it anyway, as a probe whose answer refreshes the window.
+const DefaultRateLimitMaxWait = time.Minute
+
+// resetWait reads how long Okta asks to wait until its window resets. Okta
+// sends X-Rate-Limit-Reset as a Unix time and Date as its own clock, so the
+// wait is their difference, immune to skew between our clock and Okta's. It
+// reports false for a missing or absurd reset (see maxResetAhead).
+func resetWait(h http.Header, now time.Time) (time.Duration, bool) {
+	reset, err := strconv.ParseInt(h.Get("X-Rate-Limit-Reset"), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	date, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		date = now
+	}
+	// Whole seconds in int64 before any time.Time arithmetic, which would
+	// overflow on a reset near the int64 range.
+	ahead := reset - date.Unix()
+	if reset < date.Unix() || ahead > int64(maxResetAhead/time.Second) {
+		return 0, false
+	}
+	return time.Duration(ahead) * time.Second, true
+}
+
 // RateBudget shares one Okta org's rate limit between all targets. It reads
 // X-Rate-Limit-Limit/Remaining/Reset from every answer and, once the
 // remaining requests fall to the reserved share, holds further requests
 // until the window resets, so driftd slows down before Okta has to say 429
-// and the org's other integrations keep their share.
+// and the org's other integrations keep their share. It never holds a
+// request longer than MaxWait: then the request goes out as a probe, whose
+// answer refreshes the window (only an answer can).
 type RateBudget struct {
 	// Reserve is the share of the limit (0-1) left to others.
 	Reserve float64
+	// MaxWait caps one hold; zero means DefaultRateLimitMaxWait.
+	MaxWait time.Duration
 
 	mu        sync.Mutex
 	limit     int
 	remaining int
-	reset     time.Time
+	reset     time.Time // on our clock
+	lastSent  time.Time
+	since     time.Time // first 429 of the current run of them
 	now       func() time.Time
 }
 
@@ -28,13 +66,26 @@ func NewRateBudget(reserve float64) *RateBudget {
 	return &RateBudget{Reserve: reserve, remaining: -1, now: time.Now}
 }
 
-// Transport wraps next so every request waits for the budget.
+// LimitedSince is when Okta began answering 429 with no other answer since;
+// zero when driftd is not rate limited.
+func (b *RateBudget) LimitedSince() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.since
+}
+
+// Transport wraps next so every request waits for the budget. A request
+// whose deadline comes before its turn fails at once with a
+// RateLimitedError rather than sleeping toward a wait it cannot finish.
 func (b *RateBudget) Transport(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		if wait := b.wait(); wait > 0 {
+			if dl, ok := req.Context().Deadline(); ok && time.Until(dl) < wait {
+				return nil, b.heldError(wait)
+			}
 			if err := sleepCtx(req.Context(), wait); err != nil {
 				return nil, err
 			}
@@ -51,30 +102,62 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
+func (b *RateBudget) maxWait() time.Duration {
+	if b.MaxWait > 0 {
+		return b.MaxWait
+	}
+	return DefaultRateLimitMaxWait
+}
+
 // wait is how long the next request must wait; it spends one request.
 func (b *RateBudget) wait() time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
-	if b.remaining < 0 || now.After(b.reset) {
-		return 0 // no window known, or it has reset
-	}
 	floor := int(b.Reserve * float64(b.limit))
-	if b.remaining > floor {
+	switch {
+	case b.remaining < 0 || !now.Before(b.reset):
+		// No window known, or it has reset.
+	case b.remaining > floor:
 		b.remaining--
-		return 0
+	case now.Sub(b.lastSent) >= b.maxWait():
+		// Nothing went out for a whole cap: this request is the probe.
+	default:
+		return min(b.reset.Sub(now), b.maxWait()-now.Sub(b.lastSent))
 	}
-	return b.reset.Sub(now)
+	b.lastSent = now
+	return 0
+}
+
+// heldError is the error of a request not sent: its turn comes after wait.
+func (b *RateBudget) heldError(wait time.Duration) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return &RateLimitedError{Since: b.since, Reset: b.now().Add(wait), Held: true}
 }
 
 func (b *RateBudget) observe(resp *http.Response) {
-	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
-	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
-	reset, err3 := strconv.ParseInt(resp.Header.Get("X-Rate-Limit-Reset"), 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil {
-		return
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.limit, b.remaining, b.reset = limit, remaining, time.Unix(reset, 0)
+	now := b.now()
+	b.lastSent = now // an answer: the window is as fresh as it gets
+	if resp.StatusCode == http.StatusTooManyRequests {
+		if b.since.IsZero() {
+			b.since = now
+		}
+	} else {
+		b.since = time.Time{}
+	}
+	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
+	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
+	if err1 != nil || err2 != nil {
+		return
+	}
+	ahead, ok := resetWait(resp.Header, now)
+	if !ok {
+		// An absurd reset is no window at all: nothing is held for it.
+		b.remaining = -1
+		return
+	}
+	b.limit, b.remaining, b.reset = limit, remaining, now.Add(ahead)
 }

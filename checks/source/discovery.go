@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/driftd/driftd/checks"
 )
+
+// maxDiscoveryBody bounds a discovery document; Okta's are about 4 KiB.
+const maxDiscoveryBody = 1 << 20
 
 // DiscoveryReader fetches issuers' OIDC discovery documents.
 type DiscoveryReader struct {
@@ -52,7 +54,7 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 	case resp.StatusCode == http.StatusNotFound:
 		return &checks.Discovery{URL: u, Found: false}, nil
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("fetching discovery document %s: issuer answered %s", u, resp.Status)
+		return nil, BoundError(fmt.Errorf("fetching discovery document %s: issuer answered %s", u, resp.Status))
 	}
 	var doc struct {
 		Issuer                        string   `json:"issuer"`
@@ -60,8 +62,15 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 		ResponseTypesSupported        []string `json:"response_types_supported"`
 		CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("decoding discovery document %s: %w", u, err)
+	body := &limitedBody{ReadCloser: resp.Body, left: maxDiscoveryBody, limit: maxDiscoveryBody, service: "the issuer"}
+	if err := json.NewDecoder(body).Decode(&doc); err != nil {
+		return nil, BoundError(fmt.Errorf("decoding discovery document %s: %w", u, err))
+	}
+	// A 200 without an issuer ({}, null, another JSON document) is not a
+	// discovery document: every OpenID provider must publish issuer
+	// (OpenID Connect Discovery 1.0, section 3: "issuer REQUIRED").
+	if doc.Issuer == "" {
+		return nil, fmt.Errorf("decoding discovery document %s: the answer has no issuer, so it is not a discovery document", u)
 	}
 	return &checks.Discovery{
 		URL: u, Found: true, Issuer: doc.Issuer, AuthorizationEndpoint: doc.AuthorizationEndpoint,

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -132,13 +133,36 @@ type EnvFile struct {
 
 // Env reads and parses the file.
 func (f EnvFile) Env(ctx context.Context) (*checks.WandbEnv, error) {
-	data, err := os.ReadFile(f.Path)
+	data, err := readBounded(f.Path, MaxEnvFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("reading W&B env file: %w", err)
+		return nil, BoundError(fmt.Errorf("reading W&B env file: %w", err))
 	}
 	vars, err := ParseDotenv(string(data))
 	if err != nil {
-		return nil, fmt.Errorf("parsing W&B env file %s: %w", f.Path, err)
+		return nil, BoundError(fmt.Errorf("parsing W&B env file %s: %w", f.Path, err))
+	}
+	// W&B's env always sets something (at least the OIDC variables driftd
+	// checks); an empty file is a half-written or wrongly mounted one, and
+	// judging it would report every variable as drift.
+	if len(vars) == 0 {
+		return nil, fmt.Errorf("reading W&B env file %s: the env file has no variables", f.Path)
 	}
 	return &checks.WandbEnv{Source: "file:" + f.Path, Vars: vars}, nil
+}
+
+// readBounded reads a file of at most limit bytes.
+func readBounded(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %s", path, size(limit))
+	}
+	return data, nil
 }

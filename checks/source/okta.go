@@ -46,7 +46,16 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 	if policy.Attempts == 0 {
 		policy = DefaultRetryPolicy
 	}
-	httpClient := &http.Client{Transport: NewRetryTransport(opts.Transport, policy, opts.Observe)}
+	httpClient := &http.Client{
+		// The guard sits under the retries: a redirect is an answer, never
+		// retried, and every attempt's body is bounded.
+		Transport: NewRetryTransport(guardTransport(opts.Transport, "Okta", MaxOktaBody), policy, opts.Observe),
+		// Never follow a redirect from Okta: Go forwards the SSWS token to
+		// the same host on another port, and another host's answer would be
+		// taken as the verdict. The guard already turns a 3xx into an error;
+		// this keeps it so if the transport is ever swapped.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	overall := int64(policy.Attempts)*int64((policy.AttemptTimeout+policy.MaxDelay)/time.Second) + int64(policy.MaxRateLimitWait/time.Second) + 1
 	_, client, err := okta.NewClient(ctx,
 		okta.WithOrgUrl(org),
@@ -76,13 +85,38 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 func (r *OktaReader) App(ctx context.Context, appID string) (*checks.OktaApp, error) {
 	got, resp, err := r.client.Application.GetApplication(ctx, appID, okta.NewOpenIdConnectApplication(), nil)
 	if err != nil {
-		return nil, r.explain(appID, resp, err)
+		return nil, BoundError(r.explain(appID, resp, err))
 	}
 	oidc, ok := got.(*okta.OpenIdConnectApplication)
-	if !ok {
-		return nil, fmt.Errorf("reading Okta app %s: unexpected type %T", appID, got)
+	if !ok || oidc == nil {
+		return nil, fmt.Errorf("reading Okta app %s: Okta's answer is not the app (%T)", appID, got)
+	}
+	if err := checkAnswer(appID, oidc); err != nil {
+		return nil, BoundError(fmt.Errorf("reading Okta app %s: %w", appID, err))
 	}
 	return appFromSDK(oidc), nil
+}
+
+// checkAnswer refuses an answer that is not the OIDC app asked for: an empty
+// body, {} or null decode to an app without an id, and judging such an
+// answer would report every field as drift. An OIDC app has signOnMode
+// OPENID_CONNECT, and its settings are required (okta/okta-management-
+// openapi-spec, dist/current/management-minimal.yaml: OpenIdConnectApplication
+// requires name, settings and credentials); settings.oauthClient holds the
+// redirect URIs and grant types every OIDC app is created with, so an answer
+// without it is not an app driftd can judge.
+func checkAnswer(appID string, a *okta.OpenIdConnectApplication) error {
+	switch {
+	case a.Id == "":
+		return errors.New("Okta's answer is not the app: it has no id (an empty body, {} or null)")
+	case a.Id != appID:
+		return fmt.Errorf("Okta answered app %s instead: refusing to judge another app", BoundMessage(a.Id, 64))
+	case a.SignOnMode != "OPENID_CONNECT":
+		return fmt.Errorf("the app signs on with %s, not OIDC: point okta.app_id at the OIDC app W&B uses", BoundMessage(a.SignOnMode, 64))
+	case a.Settings == nil || a.Settings.OauthClient == nil:
+		return errors.New("Okta's answer has no OIDC client settings (settings.oauthClient)")
+	}
+	return nil
 }
 
 // explain turns an SDK error into one a person can act on.
@@ -92,7 +126,10 @@ func (r *OktaReader) explain(appID string, resp *okta.Response, err error) error
 		status = resp.StatusCode
 	}
 	var rl *RateLimitedError
+	var redirect *RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		return fmt.Errorf("reading Okta app %s: %w", appID, redirect)
 	case status == http.StatusUnauthorized:
 		return fmt.Errorf("reading Okta app %s: Okta rejected the API token (401): create a new token in %s (Security > API > Tokens) and update okta.api_token", appID, r.org)
 	case status == http.StatusForbidden:

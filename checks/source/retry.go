@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -40,17 +41,42 @@ var DefaultRetryPolicy = RetryPolicy{
 	MaxRateLimitWait: 30 * time.Second,
 }
 
-// RateLimitedError reports a 429 that outlasted the retries.
+// RateLimitedError reports a 429 that outlasted the retries, or a request
+// the rate budget held past its deadline.
 type RateLimitedError struct {
 	Attempts int
-	Reset    time.Time
+	// Since is when Okta began answering 429 (zero: unknown).
+	Since time.Time
+	// Reset is when the limit is expected to lift, on our clock (zero:
+	// unknown); for a held request, when its turn comes.
+	Reset time.Time
+	// Held is true when the request was never sent: driftd's own budget
+	// held it for a window that resets after the request's deadline.
+	Held bool
 }
 
 func (e *RateLimitedError) Error() string {
-	if e.Reset.IsZero() {
-		return fmt.Sprintf("rate limited (429) after %d attempts", e.Attempts)
+	msg := "rate limited (429)"
+	switch {
+	case e.Held && e.Since.IsZero():
+		// No 429 yet: driftd's own budget keeps the reserved share free.
+		msg = "Okta's rate-limit window is spent down to driftd's reserve"
+	case !e.Since.IsZero():
+		msg = "rate limited since " + e.Since.UTC().Format(time.RFC3339) + " (429)"
 	}
-	return fmt.Sprintf("rate limited (429) after %d attempts; the limit resets at %s", e.Attempts, e.Reset.UTC().Format(time.RFC3339))
+	if e.Held {
+		msg += "; not sent: Okta's window resets after this read's deadline"
+	} else {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	switch {
+	case e.Reset.IsZero():
+	case e.Held:
+		msg += "; next try at " + e.Reset.UTC().Format(time.RFC3339)
+	default:
+		msg += "; the limit resets at " + e.Reset.UTC().Format(time.RFC3339)
+	}
+	return msg
 }
 
 // ResponseObserver is told about every answer received, retried or not, so
@@ -64,6 +90,9 @@ type retryTransport struct {
 	observe ResponseObserver
 	now     func() time.Time
 	sleep   func(ctx context.Context, d time.Duration) error
+
+	mu    sync.Mutex
+	since time.Time // first 429 of the current run of them
 }
 
 // NewRetryTransport wraps next (nil means http.DefaultTransport) with policy.
@@ -87,7 +116,15 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := t.attempt(req)
 		last := n >= t.policy.Attempts
 		var wait time.Duration
+		var held *RateLimitedError
 		switch {
+		case errors.As(err, &held) && held.Held:
+			// The rate budget held this attempt past its timeout: wait for
+			// its turn here, under the read's deadline instead.
+			wait = held.Reset.Sub(t.now())
+			if last || wait > t.policy.MaxRateLimitWait {
+				return nil, err
+			}
 		case err != nil:
 			if !retryableErr(ctx, err) {
 				return nil, err
@@ -99,10 +136,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			wait = t.backoff(n)
 		case resp.StatusCode == http.StatusTooManyRequests:
-			wait, lastReset = t.rateLimitWait(resp)
+			wait, lastReset = t.rateLimitWait(resp, n)
 			drain(resp)
 			if last || wait > t.policy.MaxRateLimitWait {
-				return nil, &RateLimitedError{Attempts: n, Reset: lastReset}
+				return nil, &RateLimitedError{Attempts: n, Since: t.limitedSince(), Reset: lastReset}
 			}
 		case resp.StatusCode >= 500:
 			if last {
@@ -114,6 +151,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 		if dl, ok := ctx.Deadline(); ok && t.now().Add(wait).After(dl) {
+			if held != nil {
+				return nil, held
+			}
 			if err != nil {
 				return nil, fmt.Errorf("no answer after %d attempts: %v", n, err)
 			}
@@ -133,6 +173,7 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 		ctx, cancel = context.WithTimeout(req.Context(), t.policy.AttemptTimeout)
 	}
 	resp, err := t.next.RoundTrip(req.Clone(ctx))
+	t.limited(resp)
 	if t.observe != nil {
 		t.observe(req, resp, err)
 	}
@@ -164,26 +205,40 @@ func (t *retryTransport) backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// rateLimitWait reads how long Okta asks us to wait. Okta sends
-// X-Rate-Limit-Reset as a Unix time and Date as its own clock, so the wait is
-// their difference, which is immune to skew between our clock and Okta's.
-func (t *retryTransport) rateLimitWait(resp *http.Response) (time.Duration, time.Time) {
-	if reset, err := strconv.ParseInt(resp.Header.Get("X-Rate-Limit-Reset"), 10, 64); err == nil {
-		resetAt := time.Unix(reset, 0)
-		now := t.now()
-		if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-			now = date
-		}
-		wait := resetAt.Sub(now) + time.Second
-		if wait < 0 {
-			wait = 0
-		}
-		return wait, resetAt
+// rateLimitWait reads how long Okta asks us to wait after a 429: its
+// X-Rate-Limit-Reset against its Date, else Retry-After, else (missing or
+// absurd) the backoff of attempt n, so a broken header never means retrying
+// at once nor waiting forever.
+func (t *retryTransport) rateLimitWait(resp *http.Response, n int) (time.Duration, time.Time) {
+	now := t.now()
+	if ahead, ok := resetWait(resp.Header, now); ok {
+		wait := ahead + time.Second
+		return wait, now.Add(wait)
 	}
-	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
-		return time.Duration(secs) * time.Second, t.now().Add(time.Duration(secs) * time.Second)
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 && secs <= int(maxResetAhead/time.Second) {
+		wait := time.Duration(secs) * time.Second
+		return wait, now.Add(wait)
 	}
-	return t.policy.MaxDelay, time.Time{}
+	return t.backoff(n), time.Time{}
+}
+
+// limited records a 429 (since when Okta limits us) or its end.
+func (t *retryTransport) limited(resp *http.Response) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case resp == nil:
+	case resp.StatusCode != http.StatusTooManyRequests:
+		t.since = time.Time{}
+	case t.since.IsZero():
+		t.since = t.now()
+	}
+}
+
+func (t *retryTransport) limitedSince() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.since
 }
 
 func retryableErr(ctx context.Context, err error) bool {

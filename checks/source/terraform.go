@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/driftd/driftd/checks"
-	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 	"gopkg.in/yaml.v3"
 )
@@ -55,17 +54,13 @@ func (t *TerraformEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading W&B env from Terraform state: %w", err)
 	}
-	tf, err := tfexec.NewTerraform(t.Dir, bin)
+	state, err := showState(ctx, bin, t.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("reading W&B env from Terraform state in %s: %w", t.Dir, err)
-	}
-	state, err := tf.Show(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading Terraform state in %s: %w", t.Dir, err)
+		return nil, BoundError(fmt.Errorf("reading Terraform state in %s: %w", t.Dir, err))
 	}
 	vars, err := EnvFromState(state, t.Output, t.Address)
 	if err != nil {
-		return nil, fmt.Errorf("reading W&B env from Terraform state in %s: %w", t.Dir, err)
+		return nil, BoundError(fmt.Errorf("reading W&B env from Terraform state in %s: %w", t.Dir, err))
 	}
 	src := "terraform:" + t.Dir + ":output." + t.Output
 	if t.Address != "" {
@@ -86,7 +81,7 @@ func EnvFromState(state *tfjson.State, output, address string) (map[string]strin
 		if !ok {
 			return nil, fmt.Errorf("no root output %q in the state", output)
 		}
-		return stringMap(o.Value, "output "+output)
+		return nonEmpty(stringMap(o.Value, "output "+output))
 	}
 	r := findResource(state.Values.RootModule, address)
 	if r == nil {
@@ -94,13 +89,22 @@ func EnvFromState(state *tfjson.State, output, address string) (map[string]strin
 	}
 	switch r.Type {
 	case "kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_secret", "kubernetes_secret_v1":
-		return stringMap(r.AttributeValues["data"], address+".data")
+		return nonEmpty(stringMap(r.AttributeValues["data"], address+".data"))
 	case "kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_stateful_set", "kubernetes_stateful_set_v1":
 		return deploymentEnv(r.AttributeValues)
 	case "helm_release":
 		return helmEnv(r.AttributeValues)
 	}
 	return nil, fmt.Errorf("%s is a %s: driftd reads env from kubernetes_config_map, kubernetes_deployment or helm_release", address, r.Type)
+}
+
+// nonEmpty refuses an env without variables: W&B's env always sets some,
+// and judging an empty one would report every variable as drift.
+func nonEmpty(vars map[string]string, err error) (map[string]string, error) {
+	if err == nil && len(vars) == 0 {
+		return nil, errors.New("the env in the state has no variables")
+	}
+	return vars, err
 }
 
 func findResource(m *tfjson.StateModule, address string) *tfjson.StateResource {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,11 +24,19 @@ type Metrics struct {
 	lastSuccess    *prometheus.GaugeVec
 	runsInProgress prometheus.Gauge
 	configReloads  *prometheus.CounterVec
+	// oktaRateLimited is how long Okta has been answering 429 with no other
+	// answer since: a long rate limit is an outage, never silence.
+	oktaRateLimited prometheus.GaugeFunc
+
+	mu           sync.Mutex
+	limitedSince time.Time
+	now          func() time.Time
 }
 
 // NewMetrics registers driftd's metrics on a fresh registry.
 func NewMetrics() *Metrics {
 	m := &Metrics{
+		now:      time.Now,
 		Registry: prometheus.NewRegistry(),
 		targetStatus: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "driftd_target_status",
 			Help: "1 for the target's current status (ok, drift, error), 0 for the others."}, []string{"target", "status"}),
@@ -46,7 +56,9 @@ func NewMetrics() *Metrics {
 		configReloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "driftd_config_reloads_total",
 			Help: "Config reloads on SIGHUP by result."}, []string{"result"}),
 	}
-	m.Registry.MustRegister(m.targetStatus, m.findings, m.passDuration, m.oktaRequests, m.oktaRemaining,
+	m.oktaRateLimited = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "driftd_okta_rate_limited_seconds",
+		Help: "Seconds since Okta began answering 429 with no other answer since (0: not rate limited)."}, m.rateLimitedSeconds)
+	m.Registry.MustRegister(m.targetStatus, m.findings, m.passDuration, m.oktaRequests, m.oktaRemaining, m.oktaRateLimited,
 		m.terraformRuns, m.lastSuccess, m.runsInProgress, m.configReloads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -84,9 +96,26 @@ func (m *Metrics) ObserveOkta(req *http.Request, resp *http.Response, err error)
 		return
 	}
 	m.oktaRequests.WithLabelValues(strconv.Itoa(resp.StatusCode)).Inc()
+	m.mu.Lock()
+	switch {
+	case resp.StatusCode != http.StatusTooManyRequests:
+		m.limitedSince = time.Time{}
+	case m.limitedSince.IsZero():
+		m.limitedSince = m.now()
+	}
+	m.mu.Unlock()
 	if v, err := strconv.ParseFloat(resp.Header.Get("X-Rate-Limit-Remaining"), 64); err == nil {
 		m.oktaRemaining.Set(v)
 	}
+}
+
+func (m *Metrics) rateLimitedSeconds() float64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.limitedSince.IsZero() {
+		return 0
+	}
+	return m.now().Sub(m.limitedSince).Seconds()
 }
 
 // RunStarted counts a run in progress until the returned func is called.

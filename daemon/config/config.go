@@ -23,6 +23,11 @@ type Config struct {
 	Server    ServerConfig `yaml:"server"`
 	Targets   []Target     `yaml:"targets"`
 
+	// OutageAlertAfter is how long a target may stay unreadable (status
+	// error: Okta down or rate limiting, a file missing) before one alert
+	// says so; its end is alerted too. Silence is not "ok".
+	OutageAlertAfter Duration `yaml:"outage_alert_after"`
+
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
 }

@@ -31,6 +31,9 @@ func (c *Config) applyDefaults() {
 	if c.Retention == 0 {
 		c.Retention = 1000
 	}
+	if c.OutageAlertAfter == 0 {
+		c.OutageAlertAfter = Duration(15 * time.Minute)
+	}
 	c.Okta.OrgURL = strings.TrimRight(strings.TrimSpace(c.Okta.OrgURL), "/")
 	if c.Server.Listen == "" {
 		c.Server.Listen = "127.0.0.1:8080"
@@ -142,6 +145,9 @@ func (c *Config) validate() []string {
 	}
 	if c.Okta.APIToken.IsZero() {
 		add("okta.api_token: required: an Okta API token (e.g. ${OKTA_API_TOKEN})")
+	}
+	if d := time.Duration(c.OutageAlertAfter); d < time.Minute {
+		add("outage_alert_after: %s is too short: use at least 1m (a single failed pass is not an outage)", d)
 	}
 	if r := c.Okta.RateLimitReserve; r < 0 || r >= 1 {
 		add("okta.rate_limit_reserve: %v is out of range: use a share from 0 to below 1, e.g. 0.5", r)

@@ -16,6 +16,10 @@ type AlertState struct {
 	FailureSteps int              `json:"failure_steps"`
 	PlanID       string           `json:"plan_id,omitempty"`
 	Findings     []checks.Finding `json:"findings,omitempty"`
+	// ErrorSince is when the target's status turned error (zero: it is
+	// not); OutageAlerted is set once that outage has been announced.
+	ErrorSince    time.Time `json:"error_since,omitzero"`
+	OutageAlerted bool      `json:"outage_alerted,omitempty"`
 }
 
 // Backoff is a target's remediation backoff: it spaces out applies after failures: 1m, 2m, 4m... up to 1h,

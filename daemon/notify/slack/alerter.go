@@ -69,8 +69,8 @@ func (a *Alerter) Notify(_ context.Context, t *config.Target, res *report.Target
 		repeat = time.Duration(cfg.Slack.RepeatInterval)
 	}
 	now := a.now()
-	kinds, next := notify.Decide(prev, res, now, repeat)
-	if len(kinds) == 0 {
+	kinds, next := notify.DecideWith(prev, res, now, notify.Policy{Repeat: repeat, OutageAfter: time.Duration(cfg.OutageAlertAfter)})
+	if len(kinds) == 0 && !notify.OutageClockChanged(prev, next) {
 		// Same fingerprint, same findings: nothing to store either.
 		return
 	}
@@ -107,6 +107,8 @@ func (a *Alerter) Notify(_ context.Context, t *config.Target, res *report.Target
 				rt, rb := RenderReply(kind, nil, res, ac)
 				add(kind, store.OpReply, rt, rb)
 			}
+		case notify.AlertOutage, notify.AlertOutageResolved:
+			items = append(items, outageItems(kind, prev, next, res, ac, a.webhook, now)...)
 		default:
 			rt, rb := RenderReply(kind, prev.Findings, res, ac)
 			add(kind, store.OpReply, rt, rb)

@@ -1,0 +1,69 @@
+package source
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Every reader turns an answer that is not what it asked for into a failed
+// read (an error), never into an observation the checks would judge as drift.
+
+func TestEnvFileWithoutVariablesIsAFailedRead(t *testing.T) {
+	tests := []struct {
+		name, content, wantErr string
+	}{
+		{"an empty file is a failed read", "", "has no variables"},
+		{"a file of comments and blank lines is a failed read", "# OIDC_CLIENT_ID=x\n\n   \n# the end\n", "has no variables"},
+		{"a file larger than the bound is a failed read", "A=" + strings.Repeat("x", MaxEnvFileBytes) + "\n", "larger than"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "w.env")
+			if err := os.WriteFile(p, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env, err := EnvFile{Path: p}.Env(context.Background())
+			if err == nil || env != nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Env() = %+v, %v; want no env and an error saying %q", env, err, tc.wantErr)
+			}
+			if len(err.Error()) > MaxMessageBytes+len(truncatedMark) {
+				t.Errorf("error message is %d bytes", len(err.Error()))
+			}
+		})
+	}
+}
+
+func TestDiscoveryReaderRefusesADocumentThatIsNotOne(t *testing.T) {
+	tests := []struct {
+		name    string
+		answer  http.HandlerFunc
+		wantErr string
+	}{
+		{"an empty object is a failed read", jsonAnswer(200, "{}"), "has no issuer"},
+		{"null is a failed read", jsonAnswer(200, "null"), "has no issuer"},
+		{"an empty body is a failed read", jsonAnswer(200, ""), "decoding discovery document"},
+		{"an HTML page is a failed read", jsonAnswer(200, "<html>sign in</html>"), "decoding discovery document"},
+		{"a 100 MB document is refused past the body limit", hugeAnswer(200, `{"issuer":"`, 100<<20, `"}`), "larger than 1 MiB"},
+		{"a redirect is a failed read", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "http://localhost:1/.well-known/openid-configuration", http.StatusFound)
+		}, "302"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(tc.answer)
+			defer srv.Close()
+			doc, err := NewDiscoveryReader(nil, testPolicy).Fetch(context.Background(), srv.URL)
+			if err == nil || doc != nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Fetch() = %+v, %.300v; want no document and an error saying %q", doc, err, tc.wantErr)
+			}
+			if len(err.Error()) > MaxMessageBytes+len(truncatedMark) {
+				t.Errorf("error message is %d bytes", len(err.Error()))
+			}
+		})
+	}
+}

@@ -1,0 +1,44 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/checks/source"
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+)
+
+type failingReader struct{ err error }
+
+func (f failingReader) App(context.Context, string) (*checks.OktaApp, error)     { return nil, f.err }
+func (f failingReader) Env(context.Context) (*checks.WandbEnv, error)            { return nil, f.err }
+func (f failingReader) Fetch(context.Context, string) (*checks.Discovery, error) { return nil, f.err }
+
+func TestEngineBoundsEveryObservationError(t *testing.T) {
+	huge := errors.New("reading Okta app 0oa1: Okta answered 400: " + strings.Repeat("é", 5<<20))
+	r := failingReader{err: huge}
+	e := &Engine{cfg: &config.Config{Concurrency: 1}, okta: r, discovery: r, envFor: func(*config.Target) EnvReader { return r }, now: time.Now}
+	t0 := &config.Target{Name: "prod"}
+	t0.Okta.AppID = "0oa1"
+	t0.OIDC.Issuer = "https://acme.okta.com"
+	res := e.CheckTarget(context.Background(), t0)
+	if res.Status != report.StatusError || len(res.Findings) != 0 {
+		t.Fatalf("status %s with %d findings, want error and none", res.Status, len(res.Findings))
+	}
+	if len(res.Errors) != 3 {
+		t.Fatalf("errors = %d, want one per source", len(res.Errors))
+	}
+	for _, oe := range res.Errors {
+		if n := len(oe.Message); n > source.MaxMessageBytes+len("…(truncated)") || !strings.HasSuffix(oe.Message, "…(truncated)") {
+			t.Errorf("%s: message of %d bytes, want it cut to %d and marked", oe.Source, n, source.MaxMessageBytes)
+		}
+		if !strings.HasPrefix(oe.Message, "reading Okta app 0oa1") {
+			t.Errorf("%s: the cut lost the message's start: %.60q", oe.Source, oe.Message)
+		}
+	}
+}
