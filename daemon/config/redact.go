@@ -13,8 +13,9 @@ import (
 const minFreeTextSecret = 8
 
 // secretWords are the parts of a name (an environment variable, a map key)
-// that say its value is a credential.
-var secretWords = []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "CERT", "AUTH", "SIGNATURE", "SALT", "DSN"}
+// that say its value is a credential. AUTH is not one: OIDC_AUTH_METHOD is
+// what driftd fixes.
+var secretWords = []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "SIGNATURE", "SALT", "DSN"}
 
 // LooksSecret reports whether a name (an environment variable, a map key)
 // says its value is a credential, e.g. DB_PASSWORD, OKTA_API_TOKEN,
