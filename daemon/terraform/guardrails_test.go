@@ -68,7 +68,7 @@ func TestConfiguredAttributesReplaceATypesDefaults(t *testing.T) {
 func TestPlanSummaryShowsOnlyChangedKeysAndMasksSecrets(t *testing.T) {
 	tests := []struct {
 		name, before, after, beforeSensitive, afterSensitive, afterUnknown string
-		want                                                              []string
+		want                                                               []string
 	}{
 		{"a map shows only the key that changes, not a password beside it", `{"other_wandb_env":{"DB_PASSWORD":"hunter22","GORILLA_CORS_ORIGINS":"https://w"}}`,
 			`{"other_wandb_env":{"DB_PASSWORD":"hunter22","GORILLA_CORS_ORIGINS":"https://w,null"}}`, "{}", "{}", "{}",
