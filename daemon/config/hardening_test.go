@@ -68,6 +68,8 @@ func TestStructuralProblems(t *testing.T) {
 			[]string{"targets[0].zzzzzzzzzzzz: unknown key (known keys: cors_origins, grant_types, ignore, name, oidc, okta, post_logout_redirect_uris, redirect_uris, remediation, schedule, strict, wandb)"}},
 		{"every problem is reported beside an unknown key", "auth_method: pkce", "auth_method: oauth\n      isuer: x",
 			[]string{`targets[0].oidc.isuer: unknown key (did you mean "issuer"?)`, `targets[0].oidc.auth_method: "oauth" is not an auth method: use implicit or pkce`}},
+		{"a bad duration does not hide the rest or invent problems", `schedule: "@every 5m"`, "schedule: \"@every 5m\"\nconcurrency: abc\nslack: {repeat_interval: 5, webhook_url: https://hooks.slack.com/x}",
+			[]string{`concurrency: "abc" is not a whole number`, `slack.repeat_interval: "5" is not a duration such as 90s or 4h`}},
 		{"concurrency 0 is refused, not defaulted", `schedule: "@every 5m"`, "schedule: \"@every 5m\"\nconcurrency: 0",
 			[]string{"concurrency: 0 must be at least 1 (leave it unset for 16)"}},
 		{"cors_origins without null is refused with W&B's symptom", "auth_method: pkce", "auth_method: pkce\n    cors_origins: [https://wandb.acme.com]",

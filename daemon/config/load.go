@@ -130,6 +130,7 @@ func (w *walker) walkKeys(n *yaml.Node, t reflect.Type, at string) {
 		}
 		if n.Kind != yaml.ScalarNode {
 			w.add("%s: expected a single value", at)
+			setNull(n)
 		} else if t == reflect.TypeOf(Duration(0)) {
 			w.leaves = append(w.leaves, leaf{n, t, at})
 		}
@@ -139,6 +140,7 @@ func (w *walker) walkKeys(n *yaml.Node, t reflect.Type, at string) {
 		if n.Kind != yaml.SequenceNode {
 			if !isNull(n) {
 				w.add("%s: expected a list", at)
+				setNull(n)
 			}
 			return
 		}
@@ -149,6 +151,7 @@ func (w *walker) walkKeys(n *yaml.Node, t reflect.Type, at string) {
 		if n.Kind != yaml.MappingNode {
 			if !isNull(n) {
 				w.add("%s: expected a mapping of keys", at)
+				setNull(n)
 			}
 			return
 		}
@@ -158,6 +161,7 @@ func (w *walker) walkKeys(n *yaml.Node, t reflect.Type, at string) {
 	default:
 		if n.Kind != yaml.ScalarNode {
 			w.add("%s: expected a single value", at)
+			setNull(n)
 		} else if t.Kind() != reflect.String {
 			w.leaves = append(w.leaves, leaf{n, t, at})
 		}
@@ -168,6 +172,9 @@ func (w *walker) walkStruct(n *yaml.Node, t reflect.Type, at string) {
 	if n.Kind != yaml.MappingNode {
 		if !isNull(n) {
 			w.add("%s: expected a mapping of keys", orRoot(at))
+			if at != "" {
+				setNull(n)
+			}
 		}
 		return
 	}
@@ -194,14 +201,24 @@ func (w *walker) checkLeafTypes() {
 			continue
 		}
 		v := reflect.New(l.t)
-		if err := l.n.Decode(v.Interface()); err == nil {
+		err := l.n.Decode(v.Interface())
+		switch {
+		case err == nil:
 			continue
-		} else if l.t == reflect.TypeOf(Duration(0)) {
+		case l.t == reflect.TypeOf(Duration(0)):
 			w.add("%s: %s", l.at, err.Error())
-			continue
+		default:
+			w.add("%s: %q is not %s", l.at, l.n.Value, kindName(l.t))
 		}
-		w.add("%s: %q is not %s", l.at, l.n.Value, kindName(l.t))
+		setNull(l.n)
 	}
+}
+
+// setNull empties a value already reported, so decoding the rest of the
+// document goes on (an unmarshaler's error would stop it) and the other
+// problems are reported too.
+func setNull(n *yaml.Node) {
+	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
 }
 
 func kindName(t reflect.Type) string {
