@@ -78,7 +78,7 @@ func TestPlanSummaryShowsOnlyChangedKeysAndMasksSecrets(t *testing.T) {
 		{"an env entry named like a secret is masked", `{"env":[{"name":"DB_PASSWORD","value":"old-pw"}]}`, `{"env":[{"name":"DB_PASSWORD","value":"new-pw"}]}`, "{}", "{}", "{}",
 			[]string{`env[0].value: (sensitive value) -> (sensitive value)`}},
 		{"a sensitive map entry is masked", `{"set_sensitive":{"x":"old-s"}}`, `{"set_sensitive":{"x":"new-s"}}`, `{"set_sensitive":true}`, `{"set_sensitive":{"x":true}}`, "{}",
-			[]string{`set_sensitive.x: (sensitive value) -> (sensitive value)`}},
+			[]string{`set_sensitive: (sensitive value) -> (sensitive value)`}},
 		{"a whole new map masks its secret entries", `{}`, `{"env":{"DB_PASSWORD":"pw-new","HOST":"h"}}`, "{}", "{}", "{}",
 			[]string{`env.DB_PASSWORD: null -> (sensitive value)`, `env.HOST: null -> "h"`}},
 		{"a list of values is one entry", `{"redirect_uris":["a"]}`, `{"redirect_uris":["a","b"]}`, "{}", "{}", "{}",

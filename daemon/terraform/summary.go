@@ -84,6 +84,11 @@ func (d *differ) diff(path string, before, after node, unknown any, secret bool)
 	if equalJSON(before.v, after.v) && !hasUnknown(unknown) {
 		return
 	}
+	if before.isSensitive() || after.isSensitive() {
+		// Terraform masks the whole value, keys included.
+		d.add(path, before, after, true, false)
+		return
+	}
 	bm, bIsMap := before.v.(map[string]any)
 	am, aIsMap := after.v.(map[string]any)
 	if (bIsMap || before.v == nil) && (aIsMap || after.v == nil) && (bIsMap || aIsMap) {
