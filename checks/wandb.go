@@ -94,11 +94,32 @@ func issuerMessage(want, got string) string {
 	return fmt.Sprintf("Set OIDC_ISSUER to %s (it is %s): W&B rejects tokens whose issuer differs.", want, got)
 }
 
+// oktaDomains are Okta's own domains, whose orgs have an admin console on
+// the "-admin" twin host. The list is the one okta-sdk-golang checks org URLs
+// against (okta/okta-sdk-golang v2 okta/validator.go, validateOktaDomain;
+// the same in okta/terraform-provider-okta sdk/v2_validator.go). An org on a
+// custom domain has no such twin.
+var oktaDomains = []string{"okta.com", "oktapreview.com", "okta-emea.com"}
+
+// IsOktaDomain reports whether host is on one of Okta's own domains
+// (acme.okta.com, dev-1-admin.oktapreview.com), not a custom domain.
+func IsOktaDomain(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	for _, d := range oktaDomains {
+		if strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
 // IsOktaAdminHost reports whether a URL points at an Okta admin console host
-// such as https://dev-1-admin.okta.com, which is never an OIDC issuer.
+// such as https://dev-1-admin.okta.com, which is never an OIDC issuer. Only
+// Okta's own domains have admin hosts: https://sso-admin.acme.com is a
+// custom domain that may well be the issuer.
 func IsOktaAdminHost(raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil {
+	if err != nil || !IsOktaDomain(u.Hostname()) {
 		return false
 	}
 	first, _, _ := strings.Cut(strings.ToLower(u.Hostname()), ".")

@@ -255,7 +255,7 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 		rem.Action = report.ActionPlanned
 		return rem
 	}
-	if refused := terraform.Guardrails(sp.Summary, t.Remedy.Terraform.Allow); len(refused) > 0 {
+	if refused := terraform.Guardrails(sp.Summary, t.Remedy.Terraform.Allow, t.Remedy.Terraform.Attributes); len(refused) > 0 {
 		rem.Action, rem.Refused = report.ActionRefused, refused
 		rem.Reason = "a guardrail refused the plan; nothing was applied"
 		log.Warn("plan refused by guardrails", "refused", refused)

@@ -67,6 +67,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		return ExitError
 	}
 	fmt.Fprintf(stdout, "%s: valid (%s)\n", cfg.Path, report.Plural(len(cfg.Targets), "target"))
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stdout, "  warning: %s\n", w)
+	}
 	return ExitOK
 }
 

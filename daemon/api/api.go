@@ -10,8 +10,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -50,11 +48,20 @@ type Options struct {
 	// Interactions takes Slack's signed button clicks; Slack cannot send
 	// our bearer token, so the handler authenticates by signature itself.
 	Interactions http.Handler
+	// BodyTimeout bounds how long a request body may take to arrive
+	// (default 5s): a body that never ends gets 408 quickly.
+	BodyTimeout time.Duration
 }
+
+// maxBody bounds a /v1/reconcile body; {"target": "NAME"} is far smaller.
+const maxBody = 4 << 10
 
 // NewHandler is the daemon's HTTP API.
 func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
-	h := &handler{b: b}
+	h := &handler{b: b, bodyTimeout: opts.BodyTimeout}
+	if h.bodyTimeout == 0 {
+		h.bodyTimeout = 5 * time.Second
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -72,18 +79,21 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
 	}
-	return mux
+	return jsonNotFound(mux)
 }
 
 type handler struct {
-	b Backend
+	b           Backend
+	bodyTimeout time.Duration
 }
 
-// auth checks the bearer token in constant time.
+// auth checks the bearer token in constant time. The scheme is
+// case-insensitive (RFC 7235 section 2.1), so "bearer" works as "Bearer".
 func (h *handler) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(h.b.Token())) != 1 {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		got = strings.TrimLeft(got, " ")
+		if !strings.EqualFold(scheme, "Bearer") || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(h.b.Token())) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="driftd"`)
 			writeError(w, http.StatusUnauthorized, "missing or invalid bearer token")
 			return
@@ -104,22 +114,10 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) reconcile(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Target string `json:"target"`
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+	body, status, msg := h.readTarget(w, r)
+	if status != 0 {
+		writeError(w, status, msg)
 		return
-	}
-	if len(strings.TrimSpace(string(data))) > 0 {
-		dec := json.NewDecoder(strings.NewReader(string(data)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&body); err != nil {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("malformed body: %v; want {\"target\": \"NAME\"} or nothing", err))
-			return
-		}
 	}
 	if body.Target == "" {
 		writeJSON(w, http.StatusOK, h.b.RunAll("api"))

@@ -30,6 +30,9 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+	// Warnings are what some command would refuse although the config
+	// is valid (e.g. "server.token: required for serve"); validate shows them.
+	Warnings []string `yaml:"-"`
 }
 
 // OktaConfig is the Okta org driftd reads.
@@ -39,15 +42,20 @@ type OktaConfig struct {
 	// RateLimitReserve is the share (0-1) of the org's rate limit that driftd
 	// leaves to the org's other integrations.
 	RateLimitReserve float64 `yaml:"rate_limit_reserve"`
+	// AdminURL is the Okta admin console for an org on a custom domain,
+	// which has no -admin twin host; alerts link to it when set.
+	AdminURL string `yaml:"admin_url"`
 }
 
 // SlackConfig is where alerts go; without it they go to the log.
 type SlackConfig struct {
-	BotToken       Secret   `yaml:"bot_token"`
-	WebhookURL     Secret   `yaml:"webhook_url"`
-	Channel        string   `yaml:"channel"`
-	APIURL         string   `yaml:"api_url"`
-	SigningSecret  Secret   `yaml:"signing_secret"`
+	BotToken      Secret `yaml:"bot_token"`
+	WebhookURL    Secret `yaml:"webhook_url"`
+	Channel       string `yaml:"channel"`
+	APIURL        string `yaml:"api_url"`
+	SigningSecret Secret `yaml:"signing_secret"`
+	// Approvers are the Slack user ids (U… or W…) whose "Apply fix"
+	// click applies a plan; display names are not unique and not checked.
 	Approvers      []string `yaml:"approvers"`
 	RepeatInterval Duration `yaml:"repeat_interval"`
 }
@@ -122,6 +130,10 @@ type TerraformConfig struct {
 	Vars        map[string]string `yaml:"vars"`
 	Allow       []string          `yaml:"allow"`
 	LockTimeout Duration          `yaml:"lock_timeout"`
+	// Attributes are, per resource type, the attributes a plan may change;
+	// a type listed here replaces that type's default list
+	// (DefaultAttributes), the other types keep theirs.
+	Attributes map[string][]string `yaml:"attributes"`
 }
 
 // Remediation modes.
@@ -164,6 +176,28 @@ var DefaultTerraformVars = map[string]string{
 	"redirect_uris":             "redirect_uris",
 	"post_logout_redirect_uris": "post_logout_redirect_uris",
 	"grant_types":               "grant_types",
+}
+
+// DefaultAttributes are the attributes a remediation plan may change, per
+// resource type (contract section 7): the SSO wiring of the Okta app and the
+// env-carrying attribute of each resource that holds W&B's environment. A
+// nested attribute is written as a dotted path without list indexes.
+var DefaultAttributes = map[string][]string{
+	"okta_app_oauth": {"redirect_uris", "post_logout_redirect_uris", "grant_types", "response_types",
+		"token_endpoint_auth_method", "pkce_required", "status"},
+	"kubernetes_config_map":    {"data"},
+	"kubernetes_config_map_v1": {"data"},
+	"kubernetes_deployment":    {"spec.template.spec.container.env"},
+	"kubernetes_deployment_v1": {"spec.template.spec.container.env"},
+	"helm_release":             {"values", "set"},
+	"kubernetes_manifest":      {"manifest"},
+	// Section 9's resources, named as in okta/terraform-provider-okta
+	// okta/services/idaas/resource_okta_{app_group_assignments,trusted_origin,
+	// auth_server_policy,auth_server_policy_rule}.go.
+	"okta_app_group_assignments":   {"group"},
+	"okta_trusted_origin":          {"active", "scopes"},
+	"okta_auth_server_policy":      {"status", "client_whitelist"},
+	"okta_auth_server_policy_rule": {"status", "grant_type_whitelist", "scope_whitelist"},
 }
 
 // noVar, as a remediation.terraform.vars value, drops a default mapping.

@@ -193,13 +193,16 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("okta: [1]\nslack: {}"))
 	f.Add([]byte("&a [*a]"))
 	f.Add([]byte("schedule: \"@every 5m\"\nconcurrency: ${OKTA_API_TOKEN}\nokta: {api_token: ${OKTA_API_TOKEN}}"))
+	f.Add([]byte("schedule: ${OKTA_API_TOKEN}\nokta: {org_url: ${DRIFTD_TOKEN}, api_token: https://acme.okta.com}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data, "fuzz.yaml", testEnv)
 		if err != nil {
 			// The secret is only ever in the environment, never in the
 			// input, so it must not appear in any message.
-			if strings.Contains(err.Error(), "00okta-secret-token") && !strings.Contains(string(data), "00okta-secret-token") {
-				t.Fatalf("an error shows the secret: %v", err)
+			for _, sec := range []string{"00okta-secret-token", "api-secret"} {
+				if strings.Contains(err.Error(), sec) && !strings.Contains(string(data), sec) {
+					t.Fatalf("an error shows the secret: %v", err)
+				}
 			}
 			return
 		}

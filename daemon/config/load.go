@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -33,7 +32,8 @@ func LoadConfig(file string) (*Config, error) {
 }
 
 // ParseConfig parses config bytes; file names the source in errors and
-// anchors relative paths; lookup resolves ${VAR}.
+// anchors relative paths; lookup resolves ${VAR}. Every problem is reported,
+// not only the first.
 func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (*Config, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -43,116 +43,194 @@ func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (
 		return nil, &ConfigError{Path: file, Problems: []string{"the file is empty"}}
 	}
 	root := doc.Content[0]
-	var problems []string
-	secretPaths := map[string]bool{}
-	walkKeys(root, reflect.TypeOf(Config{}), "", &problems, secretPaths)
+	w := &walker{secretPaths: map[string]bool{}, present: map[string]bool{}}
+	w.walkKeys(root, reflect.TypeOf(Config{}), "")
 	var secrets []string
-	expandEnv(root, "", lookup, &problems, secretPaths, &secrets)
-	// Any message may quote a value (a type error, a bad URL); a secret put
-	// where a value is quoted must still never be shown.
-	fail := func(p []string) error { return &ConfigError{Path: file, Problems: scrub(p, secrets)} }
-	if len(problems) > 0 {
-		return nil, fail(problems)
-	}
+	expandEnv(root, "", lookup, &w.problems, w.secretPaths, &secrets)
+	w.checkLeafTypes()
 	var c Config
-	if err := root.Decode(&c); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			return nil, fail(te.Errors)
-		}
-		return nil, fail([]string{err.Error()})
+	// Decode fills what it can; the walk above already named every key
+	// whose value does not fit, so decoding errors are only a fallback.
+	if err := root.Decode(&c); err != nil && len(w.problems) == 0 {
+		w.problems = append(w.problems, err.Error())
 	}
 	c.Path = file
-	c.applyDefaults()
-	if p := c.validate(); len(p) > 0 {
-		return nil, fail(p)
+	c.applyDefaults(w.present)
+	problems := mergeProblems(w.problems, c.validate())
+	if len(problems) > 0 {
+		// Any message may quote a value (a type error, a bad URL); a secret
+		// put where a value is quoted must still never be shown.
+		return nil, &ConfigError{Path: file, Problems: scrub(problems, secrets)}
 	}
+	c.Warnings = scrub(c.warnings(), secrets)
 	return &c, nil
 }
 
-// scrub replaces every secret value in the messages with "[redacted]",
-// including the shortened `value...` that YAML type errors quote.
-func scrub(problems, secrets []string) []string {
-	out := make([]string, len(problems))
-	for i, p := range problems {
-		for _, sec := range secrets {
-			if sec != "" {
-				p = strings.ReplaceAll(p, sec, redacted)
-			}
+// mergeProblems adds the validation problems to the structural ones, except
+// those about a key that already has a structural problem (an unset
+// variable or a wrong shape would otherwise also read as "required").
+func mergeProblems(structural, validation []string) []string {
+	seen := map[string]bool{}
+	for _, p := range structural {
+		seen[keyPath(p)] = true
+	}
+	out := structural
+	for _, p := range validation {
+		if !seen[keyPath(p)] {
+			out = append(out, p)
 		}
-		out[i] = quoted.ReplaceAllStringFunc(p, func(q string) string {
-			head := strings.TrimSuffix(q[1:len(q)-1], "...")
-			for _, sec := range secrets {
-				if head != "" && strings.HasPrefix(sec, head) {
-					return "`" + redacted + "`"
-				}
-			}
-			return q
-		})
 	}
 	return out
 }
 
-var quoted = regexp.MustCompile("`[^`]*`")
+// keyPath is the key path a problem starts with.
+func keyPath(problem string) string {
+	k, _, _ := strings.Cut(problem, ": ")
+	return k
+}
+
+// walker checks a config document's keys and shapes against the Config
+// type before anything is decoded, so every problem names its key path.
+type walker struct {
+	problems []string
+	// secretPaths are the key paths that hold secrets, so their values
+	// can be kept out of every message.
+	secretPaths map[string]bool
+	// present are the key paths the document sets, so a default applies
+	// only to what is unset (concurrency: 0 is an error, not "unset").
+	present map[string]bool
+	// leaves are the scalar values of typed (non-string) keys, checked
+	// once ${VAR} is expanded.
+	leaves []leaf
+}
+
+type leaf struct {
+	n  *yaml.Node
+	t  reflect.Type
+	at string
+}
+
+func (w *walker) add(format string, a ...any) {
+	w.problems = append(w.problems, fmt.Sprintf(format, a...))
+}
 
 // walkKeys rejects unknown keys and wrong shapes, naming the key path.
-// It also notes the paths that hold secrets, so their values can be kept
-// out of every message.
-func walkKeys(n *yaml.Node, t reflect.Type, at string, problems *[]string, secretPaths map[string]bool) {
+func (w *walker) walkKeys(n *yaml.Node, t reflect.Type, at string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	w.present[at] = true
 	switch {
 	case t == reflect.TypeOf(Secret{}) || t == reflect.TypeOf(Duration(0)):
 		if t == reflect.TypeOf(Secret{}) {
-			secretPaths[at] = true
+			w.secretPaths[at] = true
 		}
 		if n.Kind != yaml.ScalarNode {
-			*problems = append(*problems, fmt.Sprintf("%s: expected a single value", at))
+			w.add("%s: expected a single value", at)
+			setNull(n)
+		} else if t == reflect.TypeOf(Duration(0)) {
+			w.leaves = append(w.leaves, leaf{n, t, at})
 		}
 	case t.Kind() == reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			if !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-				*problems = append(*problems, fmt.Sprintf("%s: expected a mapping of keys", orRoot(at)))
-			}
-			return
-		}
-		fields := yamlFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			key := n.Content[i].Value
-			ft, ok := fields[key]
-			if !ok {
-				*problems = append(*problems, fmt.Sprintf("%s: unknown key%s", join(at, key), suggest(key, fields)))
-				continue
-			}
-			walkKeys(n.Content[i+1], ft, join(at, key), problems, secretPaths)
-		}
+		w.walkStruct(n, t, at)
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			if !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-				*problems = append(*problems, fmt.Sprintf("%s: expected a list", at))
+			if !isNull(n) {
+				w.add("%s: expected a list", at)
+				setNull(n)
 			}
 			return
 		}
 		for i, c := range n.Content {
-			walkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", at, i), problems, secretPaths)
+			w.walkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", at, i))
 		}
 	case t.Kind() == reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			*problems = append(*problems, fmt.Sprintf("%s: expected a mapping of keys", at))
+			if !isNull(n) {
+				w.add("%s: expected a mapping of keys", at)
+				setNull(n)
+			}
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			walkKeys(n.Content[i+1], t.Elem(), join(at, n.Content[i].Value), problems, secretPaths)
+			w.walkKeys(n.Content[i+1], t.Elem(), join(at, n.Content[i].Value))
 		}
 	default:
 		if n.Kind != yaml.ScalarNode {
-			*problems = append(*problems, fmt.Sprintf("%s: expected a single value", at))
+			w.add("%s: expected a single value", at)
+			setNull(n)
+		} else if t.Kind() != reflect.String {
+			w.leaves = append(w.leaves, leaf{n, t, at})
 		}
 	}
+}
+
+func (w *walker) walkStruct(n *yaml.Node, t reflect.Type, at string) {
+	if n.Kind != yaml.MappingNode {
+		if !isNull(n) {
+			w.add("%s: expected a mapping of keys", orRoot(at))
+			if at != "" {
+				setNull(n)
+			}
+		}
+		return
+	}
+	fields := yamlFields(t)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		ft, ok := fields[key]
+		if !ok {
+			w.add("%s: unknown key%s", join(at, key), suggest(key, fields))
+			continue
+		}
+		w.walkKeys(n.Content[i+1], ft, join(at, key))
+	}
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// checkLeafTypes decodes each typed scalar on its own, so a value of the
+// wrong type is reported at its key path with what was expected, instead of
+// YAML's "line 3: cannot unmarshal !!str".
+func (w *walker) checkLeafTypes() {
+	for _, l := range w.leaves {
+		if isNull(l.n) {
+			continue
+		}
+		v := reflect.New(l.t)
+		err := l.n.Decode(v.Interface())
+		switch {
+		case err == nil:
+			continue
+		case l.t == reflect.TypeOf(Duration(0)):
+			w.add("%s: %s", l.at, err.Error())
+		default:
+			w.add("%s: %q is not %s", l.at, l.n.Value, kindName(l.t))
+		}
+		setNull(l.n)
+	}
+}
+
+// setNull empties a value already reported, so decoding the rest of the
+// document goes on (an unmarshaler's error would stop it) and the other
+// problems are reported too.
+func setNull(n *yaml.Node) {
+	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint, reflect.Uint64, reflect.Uint32:
+		return "a whole number"
+	case reflect.Float64, reflect.Float32:
+		return "a number"
+	}
+	return "a " + t.Kind().String()
 }
 
 func yamlFields(t reflect.Type) map[string]reflect.Type {
@@ -160,7 +238,7 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" {
+		if name == "-" || !f.IsExported() {
 			continue
 		}
 		if opts == "inline" {
@@ -169,7 +247,9 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 			}
 			continue
 		}
-		out[name] = f.Type
+		if name != "" {
+			out[name] = f.Type
+		}
 	}
 	return out
 }
@@ -217,7 +297,8 @@ var envRef = regexp.MustCompile(`\$\{([^}]*)\}`)
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // expandEnv replaces ${VAR} in scalar values (never in keys) from lookup.
-// It collects the values of secret paths, expanded or literal, in secrets.
+// It collects in secrets the values of secret paths (expanded or literal)
+// and the value of every variable whose name looks secret.
 func expandEnv(n *yaml.Node, at string, lookup func(string) (string, bool), problems *[]string, secretPaths map[string]bool, secrets *[]string) {
 	switch n.Kind {
 	case yaml.ScalarNode:
@@ -237,6 +318,11 @@ func expandEnv(n *yaml.Node, at string, lookup func(string) (string, bool), prob
 			if !ok {
 				*problems = append(*problems, fmt.Sprintf("%s: environment variable %s is not set", at, name))
 				return ""
+			}
+			// A value from a secret-looking variable is a secret wherever
+			// it is put (schedule: ${OKTA_API_TOKEN} must not show it).
+			if secretPaths[at] || LooksSecret(name) {
+				*secrets = append(*secrets, v)
 			}
 			return v
 		})

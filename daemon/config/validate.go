@@ -17,7 +17,9 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-func (c *Config) applyDefaults() {
+// applyDefaults fills what the document leaves unset; present holds the key
+// paths it sets, so an explicit 0 stays 0 and is refused by validate.
+func (c *Config) applyDefaults(present map[string]bool) {
 	if c.Schedule == "" {
 		c.Schedule = DefaultSchedule
 	}
@@ -25,16 +27,17 @@ func (c *Config) applyDefaults() {
 		c.StateDir = "./driftd-data"
 	}
 	c.StateDir = c.resolve(c.StateDir)
-	if c.Concurrency == 0 {
+	if !present["concurrency"] {
 		c.Concurrency = 16
 	}
-	if c.Retention == 0 {
+	if !present["retention"] {
 		c.Retention = 1000
 	}
 	if c.OutageAlertAfter == 0 {
 		c.OutageAlertAfter = Duration(15 * time.Minute)
 	}
 	c.Okta.OrgURL = strings.TrimRight(strings.TrimSpace(c.Okta.OrgURL), "/")
+	c.Okta.AdminURL = strings.TrimRight(strings.TrimSpace(c.Okta.AdminURL), "/")
 	if c.Server.Listen == "" {
 		c.Server.Listen = "127.0.0.1:8080"
 	}
@@ -90,6 +93,14 @@ func (c *Config) targetDefaults(t *Target) {
 	if tf.Allow == nil {
 		tf.Allow = []string{"*"}
 	}
+	attrs := map[string][]string{}
+	for k, v := range DefaultAttributes {
+		attrs[k] = v
+	}
+	for k, v := range tf.Attributes {
+		attrs[k] = v
+	}
+	tf.Attributes = attrs
 	if tf.LockTimeout == 0 {
 		tf.LockTimeout = Duration(60 * time.Second)
 	}
@@ -109,14 +120,27 @@ func (c *Config) targetDefaults(t *Target) {
 	}
 }
 
-// resolve anchors a relative path at the config file's directory, so a
-// config works the same whatever directory driftd is started from.
+// resolve makes a path absolute, once, at load time: a relative path is
+// anchored at the directory of the config file as it was named (a symlink
+// to the file is not followed), so a config works the same whatever
+// directory driftd is started from and Terraform, which runs in the module
+// directory, gets paths that still point at the same files.
 func (c *Config) resolve(p string) string {
-	if p == "" || filepath.IsAbs(p) || c.Path == "" {
+	if p == "" {
 		return p
 	}
-	return filepath.Join(filepath.Dir(c.Path), p)
+	if !filepath.IsAbs(p) && c.Path != "" {
+		p = filepath.Join(filepath.Dir(c.Path), p)
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
+
+// slackUserID is a Slack member id: U… for users, W… for Enterprise Grid
+// users (https://api.slack.com/changelog/2016-08-11-user-id-format-changes).
+var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
 var targetName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
@@ -133,7 +157,10 @@ func (c *Config) validate() []string {
 	if c.Retention < 1 {
 		add("retention: %d is out of range: keep at least 1 run", c.Retention)
 	}
-	if c.Concurrency < 1 || c.Concurrency > 1024 {
+	switch {
+	case c.Concurrency < 1:
+		add("concurrency: %d must be at least 1 (leave it unset for 16)", c.Concurrency)
+	case c.Concurrency > 1024:
 		add("concurrency: %d is out of range: use 1 to 1024", c.Concurrency)
 	}
 	if c.Okta.OrgURL == "" {
@@ -142,6 +169,11 @@ func (c *Config) validate() []string {
 		add("okta.org_url: %s", msg)
 	} else if checks.IsOktaAdminHost(c.Okta.OrgURL) {
 		add("okta.org_url: %s is the Okta admin console: use the org URL without -admin (%s)", c.Okta.OrgURL, strings.Replace(c.Okta.OrgURL, "-admin.", ".", 1))
+	}
+	if c.Okta.AdminURL != "" {
+		if msg := checkURL(c.Okta.AdminURL, false); msg != "" {
+			add("okta.admin_url: %s", msg)
+		}
 	}
 	if c.Okta.APIToken.IsZero() {
 		add("okta.api_token: required: an Okta API token (e.g. ${OKTA_API_TOKEN})")
@@ -170,6 +202,11 @@ func (c *Config) validate() []string {
 		if s.APIURL != "" {
 			if msg := checkURL(s.APIURL, true); msg != "" {
 				add("slack.api_url: %s", msg)
+			}
+		}
+		for j, id := range s.Approvers {
+			if !slackUserID.MatchString(id) {
+				add("slack.approvers[%d]: %q is not a Slack user id: use the member id (U… or W…, in the profile's \"Copy member ID\"); names are not unique", j, id)
 			}
 		}
 		if time.Duration(s.RepeatInterval) < time.Minute {
@@ -311,6 +348,12 @@ func validateLists(t *Target, at string, checkLists bool, add func(string, ...an
 			add("%s.cors_origins[%d]: %s (or the literal null)", at, j, msg)
 		}
 	}
+	// W&B's login page posts back from Okta's redirect with Origin: null;
+	// without null in GORILLA_CORS_ORIGINS the login fails, while every
+	// other check still passes.
+	if checkLists && t.CORSOrigins != nil && !slices.Contains(t.CORSOrigins, "null") && !slices.Contains(t.Ignore, "wandb.cors_origins") {
+		add("%s.cors_origins: lacks the literal null: W&B refuses the sign-in after the Okta redirect with \"request from invalid origin: null\": add null, or ignore wandb.cors_origins", at)
+	}
 	for j, id := range t.Ignore {
 		if !checks.KnownID(id) {
 			add("%s.ignore[%d]: %q is not a check id: use one of %s", at, j, id, strings.Join(checks.IDs, ", "))
@@ -343,11 +386,33 @@ func (c *Config) validateRemediation(t *Target, at string, add func(string, ...a
 			add("%s.remediation.terraform.vars.%s: %q is not a desired value: use one of %s, or - to pass nothing", at, k, v, strings.Join(DesiredValues, ", "))
 		}
 	}
+	types := make([]string, 0, len(r.Terraform.Attributes))
+	for k := range r.Terraform.Attributes {
+		types = append(types, k)
+	}
+	sort.Strings(types)
+	for _, k := range types {
+		for j, a := range r.Terraform.Attributes[k] {
+			if a == "" || strings.Contains(a, "[") {
+				add("%s.remediation.terraform.attributes.%s[%d]: %q is not an attribute: use its name, or a dotted path without indexes such as spec.template.spec.container.env", at, k, j, a)
+			}
+		}
+	}
 	for j, g := range r.Terraform.Allow {
 		if _, err := path.Match(g, ""); err != nil || g == "" {
 			add("%s.remediation.terraform.allow[%d]: %q is not a valid address glob", at, j, g)
 		}
 	}
+}
+
+// warnings are what a command would refuse in a config that is otherwise
+// valid, each naming the command.
+func (c *Config) warnings() []string {
+	var w []string
+	if c.Server.Token.IsZero() {
+		w = append(w, "server.token: required for serve: the /v1 API takes a bearer token (e.g. ${DRIFTD_TOKEN})")
+	}
+	return w
 }
 
 // checkURL returns what is wrong with an absolute URL, or "". Plain http is

@@ -46,12 +46,15 @@ type PlanSummary struct {
 // ResourceChange is one resource in a plan.
 type ResourceChange struct {
 	Address    string            `json:"address"`
+	Type       string            `json:"type,omitempty"`
 	Action     string            `json:"action"`
 	Attributes []AttributeChange `json:"attributes,omitempty"`
 }
 
 // AttributeChange is one attribute that a plan changes; sensitive values
-// are masked as Terraform masks them.
+// and the values of secret-looking keys are masked. Name is a dotted path
+// into maps and blocks with list indexes (other_wandb_env.GORILLA_CORS_ORIGINS,
+// spec[0].template[0].spec[0].container[0].env[3].value).
 type AttributeChange struct {
 	Name   string `json:"name"`
 	Before string `json:"before"`

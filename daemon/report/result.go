@@ -23,11 +23,12 @@ type ObservationError struct {
 
 // TargetResult is one target's verdict after a pass.
 type TargetResult struct {
-	Name        string             `json:"name"`
-	Status      string             `json:"status"`
-	Findings    []checks.Finding   `json:"findings"`
-	Errors      []ObservationError `json:"errors"`
-	ObservedAt  time.Time          `json:"observed_at"`
+	Name     string             `json:"name"`
+	Status   string             `json:"status"`
+	Findings []checks.Finding   `json:"findings"`
+	Errors   []ObservationError `json:"errors"`
+	// ObservedAt is omitted for a target never observed (status pending).
+	ObservedAt  time.Time          `json:"observed_at,omitzero"`
 	Remediation *RemediationResult `json:"remediation,omitempty"`
 
 	// Observed keeps what was read, for remediation's staleness guardrail;

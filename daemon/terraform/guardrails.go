@@ -4,14 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"regexp"
+	"strings"
 
 	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
 )
 
 // Guardrails returns why a plan must not be applied, or nothing. It refuses
-// deletes and replaces, and addresses outside the allow-list.
-func Guardrails(s *report.PlanSummary, allow []string) []string {
+// deletes and replaces, addresses outside the allow-list, and in-place
+// updates of attributes not listed for the resource's type in attributes
+// (remediation.terraform.attributes; nil means config.DefaultAttributes).
+func Guardrails(s *report.PlanSummary, allow []string, attributes map[string][]string) []string {
+	if attributes == nil {
+		attributes = config.DefaultAttributes
+	}
 	var out []string
 	for _, c := range s.Changes {
 		switch c.Action {
@@ -21,8 +29,44 @@ func Guardrails(s *report.PlanSummary, allow []string) []string {
 		if !allowed(c.Address, allow) {
 			out = append(out, fmt.Sprintf("allow-list: %s is outside remediation.terraform.allow %v", c.Address, allow))
 		}
+		if c.Action == "update" {
+			out = append(out, attributeGuardrail(c, attributes)...)
+		}
 	}
 	return out
+}
+
+// attributeGuardrail refuses every change to an attribute the resource's
+// type does not list: a fix must never switch, say, issuer_mode ORG_URL to
+// CUSTOM_URL, which changes the tokens' issuer. A change is listed when its
+// path without indexes is a listed attribute or lies inside one.
+func attributeGuardrail(c report.ResourceChange, attributes map[string][]string) []string {
+	var out []string
+	listed := attributes[c.Type]
+	for _, a := range c.Attributes {
+		if attributeListed(a.Name, listed) {
+			continue
+		}
+		may := "nothing (the type is not listed)"
+		if len(listed) > 0 {
+			may = "only " + strings.Join(listed, ", ")
+		}
+		out = append(out, fmt.Sprintf("attributes: the plan would change %s of %s from %s to %s; %s may change %s (remediation.terraform.attributes)",
+			a.Name, c.Address, a.Before, a.After, c.Type, may))
+	}
+	return out
+}
+
+var listIndex = regexp.MustCompile(`\[[0-9]+\]`)
+
+func attributeListed(name string, listed []string) bool {
+	p := listIndex.ReplaceAllString(name, "")
+	for _, l := range listed {
+		if p == l || strings.HasPrefix(p, l+".") {
+			return true
+		}
+	}
+	return false
 }
 
 func allowed(address string, globs []string) bool {

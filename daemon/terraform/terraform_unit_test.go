@@ -41,12 +41,12 @@ func TestPlanSummaryMasksSensitiveValuesAndNamesActions(t *testing.T) {
 	if s.Changes[1].Action != "replace" || s.Changes[1].Attributes[0].After != "(known after apply)" {
 		t.Errorf("replace = %+v", s.Changes[1])
 	}
-	refused := Guardrails(s, []string{"okta_app_oauth.wandb"})
+	refused := Guardrails(s, []string{"okta_app_oauth.wandb"}, map[string][]string{"okta_app_oauth": {"redirect_uris", "client_secret"}})
 	want := []string{"no-destroy: the plan would replace okta_app_oauth.other", "allow-list: okta_app_oauth.other is outside remediation.terraform.allow [okta_app_oauth.wandb]"}
 	if strings.Join(refused, "|") != strings.Join(want, "|") {
 		t.Errorf("guardrails = %q", refused)
 	}
-	if len(Guardrails(&report.PlanSummary{Changes: s.Changes[:1]}, []string{"okta_app_oauth.*"})) != 0 {
+	if len(Guardrails(&report.PlanSummary{Changes: s.Changes[:1]}, []string{"okta_app_oauth.*"}, map[string][]string{"okta_app_oauth": {"redirect_uris", "client_secret"}})) != 0 {
 		t.Error("an in-place update inside the allow-list must pass")
 	}
 }

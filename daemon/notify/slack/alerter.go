@@ -74,7 +74,7 @@ func (a *Alerter) Notify(_ context.Context, t *config.Target, res *report.Target
 		// Same fingerprint, same findings: nothing to store either.
 		return
 	}
-	ac := AlertContext{OktaOrgURL: cfg.Okta.OrgURL, AppID: t.Okta.AppID, WandbURL: t.Wandb.URL,
+	ac := AlertContext{OktaOrgURL: cfg.Okta.OrgURL, OktaAdminURL: cfg.Okta.AdminURL, AppID: t.Okta.AppID, WandbURL: t.Wandb.URL,
 		Approve: t.Remedy.Mode == config.ModeApprove && !a.webhook && cfg.Slack != nil, Now: now}
 	episode := next.OpenedAt.UTC().Format(time.RFC3339Nano)
 	var items []store.OutboxItem

@@ -8,27 +8,28 @@ import (
 )
 
 // ApprovalText is the thread reply after user approved planID: what the
-// apply did, or why it could not run.
+// apply did, or why it could not run. Terraform's words and the reasons are
+// escaped for mrkdwn.
 func ApprovalText(user, planID string, rem *report.RemediationResult, err error) string {
 	var busy *report.BusyError
 	var perr *report.PlanError
 	switch {
 	case errors.As(err, &busy):
-		return fmt.Sprintf("<@%s> approved plan `%s`, but run %s is in progress; click again when it ends.", user, planID, busy.RunID)
+		return fmt.Sprintf("<@%s> approved plan %s, but run %s is in progress; click again when it ends.", esc(user), code(planID), esc(busy.RunID))
 	case errors.As(err, &perr):
-		return fmt.Sprintf("<@%s> approved plan `%s`, which cannot be applied: %s.", user, planID, perr.Reason)
+		return fmt.Sprintf("<@%s> approved plan %s, which cannot be applied: %s.", esc(user), code(planID), esc(perr.Reason))
 	case err != nil:
-		return fmt.Sprintf("<@%s> approved plan `%s`, which failed: %s.", user, planID, truncate(err.Error(), 500))
+		return fmt.Sprintf("<@%s> approved plan %s, which failed: %s.", esc(user), code(planID), esc(truncate(err.Error(), 500)))
 	}
-	msg := fmt.Sprintf("<@%s> approved plan `%s`: %s", user, planID, rem.Action)
+	msg := fmt.Sprintf("<@%s> approved plan %s: %s", esc(user), code(planID), rem.Action)
 	if rem.Verification != "" {
 		msg += ", " + rem.Verification
 	}
 	for _, r := range rem.Refused {
-		msg += "\n:no_entry: " + r
+		msg += "\n:no_entry: " + esc(r)
 	}
 	if rem.Error != "" {
-		msg += "\n```" + truncate(rem.Error, 2000) + "```"
+		msg += "\n```" + esc(truncate(rem.Error, 2000)) + "```"
 	}
 	return msg
 }

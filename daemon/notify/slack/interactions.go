@@ -105,18 +105,20 @@ func (a *Alerter) handleInteraction(w http.ResponseWriter, r *http.Request, appr
 	target, ok := approvals.PendingPlan(planID)
 	if !ok {
 		writeJSON(w, http.StatusOK, map[string]any{"response_type": "ephemeral", "replace_original": false,
-			"text": fmt.Sprintf("Plan %s is no longer waiting for approval; nothing was applied.", planID)})
+			"text": fmt.Sprintf("Plan %s is no longer waiting for approval; nothing was applied.", code(planID))})
 		return
 	}
-	if !slices.Contains(cfg.Slack.Approvers, cb.User.ID) && !slices.Contains(cfg.Slack.Approvers, cb.User.Name) {
-		a.Reply(target, "approval_refused", fmt.Sprintf("<@%s> may not approve: only slack.approvers can apply plans. Nothing was applied.", cb.User.ID))
+	// Only the user id counts: a display name is chosen by the user and
+	// may read like an approver's id.
+	if cb.User.ID == "" || !slices.Contains(cfg.Slack.Approvers, cb.User.ID) {
+		a.Reply(target, "approval_refused", fmt.Sprintf("<@%s> may not approve: only slack.approvers can apply plans. Nothing was applied.", esc(cb.User.ID)))
 		writeError(w, http.StatusForbidden, "this user is not in slack.approvers")
 		return
 	}
 	// Slack wants an answer within 3 seconds; the apply takes longer and
 	// reports in the thread.
 	writeJSON(w, http.StatusOK, map[string]any{"response_type": "ephemeral", "replace_original": false,
-		"text": fmt.Sprintf("Applying plan %s…", planID)})
+		"text": fmt.Sprintf("Applying plan %s…", code(planID))})
 	approvals.Approve(planID, target, cb.User.ID)
 }
 

@@ -28,8 +28,11 @@ const ApplyActionID = "driftd_apply"
 // AlertContext is what a message needs besides the result: where to link.
 type AlertContext struct {
 	OktaOrgURL string
-	AppID      string
-	WandbURL   string
+	// OktaAdminURL is okta.admin_url: the admin console of an org on a
+	// custom domain, which has no -admin twin.
+	OktaAdminURL string
+	AppID        string
+	WandbURL     string
 	// Approve adds the "Apply fix" button for the plan in the result.
 	Approve bool
 	// Now dates thread replies; the rendering itself is deterministic.
@@ -48,13 +51,7 @@ func RenderRoot(res *report.TargetResult, ac AlertContext, resolved bool) (strin
 		)
 		return text, blocks
 	}
-	errs := 0
-	for _, f := range res.Findings {
-		if f.Severity == checks.SeverityError {
-			errs++
-		}
-	}
-	text := fmt.Sprintf("SSO drift on %s: %s", res.Name, report.Plural(errs, "finding"))
+	text := fmt.Sprintf("SSO drift on %s: %s", res.Name, countText(res.Findings))
 	blocks = append(blocks,
 		slack.NewHeaderBlock(plain(truncate(":rotating_light: "+text, 150))),
 		slack.NewSectionBlock(md(fmt.Sprintf("*Target* `%s` · *Status* %s · observed %s", res.Name, res.Status, res.ObservedAt.UTC().Format(time.RFC3339))), nil, nil),
@@ -87,7 +84,7 @@ func findingBlocks(fs []checks.Finding) []slack.Block {
 			fix = "Terraform can fix"
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "*%s* `%s` (%s, %s)\n", f.Check, f.Field, f.Severity, fix)
+		fmt.Fprintf(&b, "*%s* %s (%s, %s)\n", esc(f.Check), code(f.Field), f.Severity, fix)
 		fmt.Fprintf(&b, "expected: %s\nactual: %s\n", code(report.ShowValue(f.Expected)), code(report.ShowValue(f.Actual)))
 		if len(f.Missing) > 0 {
 			fmt.Fprintf(&b, "missing: %s\n", list(f.Missing))
@@ -95,7 +92,7 @@ func findingBlocks(fs []checks.Finding) []slack.Block {
 		if len(f.Extra) > 0 {
 			fmt.Fprintf(&b, "extra: %s\n", list(f.Extra))
 		}
-		fmt.Fprintf(&b, "> %s", f.Message)
+		fmt.Fprintf(&b, "> %s", esc(f.Message))
 		out = append(out, slack.NewSectionBlock(md(truncate(b.String(), maxSectionChars)), nil, nil))
 	}
 	if left := len(fs) - shown; left > 0 {
@@ -108,7 +105,7 @@ func remediationBlocks(rem *report.RemediationResult) []slack.Block {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Remediation* (%s): %s", rem.Mode, rem.Action)
 	if rem.Reason != "" {
-		fmt.Fprintf(&b, " — %s", rem.Reason)
+		fmt.Fprintf(&b, " — %s", esc(rem.Reason))
 	}
 	if rem.Plan != nil {
 		for i, c := range rem.Plan.Changes {
@@ -116,17 +113,17 @@ func remediationBlocks(rem *report.RemediationResult) []slack.Block {
 				fmt.Fprintf(&b, "\n…and %d more resources", len(rem.Plan.Changes)-i)
 				break
 			}
-			fmt.Fprintf(&b, "\n• %s `%s`", c.Action, c.Address)
+			fmt.Fprintf(&b, "\n• %s %s", c.Action, code(c.Address))
 			for _, a := range c.Attributes {
-				fmt.Fprintf(&b, "\n    %s: %s → %s", a.Name, code(a.Before), code(a.After))
+				fmt.Fprintf(&b, "\n    %s: %s → %s", esc(a.Name), code(a.Before), code(a.After))
 			}
 		}
 	}
 	for _, r := range rem.Refused {
-		fmt.Fprintf(&b, "\n:no_entry: %s", r)
+		fmt.Fprintf(&b, "\n:no_entry: %s", esc(r))
 	}
 	if rem.Error != "" {
-		fmt.Fprintf(&b, "\n```%s```", truncate(rem.Error, 1500))
+		fmt.Fprintf(&b, "\n```%s```", esc(truncate(rem.Error, 1500)))
 	}
 	if rem.Verification != "" {
 		fmt.Fprintf(&b, "\nVerification: *%s*", rem.Verification)
@@ -152,7 +149,7 @@ func RenderReply(kind string, prev []checks.Finding, res *report.TargetResult, a
 	case notify.AlertResolved:
 		how := "by a change made outside driftd"
 		if rem := res.Remediation; rem != nil && rem.Action == report.ActionApplied {
-			how = fmt.Sprintf("by driftd applying plan `%s`", rem.PlanID)
+			how = fmt.Sprintf("by driftd applying plan %s", code(rem.PlanID))
 			if rem.ApprovedBy != "" {
 				how += fmt.Sprintf(" (approved by <@%s>)", rem.ApprovedBy)
 			}
@@ -160,10 +157,10 @@ func RenderReply(kind string, prev []checks.Finding, res *report.TargetResult, a
 		text = fmt.Sprintf("Resolved %s at %s.", how, ac.Now.UTC().Format(time.RFC3339))
 	case notify.AlertRemediationFailed:
 		rem := res.Remediation
-		text = fmt.Sprintf("Terraform failed (attempt %d). %s", rem.Failures, rem.Reason)
+		text = fmt.Sprintf("Terraform failed (attempt %d). %s", rem.Failures, esc(rem.Reason))
 		return text, []slack.Block{
 			slack.NewSectionBlock(md(":x: "+text), nil, nil),
-			slack.NewSectionBlock(md("```"+truncate(rem.Error, 2800)+"```"), nil, nil),
+			slack.NewSectionBlock(md("```"+esc(truncate(rem.Error, 2800))+"```"), nil, nil),
 		}
 	default:
 		text = kind
@@ -194,13 +191,13 @@ func diffFindings(prev, cur []checks.Finding) (added, gone []string) {
 		if f.Severity == checks.SeverityError {
 			c[key(f)] = true
 			if !p[key(f)] {
-				added = append(added, "`"+f.Check+"`")
+				added = append(added, code(f.Check))
 			}
 		}
 	}
 	for _, f := range prev {
 		if f.Severity == checks.SeverityError && !c[key(f)] {
-			gone = append(gone, "`"+f.Check+"`")
+			gone = append(gone, code(f.Check))
 		}
 	}
 	return added, gone
@@ -208,8 +205,10 @@ func diffFindings(prev, cur []checks.Finding) (added, gone []string) {
 
 func links(ac AlertContext) slack.Block {
 	var parts []string
-	if ac.OktaOrgURL != "" && ac.AppID != "" {
-		parts = append(parts, fmt.Sprintf("<%s|Okta app %s>", OktaAdminAppURL(ac.OktaOrgURL, ac.AppID), ac.AppID))
+	if ac.AppID != "" {
+		if u := OktaAdminAppURL(ac.OktaOrgURL, ac.OktaAdminURL, ac.AppID); u != "" {
+			parts = append(parts, fmt.Sprintf("<%s|Okta app %s>", u, esc(ac.AppID)))
+		}
 	}
 	if ac.WandbURL != "" {
 		parts = append(parts, fmt.Sprintf("<%s/system-admin|W&B system admin>", strings.TrimRight(ac.WandbURL, "/")))
@@ -217,18 +216,29 @@ func links(ac AlertContext) slack.Block {
 	return slack.NewContextBlock("", md(strings.Join(parts, " · ")))
 }
 
-// OktaAdminAppURL is the app's page in the Okta admin console, which lives
-// on the org's -admin host.
-func OktaAdminAppURL(orgURL, appID string) string {
-	u, err := url.Parse(orgURL)
-	if err != nil {
-		return orgURL
+// OktaAdminAppURL is the app's page in the Okta admin console: under
+// adminURL (okta.admin_url) when set; else, for an org on Okta's own domains,
+// on the org's -admin twin host; for a loopback simulator, on the org host.
+// An org on a custom domain has no twin, so without adminURL there is no
+// link ("").
+func OktaAdminAppURL(orgURL, adminURL, appID string) string {
+	page := "/admin/app/oidc_client/instance/" + url.PathEscape(appID) + "/#tab-general"
+	if adminURL != "" {
+		return strings.TrimRight(adminURL, "/") + page
 	}
-	if host := u.Hostname(); !source.IsLoopbackHost(host) {
+	u, err := url.Parse(orgURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	switch host := u.Hostname(); {
+	case source.IsLoopbackHost(host):
+	case checks.IsOktaDomain(host):
 		first, rest, _ := strings.Cut(host, ".")
 		u.Host = first + "-admin." + rest
+	default:
+		return ""
 	}
-	return u.String() + "/admin/app/oidc_client/instance/" + appID + "/#tab-general"
+	return strings.TrimRight(u.String(), "/") + page
 }
 
 func plain(s string) *slack.TextBlockObject {
@@ -238,7 +248,29 @@ func md(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
-func code(s string) string { return "`" + strings.ReplaceAll(s, "`", "'") + "`" }
+// code renders a value as inline code, escaped: a backtick cannot end it
+// early and no control sequence inside it is parsed.
+func code(s string) string { return "`" + esc(strings.ReplaceAll(s, "`", "'")) + "`" }
+
+// mrkdwnEscaper escapes what Slack parses in mrkdwn text: & < > (Slack's
+// "Escaping text" in https://api.slack.com/reference/surfaces/formatting).
+// Every value from the observed world or from Terraform goes through it,
+// so an Okta app label of <!channel> pings nobody and <https://x|y> plants
+// no link.
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func esc(s string) string { return mrkdwnEscaper.Replace(s) }
+
+// countText counts what the message shows: "2 findings", or "1 error,
+// 1 warning" when warnings are listed beside the errors.
+func countText(fs []checks.Finding) string {
+	errs := countErrors(fs)
+	warns := len(fs) - errs
+	if warns == 0 {
+		return report.Plural(errs, "finding")
+	}
+	return report.Plural(errs, "error") + ", " + report.Plural(warns, "warning")
+}
 
 func list(items []string) string {
 	if len(items) > maxListItems {
