@@ -59,6 +59,9 @@ type AttributeChange struct {
 	Name   string `json:"name"`
 	Before string `json:"before"`
 	After  string `json:"after"`
+	// Computed marks a value the provider only knows after apply (a
+	// Kubernetes resource_version, say): recomputed, not asked for.
+	Computed bool `json:"computed,omitempty"`
 }
 
 func writeRemediationText(b *strings.Builder, r *RemediationResult) {

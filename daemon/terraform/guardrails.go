@@ -39,12 +39,14 @@ func Guardrails(s *report.PlanSummary, allow []string, attributes map[string][]s
 // attributeGuardrail refuses every change to an attribute the resource's
 // type does not list: a fix must never switch, say, issuer_mode ORG_URL to
 // CUSTOM_URL, which changes the tokens' issuer. A change is listed when its
-// path without indexes is a listed attribute or lies inside one.
+// path without indexes is a listed attribute or lies inside one. A value
+// the provider recomputes at apply (known after apply) is not a change
+// driftd asks for: every desired value driftd passes is known at plan time.
 func attributeGuardrail(c report.ResourceChange, attributes map[string][]string) []string {
 	var out []string
 	listed := attributes[c.Type]
 	for _, a := range c.Attributes {
-		if attributeListed(a.Name, listed) {
+		if a.Computed || attributeListed(a.Name, listed) {
 			continue
 		}
 		may := "nothing (the type is not listed)"

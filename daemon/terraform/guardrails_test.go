@@ -104,3 +104,22 @@ func TestPlanSummaryShowsOnlyChangedKeysAndMasksSecrets(t *testing.T) {
 		})
 	}
 }
+
+func TestAValueTheProviderRecomputesIsNotAChangeDriftdAsksFor(t *testing.T) {
+	// The kubernetes provider plans metadata's resource_version and
+	// generation as known after apply on every update of the data.
+	s := summarize(planOf(t, "kubernetes_config_map",
+		`{"data":{"GORILLA_CORS_ORIGINS":"https://w"},"metadata":[{"name":"wandb","resource_version":"2","generation":2}]}`,
+		`{"data":{"GORILLA_CORS_ORIGINS":"https://w,null"},"metadata":[{"name":"wandb"}]}`,
+		"{}", "{}", `{"metadata":[{"resource_version":true,"generation":true}]}`))
+	if got := Guardrails(s, []string{"*"}, nil); len(got) != 0 {
+		t.Fatalf("refused a plan that changes only data: %v", got)
+	}
+	// A known change outside the list is still refused.
+	s = summarize(planOf(t, "kubernetes_config_map",
+		`{"data":{},"metadata":[{"name":"wandb","labels":{"a":"1"}}]}`, `{"data":{},"metadata":[{"name":"wandb","labels":{"a":"2"}}]}`,
+		"{}", "{}", "{}"))
+	if got := Guardrails(s, []string{"*"}, nil); len(got) != 1 {
+		t.Fatalf("refusals %v, want one for the label", got)
+	}
+}

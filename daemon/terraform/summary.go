@@ -118,7 +118,7 @@ func (d *differ) diff(path string, before, after node, unknown any, secret bool)
 func (d *differ) add(path string, before, after node, secret, unknown bool) {
 	a := report.AttributeChange{Name: path, Before: show(before, secret), After: show(after, secret)}
 	if unknown {
-		a.After = unknownValue
+		a.After, a.Computed = unknownValue, true
 	}
 	d.out = append(d.out, a)
 }
