@@ -80,6 +80,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 		return err
 	}
 	defer st.Close()
+	logLoosened(log, cfg.StateDir, st)
 	d := &Daemon{log: log, metrics: api.NewMetrics(), store: st, opts: opts, entries: map[string]cron.EntryID{}}
 	// Runs outlive the request that started them; only shutdown ends them.
 	runCtx, cancelRuns := context.WithCancel(context.WithoutCancel(ctx))
@@ -108,6 +109,14 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	d.waitForShutdown(ctx, runCtx)
 	d.shutdown(srv, cancelRuns)
 	return nil
+}
+
+// logLoosened says when state_dir was tightened: someone may rely on
+// reading it, and it held plans and var files readable by others.
+func logLoosened(log *slog.Logger, dir string, st *store.Store) {
+	if m := st.Loosened(); m != 0 {
+		log.Warn("state_dir was readable by others; tightened it to 0700", "state_dir", dir, "was", fmt.Sprintf("%#o", m))
+	}
 }
 
 // listen starts the HTTP API on addr.
