@@ -36,9 +36,9 @@ func fillStore(t *testing.T, dir string) string {
 
 func TestABrokenStoreIsAClearErrorWithExitCode1(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T, db string)
-		want  string
+		want   string
 	}{
 		{name: "a store truncated to 8 KiB is refused with exit 1",
 			break_: func(t *testing.T, db string) {
