@@ -117,6 +117,8 @@ type TerraformConfig struct {
 	Vars        map[string]string `yaml:"vars"`
 	Allow       []string          `yaml:"allow"`
 	LockTimeout Duration          `yaml:"lock_timeout"`
+	// Timeout bounds each plan and apply (init and show: at most 2m).
+	Timeout Duration `yaml:"timeout"`
 }
 
 // Remediation modes.
