@@ -32,7 +32,9 @@ func TestCLIReconcileHonoursThePersistedBackoff(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WriteConfig(f.Body + "    remediation:\n      mode: apply\n      terraform: {dir: ./tf}\n")
-	_ = f.Sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://prod.wandb.test/callback"} })
+	_ = f.Sim.UpdateApp("0oaprod", func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = []string{"https://prod.wandb.test/callback"}
+	})
 
 	code, out, stderr := runCLI(t, "reconcile", "--config", f.Cfg)
 	if code != ExitDrift || !strings.Contains(out, "failed") {
