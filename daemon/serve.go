@@ -31,16 +31,13 @@ type Daemon struct {
 	store   *store.Store
 	opts    DaemonOptions
 
-	mu       sync.RWMutex
-	cfg      *config.Config
-	runner   *Runner
-	cron     *cron.Cron
-	entries  map[string]cron.EntryID
-	notifier Notifier
-	alerter  *slack.Alerter
-	// interactions answers Slack's button clicks; it reads the config
-	// through d.config, so it survives reloads.
-	interactions *slack.Alerter
+	mu           sync.RWMutex
+	cfg          *config.Config
+	runner       *Runner
+	cron         *cron.Cron
+	entries      map[string]cron.EntryID
+	notifier     Notifier
+	alerter      *slack.Alerter
 	stopDelivery context.CancelFunc
 	deliveryDone chan struct{}
 	alertLocks   sync.Map // target -> *sync.Mutex, see alerts
@@ -93,8 +90,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	defer cancelRuns()
 	d.baseCtx = runCtx
 	d.cfg = cfg
-	d.interactions = d.newAlerter()
-	d.useAlerter(ctx, d.interactions)
+	d.useAlerter(ctx, d.newAlerter())
 	defer d.stopAlerts()
 	if err := d.load(runCtx, cfg); err != nil {
 		return fmt.Errorf("starting the schedule: %w", err)
@@ -146,7 +142,12 @@ func (d *Daemon) listen(addr string) (*http.Server, error) {
 
 // Handler is the daemon's HTTP API.
 func (d *Daemon) Handler() http.Handler {
-	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: d.interactions.InteractionHandler(approvals{d})})
+	// Clicks go to the alerter of the current config: its replies take the
+	// current sender (a reload may have switched bot and webhook).
+	interactions := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.alerterRef().InteractionHandler(approvals{d}).ServeHTTP(w, r)
+	})
+	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: interactions})
 }
 
 // newAlerter builds the Slack notifier (bot, webhook or log) the current
