@@ -90,7 +90,7 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string, finis
 		r.dropPlan(planID)
 	}
 	res.Remediation = rem
-	r.scrubber().Remediation(rem)
+	r.scrubber().Result(&res)
 	if finish != nil {
 		finish(&res, runID)
 	}

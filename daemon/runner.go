@@ -162,7 +162,7 @@ func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger 
 	} else if t.Remedy.Mode != config.ModeAlert {
 		res.Remediation = &report.RemediationResult{Mode: t.Remedy.Mode, Action: report.ActionNone, Reason: noRemedyReason(res.Status)}
 	}
-	terraform.NewScrubber(engine.cfg).Remediation(res.Remediation)
+	terraform.NewScrubber(engine.cfg).Result(&res)
 	if finish != nil {
 		finish(&res, runID)
 	}

@@ -95,3 +95,12 @@ func (s *Scrubber) Remediation(rem *report.RemediationResult) {
 		rem.Refused[i] = s.String(rem.Refused[i])
 	}
 }
+
+// Result scrubs a target result's observation errors and remediation: a
+// reader that runs Terraform (source: terraform) relays its stderr too.
+func (s *Scrubber) Result(res *report.TargetResult) {
+	for i := range res.Errors {
+		res.Errors[i].Message = s.String(res.Errors[i].Message)
+	}
+	s.Remediation(res.Remediation)
+}
