@@ -91,8 +91,13 @@ func openBolt(path string) (db *bolt.DB, err error) {
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("opening %s: %w (stop it, or give this one its own state_dir)", path, ErrStateDirInUse)
 	}
-	if err != nil && !errors.Is(err, ErrCorrupt) {
-		err = fmt.Errorf("opening store %s: %w: %w", path, ErrCorrupt, err)
+	switch {
+	case err == nil, errors.Is(err, ErrCorrupt):
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+		err = fmt.Errorf("opening store %s: %w: %w; restore it from a backup, or move it aside (mv %s %s.bad) to start a fresh store",
+			path, ErrCorrupt, err, path, path)
+	default:
+		err = fmt.Errorf("opening store %s: %w", path, err)
 	}
 	return db, err
 }
