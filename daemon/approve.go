@@ -2,10 +2,12 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/driftd/driftd/daemon/notify/slack"
 	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/terraform"
 )
 
 // approvals is the Slack interaction handler's view of the daemon.
@@ -29,7 +31,8 @@ func (d *Daemon) runnerRef() *Runner {
 	return d.runner
 }
 
-// approve applies an approved plan through the one run path and reports.
+// approve applies an approved plan through the one run path and reports,
+// recording and replying while the target is still locked.
 func (d *Daemon) approve(planID, target, user string) {
 	ctx := d.baseCtx
 	t, ok := d.config().Target(target)
@@ -37,14 +40,94 @@ func (d *Daemon) approve(planID, target, user string) {
 		return
 	}
 	start := time.Now()
-	res, err := d.runnerRef().ApprovePlan(ctx, planID, user)
-	d.alerter.Reply(target, "approval", slack.ApprovalText(user, planID, res.Remediation, err))
+	res, err := d.runnerRef().ApprovePlan(ctx, planID, user, func(res *report.TargetResult, _ string) {
+		d.alerts(target).Lock()
+		d.alerterRef().Reply(target, "approval", slack.ApprovalText(user, planID, res.Remediation, nil))
+		d.alerts(target).Unlock()
+		d.finish(ctx, t, *res, "approval-"+planID, "approval", start)
+	})
 	if err != nil {
+		d.alerts(target).Lock()
+		d.alerterRef().Reply(target, "approval", slack.ApprovalText(user, planID, nil, err))
+		d.alerts(target).Unlock()
 		return
 	}
-	d.finish(ctx, t, res, "approval-"+planID, "approval", start)
 	if res.Remediation.Action == report.ActionRefused {
 		// The world moved on: make a fresh plan, which updates the alert's button.
 		go func() { _, _ = d.Run(context.WithoutCancel(ctx), target, "replan") }()
 	}
+}
+
+// ApprovePlan applies a plan kept by approve mode, through the same lock
+// and checks as every other run; finish runs before the lock is released.
+func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string, finish FinishFunc) (report.TargetResult, error) {
+	r.mu.Lock()
+	sp, ok := r.pending[planID]
+	r.mu.Unlock()
+	if !ok {
+		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("no plan %s is waiting for approval (it was applied, replaced or never made)", planID)}
+	}
+	if r.opts.Now().After(sp.CreatedAt.Add(PlanTTL)) {
+		r.dropPlan(planID)
+		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("plan %s expired at %s; the next run makes a new one", planID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))}
+	}
+	t, ok := r.eng().cfg.Target(sp.Target)
+	if !ok {
+		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
+	}
+	runID, err := r.tryLock(t.Name, "approval")
+	if err != nil {
+		return report.TargetResult{Name: t.Name}, err
+	}
+	r.wg.Add(1)
+	defer r.wg.Done()
+	defer r.unlock(t.Name)
+	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver)
+	res := r.eng().CheckTarget(ctx, t)
+	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver}
+	r.applyPlan(ctx, t, sp, &res, rem, log)
+	if rem.Action == report.ActionApplied || rem.Action == report.ActionRefused {
+		r.dropPlan(planID)
+	}
+	res.Remediation = rem
+	r.scrubber().Result(&res)
+	if finish != nil {
+		finish(&res, runID)
+	}
+	return res, nil
+}
+
+// dropPlan forgets a pending plan and removes its files.
+func (r *Runner) dropPlan(id string) {
+	r.mu.Lock()
+	sp, ok := r.pending[id]
+	delete(r.pending, id)
+	r.mu.Unlock()
+	if ok {
+		sp.Discard()
+	}
+}
+
+// expirePlans drops the pending plans whose approval window has passed.
+func (r *Runner) expirePlans(now time.Time) {
+	r.mu.Lock()
+	var expired []*terraform.SavedPlan
+	for id, sp := range r.pending {
+		if now.After(sp.CreatedAt.Add(PlanTTL)) {
+			expired = append(expired, sp)
+			delete(r.pending, id)
+		}
+	}
+	r.mu.Unlock()
+	for _, sp := range expired {
+		sp.Discard()
+	}
+}
+
+// PendingPlan returns an approve-mode plan by id.
+func (r *Runner) PendingPlan(id string) (*terraform.SavedPlan, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sp, ok := r.pending[id]
+	return sp, ok
 }

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/driftd/driftd/daemon/config"
@@ -21,17 +22,28 @@ func (d *Daemon) Run(ctx context.Context, name, trigger string) (report.TargetRe
 	}
 	defer d.metrics.RunStarted()()
 	start := time.Now()
-	res, runID, err := runner.reconcileWithID(ctx, t, trigger)
-	if err != nil {
-		return res, err
-	}
-	d.finish(ctx, t, res, runID, trigger, start)
-	return res, nil
+	// Recording and notifying happen inside the target's lock: two
+	// overlapping requests for one target must not decide its alert out of
+	// order (a stale "drift" after a newer "ok" re-opens a resolved alert).
+	res, _, err := runner.reconcileWithID(ctx, t, trigger, func(res *report.TargetResult, runID string) {
+		d.finish(ctx, t, *res, runID, trigger, start)
+	})
+	return res, err
 }
 
-// finish records a run, logs it and hands it to the notifier.
+// alerts is the lock on a target's alert state: held for every read,
+// decide and commit of it, by runs and by approval replies alike.
+func (d *Daemon) alerts(target string) *sync.Mutex {
+	m, _ := d.alertLocks.LoadOrStore(target, &sync.Mutex{})
+	return m.(*sync.Mutex)
+}
+
+// finish records a run, logs it and hands it to the notifier. The caller
+// holds the target's run lock.
 func (d *Daemon) finish(ctx context.Context, t *config.Target, res report.TargetResult, runID, trigger string, start time.Time) {
 	name := t.Name
+	d.alerts(name).Lock()
+	defer d.alerts(name).Unlock()
 	took := time.Since(start)
 	d.metrics.ObserveResult(&res, took.Seconds())
 	ep, open, serr := d.store.Record(store.RunRecord{ID: runID, Trigger: trigger, Started: start.UTC(), Duration: took, Result: res})
@@ -47,7 +59,7 @@ func (d *Daemon) finish(ctx context.Context, t *config.Target, res report.Target
 		attrs = append(attrs, "remediation", res.Remediation.Action)
 	}
 	d.log.Info("pass", attrs...)
-	d.notifier.Notify(ctx, t, &res)
+	d.notifierRef().Notify(ctx, t, &res)
 }
 
 func (d *Daemon) runAll(ctx context.Context, trigger string) *report.Report {

@@ -31,7 +31,16 @@ type Runner struct {
 	backoff map[string]store.Backoff
 	pending map[string]*terraform.SavedPlan // approve mode: plan id -> plan
 	wg      sync.WaitGroup
+	// halt ends even the applies no client can cancel: shutdown after its
+	// grace, so no Terraform process group outlives driftd.
+	halt     context.Context
+	haltFunc context.CancelFunc
 }
+
+// FinishFunc records and reports a run while its target is still locked,
+// so the alert decisions of one target are made one at a time and in the
+// order its runs observed the world.
+type FinishFunc func(res *report.TargetResult, runID string)
 
 const (
 	backoffBase = time.Minute
@@ -63,6 +72,7 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	}
 	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
 		backoff: map[string]store.Backoff{}, pending: map[string]*terraform.SavedPlan{}}
+	r.halt, r.haltFunc = context.WithCancel(context.Background())
 	if opts.Backoff != nil {
 		saved, err := opts.Backoff.Backoffs()
 		if err != nil {
@@ -132,11 +142,11 @@ func errorResult(target, source string, err error) report.TargetResult {
 // Reconcile runs one target now, or returns a *BusyError when it is
 // already running.
 func (r *Runner) Reconcile(ctx context.Context, t *config.Target, trigger string) (report.TargetResult, error) {
-	res, _, err := r.reconcileWithID(ctx, t, trigger)
+	res, _, err := r.reconcileWithID(ctx, t, trigger, nil)
 	return res, err
 }
 
-func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger string) (report.TargetResult, string, error) {
+func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger string, finish FinishFunc) (report.TargetResult, string, error) {
 	runID, err := r.tryLock(t.Name, trigger)
 	if err != nil {
 		return report.TargetResult{Name: t.Name}, "", err
@@ -151,6 +161,10 @@ func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger 
 		res.Remediation = r.remediate(ctx, t, &res, log)
 	} else if t.Remedy.Mode != config.ModeAlert {
 		res.Remediation = &report.RemediationResult{Mode: t.Remedy.Mode, Action: report.ActionNone, Reason: noRemedyReason(res.Status)}
+	}
+	terraform.NewScrubber(engine.cfg).Result(&res)
+	if finish != nil {
+		finish(&res, runID)
 	}
 	return res, runID, nil
 }
@@ -175,6 +189,10 @@ func (r *Runner) runningID(target string) string {
 	defer r.mu.Unlock()
 	return r.running[target]
 }
+
+// Halt cancels every run in progress, applies included; their Terraform
+// process groups are interrupted, then killed.
+func (r *Runner) Halt() { r.haltFunc() }
 
 // Wait waits for runs in progress, at most until ctx ends.
 func (r *Runner) Wait(ctx context.Context) {
@@ -238,12 +256,14 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 		rem.Action, rem.Error = report.ActionFailed, err.Error()
 		return rem
 	}
+	r.expirePlans(now)
+	tf.SweepPlans(time.Now(), PlanTTL)
 	sp, err := tf.Plan(ctx, t, res)
 	if err != nil {
 		until, n := r.recordFailure(t.Name)
 		rem.Action, rem.Error, rem.Failures = report.ActionFailed, err.Error(), n
 		rem.Reason = fmt.Sprintf("plan failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
-		log.Warn("terraform plan failed", "err", err)
+		log.Warn("terraform plan failed", "err", r.scrubber().String(err.Error()))
 		return rem
 	}
 	rem.PlanID, rem.Plan = sp.ID, sp.Summary
@@ -252,10 +272,12 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 		return rem
 	}
 	if t.Remedy.Mode == config.ModePlan {
+		sp.Discard() // the summary is the product; nothing will apply the file
 		rem.Action = report.ActionPlanned
 		return rem
 	}
 	if refused := terraform.Guardrails(sp.Summary, t.Remedy.Terraform.Allow, t.Remedy.Terraform.Attributes); len(refused) > 0 {
+		sp.Discard()
 		rem.Action, rem.Refused = report.ActionRefused, refused
 		rem.Reason = "a guardrail refused the plan; nothing was applied"
 		log.Warn("plan refused by guardrails", "refused", refused)
@@ -270,6 +292,7 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 		return rem
 	}
 	r.applyPlan(ctx, t, sp, res, rem, log)
+	sp.Discard()
 	return rem
 }
 
@@ -280,6 +303,7 @@ func (r *Runner) applyPlan(ctx context.Context, t *config.Target, sp *terraform.
 	// approver goes away: a half-applied workspace is worse than either.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
 	defer cancel()
+	defer context.AfterFunc(r.halt, cancel)()
 	fresh := r.eng().CheckTarget(ctx, t)
 	if fresh.Status == report.StatusError {
 		rem.Action, rem.Refused = report.ActionRefused, []string{"stale: a source could not be read again before the apply, so the plan cannot be shown to still fit"}
@@ -298,7 +322,7 @@ func (r *Runner) applyPlan(ctx context.Context, t *config.Target, sp *terraform.
 		until, n := r.recordFailure(t.Name)
 		rem.Action, rem.Error, rem.Failures = report.ActionFailed, err.Error(), n
 		rem.Reason = fmt.Sprintf("apply failed; the next attempt waits until %s", until.UTC().Format(time.RFC3339))
-		log.Error("terraform apply failed", "plan", sp.ID, "err", err)
+		log.Error("terraform apply failed", "plan", sp.ID, "err", r.scrubber().String(err.Error()))
 		return
 	}
 	r.mu.Lock()
@@ -343,49 +367,5 @@ func (r *Runner) saveBackoff(target string, bo store.Backoff) {
 	}
 }
 
-// ApprovePlan applies a plan kept by approve mode, through the same lock
-// and checks as every other run.
-func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string) (report.TargetResult, error) {
-	r.mu.Lock()
-	sp, ok := r.pending[planID]
-	r.mu.Unlock()
-	if !ok {
-		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("no plan %s is waiting for approval (it was applied, replaced or never made)", planID)}
-	}
-	if r.opts.Now().After(sp.CreatedAt.Add(PlanTTL)) {
-		r.dropPlan(planID)
-		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("plan %s expired at %s; the next run makes a new one", planID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))}
-	}
-	t, ok := r.eng().cfg.Target(sp.Target)
-	if !ok {
-		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
-	}
-	runID, err := r.tryLock(t.Name, "approval")
-	if err != nil {
-		return report.TargetResult{Name: t.Name}, err
-	}
-	defer r.unlock(t.Name)
-	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver)
-	res := r.eng().CheckTarget(ctx, t)
-	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver}
-	r.applyPlan(ctx, t, sp, &res, rem, log)
-	if rem.Action == report.ActionApplied || rem.Action == report.ActionRefused {
-		r.dropPlan(planID)
-	}
-	res.Remediation = rem
-	return res, nil
-}
-
-func (r *Runner) dropPlan(id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.pending, id)
-}
-
-// PendingPlan returns an approve-mode plan by id.
-func (r *Runner) PendingPlan(id string) (*terraform.SavedPlan, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	sp, ok := r.pending[id]
-	return sp, ok
-}
+// scrubber redacts the current config's secrets and the environment's.
+func (r *Runner) scrubber() *terraform.Scrubber { return terraform.NewScrubber(r.eng().cfg) }

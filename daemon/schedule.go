@@ -90,9 +90,12 @@ func interval(s cron.Schedule) time.Duration {
 }
 
 // reload re-reads the config file on SIGHUP; a bad file keeps the old one.
+// Everything is reloaded (schedule, Okta, targets, the server token, the
+// Slack sender) except what is bound at start-up, which it names.
 func (d *Daemon) reload(ctx context.Context) {
 	d.mu.RLock()
-	path := d.cfg.Path
+	old := d.cfg
+	path := old.Path
 	d.mu.RUnlock()
 	cfg, err := config.LoadConfig(path)
 	if err == nil {
@@ -103,6 +106,26 @@ func (d *Daemon) reload(ctx context.Context) {
 		d.log.Error("config reload failed; keeping the running config", "path", path, "err", err)
 		return
 	}
+	d.useAlerter(ctx, d.newAlerter())
 	d.metrics.ConfigReloaded("ok")
 	d.log.Info("config reloaded", "path", path, "targets", len(cfg.Targets))
+	if keys := needRestart(old, cfg); len(keys) > 0 {
+		d.log.Warn("config reload: these settings changed but take effect only after a restart", "keys", keys)
+	}
+}
+
+// needRestart names the settings bound at start-up that differ in next:
+// the listening socket and the store (its directory, lock and retention).
+func needRestart(prev, next *config.Config) []string {
+	var keys []string
+	if prev.Server.Listen != next.Server.Listen {
+		keys = append(keys, "server.listen")
+	}
+	if prev.StateDir != next.StateDir {
+		keys = append(keys, "state_dir")
+	}
+	if prev.Retention != next.Retention {
+		keys = append(keys, "retention")
+	}
+	return keys
 }

@@ -31,13 +31,16 @@ type Daemon struct {
 	store   *store.Store
 	opts    DaemonOptions
 
-	mu       sync.RWMutex
-	cfg      *config.Config
-	runner   *Runner
-	cron     *cron.Cron
-	entries  map[string]cron.EntryID
-	notifier Notifier
-	alerter  *slack.Alerter
+	mu           sync.RWMutex
+	cfg          *config.Config
+	runner       *Runner
+	cron         *cron.Cron
+	entries      map[string]cron.EntryID
+	notifier     Notifier
+	alerter      *slack.Alerter
+	stopDelivery context.CancelFunc
+	deliveryDone chan struct{}
+	alertLocks   sync.Map // target -> *sync.Mutex, see alerts
 
 	ready   atomic.Bool
 	baseCtx context.Context
@@ -80,21 +83,18 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 		return err
 	}
 	defer st.Close()
+	logLoosened(log, cfg.StateDir, st)
 	d := &Daemon{log: log, metrics: api.NewMetrics(), store: st, opts: opts, entries: map[string]cron.EntryID{}}
 	// Runs outlive the request that started them; only shutdown ends them.
 	runCtx, cancelRuns := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRuns()
 	d.baseCtx = runCtx
 	d.cfg = cfg
-	d.alerter = slack.NewAlerter(st, d.config, log, opts.SlackTransport, notify.Clock{})
-	d.notifier = d.alerter
+	d.useAlerter(ctx, d.newAlerter())
+	defer d.stopAlerts()
 	if err := d.load(runCtx, cfg); err != nil {
 		return fmt.Errorf("starting the schedule: %w", err)
 	}
-	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
-	deliveryDone := make(chan struct{})
-	go func() { d.alerter.Run(deliveryCtx); close(deliveryDone) }()
-	defer func() { stopDelivery(); <-deliveryDone }()
 	srv, err := d.listen(cfg.Server.Listen)
 	if err != nil {
 		return err
@@ -108,6 +108,14 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	d.waitForShutdown(ctx, runCtx)
 	d.shutdown(srv, cancelRuns)
 	return nil
+}
+
+// logLoosened says when state_dir was tightened: someone may rely on
+// reading it, and it held plans and var files readable by others.
+func logLoosened(log *slog.Logger, dir string, st *store.Store) {
+	if m := st.Loosened(); m != 0 {
+		log.Warn("state_dir was readable by others; tightened it to 0700", "state_dir", dir, "was", fmt.Sprintf("%#o", m))
+	}
 }
 
 // listen starts the HTTP API on addr.
@@ -134,7 +142,58 @@ func (d *Daemon) listen(addr string) (*http.Server, error) {
 
 // Handler is the daemon's HTTP API.
 func (d *Daemon) Handler() http.Handler {
-	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: d.alerter.InteractionHandler(approvals{d})})
+	// Clicks go to the alerter of the current config: its replies take the
+	// current sender (a reload may have switched bot and webhook).
+	interactions := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.alerterRef().InteractionHandler(approvals{d}).ServeHTTP(w, r)
+	})
+	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: interactions})
+}
+
+// newAlerter builds the Slack notifier (bot, webhook or log) the current
+// config asks for.
+func (d *Daemon) newAlerter() *slack.Alerter {
+	return slack.NewAlerter(d.store, d.config, d.log, d.opts.SlackTransport, notify.Clock{})
+}
+
+// useAlerter makes a the notifier and starts its delivery. The previous
+// alerter's delivery is stopped first, so one deliverer owns the outbox;
+// what it had queued is delivered by a's sender.
+func (d *Daemon) useAlerter(ctx context.Context, a *slack.Alerter) {
+	d.mu.Lock()
+	d.alerter, d.notifier = a, a
+	d.mu.Unlock()
+	d.stopAlerts()
+	dctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { a.Run(dctx); close(done) }()
+	d.mu.Lock()
+	d.stopDelivery, d.deliveryDone = stop, done
+	d.mu.Unlock()
+}
+
+// stopAlerts stops the running delivery and waits for it.
+func (d *Daemon) stopAlerts() {
+	d.mu.Lock()
+	stop, done := d.stopDelivery, d.deliveryDone
+	d.stopDelivery, d.deliveryDone = nil, nil
+	d.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
+}
+
+func (d *Daemon) alerterRef() *slack.Alerter {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.alerter
+}
+
+func (d *Daemon) notifierRef() Notifier {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.notifier
 }
 
 // waitForShutdown reloads the config on SIGHUP until ctx ends.
@@ -151,6 +210,10 @@ func (d *Daemon) waitForShutdown(ctx, runCtx context.Context) {
 		}
 	}
 }
+
+// haltWait bounds the wait for halted runs: Terraform's SIGINT grace and
+// then the kill of its process group.
+const haltWait = 10 * time.Second
 
 // shutdown stops the schedule and the API, lets running runs finish within
 // the grace period, then cancels what is left.
@@ -170,8 +233,15 @@ func (d *Daemon) shutdown(srv *http.Server, cancelRuns context.CancelFunc) {
 		d.log.Warn("a run outlived the shutdown grace period; cancelling it")
 	}
 	cancelRuns()
-	d.mu.RLock()
-	d.runner.Wait(shutCtx)
-	d.mu.RUnlock()
+	runner := d.runnerRef()
+	runner.Wait(shutCtx)
+	if shutCtx.Err() != nil {
+		// Past the grace even an apply stops: its Terraform process group
+		// is interrupted, then killed, so nothing outlives driftd.
+		runner.Halt()
+		haltCtx, cancelHalt := context.WithTimeout(context.Background(), haltWait)
+		defer cancelHalt()
+		runner.Wait(haltCtx)
+	}
 	d.log.Info("driftd stopped")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/driftd/driftd/daemon"
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/store"
 	"golang.org/x/term"
 )
 
@@ -114,7 +115,13 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer, reco
 	}
 	var rep *report.Report
 	if reconcile {
-		runner, err := daemon.NewRunner(ctx, engine, log, daemon.RunnerOptions{})
+		st, err := openStateDir(cfg, log)
+		if err != nil {
+			fmt.Fprintf(stderr, "driftd %s: %v\n", name, err)
+			return ExitError
+		}
+		defer st.Close()
+		runner, err := daemon.NewRunner(ctx, engine, log, daemon.RunnerOptions{Backoff: st})
 		if err != nil {
 			fmt.Fprintf(stderr, "driftd %s: %v\n", name, err)
 			return ExitError
@@ -135,10 +142,28 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer, reco
 	return rep.ExitCode()
 }
 
+// openStateDir takes the store, and with it the state_dir's lock, as serve
+// does: a reconcile changes things, so it never runs beside a serve of the
+// same state_dir, and it honours the remediation backoff serve persisted.
+func openStateDir(cfg *config.Config, log *slog.Logger) (*store.Store, error) {
+	st, err := store.OpenStore(cfg.StateDir, cfg.Retention)
+	if errors.Is(err, store.ErrStateDirInUse) {
+		return nil, fmt.Errorf("state_dir %s is in use by another driftd (a running `driftd serve`?): "+
+			"ask it instead (POST /v1/reconcile on its server.listen), or stop it first", cfg.StateDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m := st.Loosened(); m != 0 {
+		log.Warn("state_dir was readable by others; tightened it to 0700", "state_dir", cfg.StateDir, "was", fmt.Sprintf("%#o", m))
+	}
+	return st, nil
+}
+
 // NewLogger logs JSON when w is not a terminal (a service's log collector)
 // and text when a person is watching.
 func NewLogger(w io.Writer, level slog.Level) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
@@ -146,6 +171,15 @@ func NewLogger(w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// readableDurations logs a duration as "1m0s", never as nanoseconds (the
+// JSON handler's default).
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // cmdHealthcheck probes a running daemon, for images without curl.

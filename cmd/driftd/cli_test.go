@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/driftd/driftd/internal/fixture"
 	"github.com/driftd/driftd/internal/oktasim"
@@ -129,5 +131,13 @@ func TestValidate(t *testing.T) {
 func TestVersion(t *testing.T) {
 	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "driftd ") {
 		t.Fatalf("exit %d: %q", code, out)
+	}
+}
+
+func TestLogsShowDurationsAsPeopleWriteThem(t *testing.T) {
+	var b strings.Builder
+	NewLogger(&b, slog.LevelInfo).Info("shutting down", "grace", time.Minute)
+	if !strings.Contains(b.String(), `"grace":"1m0s"`) {
+		t.Fatalf("log line %s, want grace 1m0s", b.String())
 	}
 }

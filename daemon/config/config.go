@@ -134,6 +134,8 @@ type TerraformConfig struct {
 	// a type listed here replaces that type's default list
 	// (DefaultAttributes), the other types keep theirs.
 	Attributes map[string][]string `yaml:"attributes"`
+	// Timeout bounds each plan and apply (init and show: at most 2m).
+	Timeout Duration `yaml:"timeout"`
 }
 
 // Remediation modes.

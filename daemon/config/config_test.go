@@ -112,6 +112,8 @@ func TestBadConfigs(t *testing.T) {
 			"targets[0].okta.app_id: expected a single value"},
 		{"a bad terraform var mapping names the choices", "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      terraform:\n        vars: {oidc_issuer: oidc.issuerr}",
 			`targets[0].remediation.terraform.vars.oidc_issuer: "oidc.issuerr" is not a desired value: use one of oidc.client_id, oidc.issuer, oidc.auth_method, cors_origins, redirect_uris, post_logout_redirect_uris, grant_types, wandb.url, or - to pass nothing`},
+		{"a negative terraform timeout is refused", "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      terraform: {timeout: -5m}",
+			"targets[0].remediation.terraform.timeout: -5m0s is negative: use a duration such as 10m (the default)"},
 		{"a bad grant type is refused", "      auth_method: pkce", "      auth_method: pkce\n    grant_types: [hybrid]",
 			`targets[0].grant_types[0]: "hybrid" is not an Okta grant type: use one of authorization_code, implicit, refresh_token, password, client_credentials`},
 	}

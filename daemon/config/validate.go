@@ -376,6 +376,12 @@ func (c *Config) validateRemediation(t *Target, at string, add func(string, ...a
 	default:
 		add("%s.remediation.mode: %q is not a mode: use alert, plan, apply or approve", at, r.Mode)
 	}
+	if r.Terraform.Timeout < 0 {
+		add("%s.remediation.terraform.timeout: %s is negative: use a duration such as 10m (the default)", at, time.Duration(r.Terraform.Timeout))
+	}
+	if r.Terraform.LockTimeout < 0 {
+		add("%s.remediation.terraform.lock_timeout: %s is negative: use a duration such as 60s (the default)", at, time.Duration(r.Terraform.LockTimeout))
+	}
 	keys := make([]string, 0, len(r.Terraform.Vars))
 	for k := range r.Terraform.Vars {
 		keys = append(keys, k)

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -22,6 +24,7 @@ import (
 type Store struct {
 	db        *bolt.DB
 	retention int
+	loosened  fs.FileMode
 }
 
 const schemaVersion = 2
@@ -41,31 +44,124 @@ var (
 var ErrStateDirInUse = errors.New("another driftd is using this state_dir")
 
 // OpenStore opens (creating if needed) the store and migrates its schema.
+// A damaged file is an error that names it, never a crash: bbolt panics
+// (or faults on its memory map) on some corruptions, so opening, migrating
+// and a full consistency check run under recover.
 func OpenStore(dir string, retention int) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating state_dir %s: %w", dir, err)
+	loose, err := prepareStateDir(dir)
+	if err != nil {
+		return nil, err
 	}
 	path := filepath.Join(dir, "driftd.db")
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("opening %s: %w (stop it, or give this one its own state_dir)", path, ErrStateDirInUse)
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		return nil, fmt.Errorf("store %s is empty (0 bytes), so its history, drift episodes and alert state are lost: %w; "+
+			"if that is acceptable, move it aside (mv %s %s.empty) and driftd starts a fresh store", path, ErrCorrupt, path, path)
 	}
+	db, err := openBolt(path)
 	if err != nil {
-		return nil, fmt.Errorf("opening store %s: %w", path, err)
+		return nil, err
 	}
 	// Batches wait at most 2ms for company: enough to share an fsync
 	// between the runs of a busy schedule, little added to one reconcile.
 	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &Store{db: db, retention: retention}
+	s := &Store{db: db, retention: retention, loosened: loose}
 	if s.retention <= 0 {
 		s.retention = 1000
 	}
-	if err := s.migrate(); err != nil {
+	if err := guard(path, s.check); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := guard(path, s.migrate); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrating store %s to schema %d: %w", path, schemaVersion, err)
 	}
 	return s, nil
 }
+
+// ErrCorrupt marks a store file driftd cannot use as it is.
+var ErrCorrupt = errors.New("the store file is damaged or not a driftd store")
+
+func openBolt(path string) (db *bolt.DB, err error) {
+	err = guard(path, func() error {
+		var oerr error
+		db, oerr = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+		return oerr
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("opening %s: %w (stop it, or give this one its own state_dir)", path, ErrStateDirInUse)
+	}
+	switch {
+	case err == nil, errors.Is(err, ErrCorrupt):
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+		err = fmt.Errorf("opening store %s: %w: %w; restore it from a backup, or move it aside (mv %s %s.bad) to start a fresh store",
+			path, ErrCorrupt, err, path, path)
+	default:
+		err = fmt.Errorf("opening store %s: %w", path, err)
+	}
+	return db, err
+}
+
+// guard runs f, turning a bbolt panic or a fault on its memory map (a
+// truncated file) into an error that names the file and what to do.
+func guard(path string, f func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("reading store %s: %w (%v); restore it from a backup, or move it aside "+
+				"(mv %s %s.bad) to start a fresh store", path, ErrCorrupt, p, path, path)
+		}
+	}()
+	return f()
+}
+
+// check reads every key once, so a damaged file is found at start-up
+// rather than by a panic in the middle of a run. (bbolt's own Tx.Check
+// walks in a goroutine of its own, where a panic cannot be recovered.)
+func (s *Store) check() error {
+	fi, err := os.Stat(s.db.Path())
+	if err != nil {
+		return fmt.Errorf("reading store %s: %w", s.db.Path(), err)
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		if tx.Size() > fi.Size() {
+			return fmt.Errorf("store %s is %d bytes but its pages reach %d: %w (was it truncated?); restore it from a backup, "+
+				"or move it aside (mv %s %s.bad) to start a fresh store", s.db.Path(), fi.Size(), tx.Size(), ErrCorrupt, s.db.Path(), s.db.Path())
+		}
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(_, _ []byte) error { return nil })
+		})
+	})
+}
+
+// prepareStateDir creates state_dir 0700, or tightens an existing one whose
+// mode lets others in; it returns the loose mode it replaced, if any.
+func prepareStateDir(dir string) (fs.FileMode, error) {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return 0, fmt.Errorf("creating state_dir %s: %w", dir, err)
+		}
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading state_dir %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return 0, fmt.Errorf("state_dir %s is not a directory", dir)
+	}
+	if fi.Mode().Perm()&0o077 == 0 {
+		return 0, nil
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return 0, fmt.Errorf("tightening state_dir %s to 0700 (it holds saved plans and their var files): %w", dir, err)
+	}
+	return fi.Mode().Perm(), nil
+}
+
+// Loosened returns the mode state_dir had before OpenStore tightened it to
+// 0700, or 0 when it was already private; the caller logs it.
+func (s *Store) Loosened() fs.FileMode { return s.loosened }
 
 // migrate brings the schema to schemaVersion, one step at a time.
 func (s *Store) migrate() error {

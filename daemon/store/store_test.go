@@ -1,6 +1,8 @@
 package store
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -75,5 +77,42 @@ func TestDriftEpisodeKeepsItsFirstSeenTime(t *testing.T) {
 	rec(report.StatusOK, t0.Add(3*time.Minute))
 	if _, ok, _ := s.Episode("prod"); ok {
 		t.Fatal("an in-sync run must close the episode")
+	}
+}
+
+func TestStateDirIsPrivate(t *testing.T) {
+	tests := []struct {
+		name        string
+		existing    os.FileMode // 0: state_dir does not exist yet
+		wantLoosend os.FileMode
+	}{
+		{name: "a new state_dir is created 0700", existing: 0, wantLoosend: 0},
+		{name: "a world-readable state_dir is tightened to 0700 and reported", existing: 0o755, wantLoosend: 0o755},
+		{name: "a private state_dir is left alone", existing: 0o700, wantLoosend: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "state")
+			if tc.existing != 0 {
+				if err := os.Mkdir(dir, tc.existing); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(dir, tc.existing); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := OpenStore(dir, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			fi, err := os.Stat(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o700 || s.Loosened() != tc.wantLoosend {
+				t.Fatalf("state_dir mode %o, loosened %o; want 0700 and %o", fi.Mode().Perm(), s.Loosened(), tc.wantLoosend)
+			}
+		})
 	}
 }

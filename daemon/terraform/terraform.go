@@ -1,10 +1,12 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,7 +19,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/terraform-config-inspect/tfconfig"
-	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
 
@@ -61,47 +62,16 @@ func (tf *Terraform) dirLock(dir string) *sync.Mutex {
 	return m
 }
 
-func (tf *Terraform) exec(dir string) (*tfexec.Terraform, error) {
-	t, err := tfexec.NewTerraform(dir, tf.bin)
-	if err != nil {
-		return nil, fmt.Errorf("preparing terraform in %s: %w", dir, err)
-	}
-	env := tfexec.CleanEnv(environ())
-	// A shared plugin cache saves re-downloading providers per directory;
-	// TF_CLI_CONFIG_FILE is inherited, so the user's mirrors and overrides apply.
-	if _, ok := env["TF_PLUGIN_CACHE_DIR"]; !ok {
-		cache := filepath.Join(tf.stateDir, "plugin-cache")
-		if err := os.MkdirAll(cache, 0o755); err == nil {
-			env["TF_PLUGIN_CACHE_DIR"] = cache
-		}
-	}
-	env["CHECKPOINT_DISABLE"] = "1"
-	if err := t.SetEnv(env); err != nil {
-		return nil, fmt.Errorf("preparing terraform's environment in %s: %w", dir, err)
-	}
-	return t, nil
-}
-
-func environ() map[string]string {
-	out := map[string]string{}
-	for _, kv := range os.Environ() {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // init runs `terraform init` once per directory per process.
-func (tf *Terraform) init(ctx context.Context, t *tfexec.Terraform, dir string) error {
+func (tf *Terraform) init(ctx context.Context, dir string, limits Timeouts) error {
 	tf.mu.Lock()
 	done := tf.inits[dir]
 	tf.mu.Unlock()
 	if done {
 		return nil
 	}
-	if err := t.Init(ctx, tfexec.Upgrade(false)); err != nil {
-		return fmt.Errorf("terraform init in %s: %w", dir, err)
+	if _, err := tf.run(ctx, dir, limits.Init, "init", "-no-color", "-input=false", "-backend=true", "-get=true", "-upgrade=false"); err != nil {
+		return err
 	}
 	tf.mu.Lock()
 	tf.inits[dir] = true
@@ -115,6 +85,7 @@ type SavedPlan struct {
 	Target    string    `json:"target"`
 	Dir       string    `json:"dir"`
 	File      string    `json:"file"`
+	VarFile   string    `json:"var_file"`
 	CreatedAt time.Time `json:"created_at"`
 	// Observation fingerprints the world the plan was made against; an
 	// apply is refused when the world has changed since.
@@ -125,47 +96,87 @@ type SavedPlan struct {
 }
 
 // Plan writes the desired values as a var file, plans to a file under
-// state_dir and reads the plan back.
+// state_dir and reads the plan back. Both files are private (0600 in a
+// 0700 directory) and removed again unless the plan is returned with
+// changes to apply; Discard removes them once the plan is done with.
 func (tf *Terraform) Plan(ctx context.Context, t *config.Target, res *report.TargetResult) (*SavedPlan, error) {
 	dir := t.Remedy.Terraform.Dir
+	limits := TimeoutsFor(time.Duration(t.Remedy.Terraform.Timeout))
 	lock := tf.dirLock(dir)
 	lock.Lock()
 	defer lock.Unlock()
-	x, err := tf.exec(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := tf.init(ctx, x, dir); err != nil {
+	if err := tf.init(ctx, dir, limits); err != nil {
 		return nil, err
 	}
 	vars, err := planVars(dir, t, res)
 	if err != nil {
 		return nil, err
 	}
-	id := newPlanID()
+	sp := &SavedPlan{ID: newPlanID(), Target: t.Name, Dir: dir, CreatedAt: time.Now().UTC(), Observation: Fingerprint(res.Observed)}
 	pdir := filepath.Join(tf.stateDir, "plans", t.Name)
 	if err := os.MkdirAll(pdir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating plan directory: %w", err)
 	}
-	varFile := filepath.Join(pdir, id+".tfvars.json")
+	sp.VarFile = filepath.Join(pdir, sp.ID+".tfvars.json")
+	sp.File = filepath.Join(pdir, sp.ID+".tfplan")
+	ok := false
+	defer func() {
+		if !ok || !sp.HasChanges {
+			sp.Discard()
+		}
+	}()
 	data, _ := json.MarshalIndent(vars, "", "  ")
-	if err := os.WriteFile(varFile, data, 0o600); err != nil {
+	if err := os.WriteFile(sp.VarFile, data, 0o600); err != nil {
 		return nil, fmt.Errorf("writing var file: %w", err)
 	}
-	planFile := filepath.Join(pdir, id+".tfplan")
 	lockTimeout := time.Duration(t.Remedy.Terraform.LockTimeout).String()
-	changes, err := x.Plan(ctx, tfexec.Out(planFile), tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout))
-	if err != nil {
-		return nil, fmt.Errorf("terraform plan in %s: %w", dir, err)
+	_, err = tf.run(ctx, dir, limits.Plan, "plan", "-no-color", "-input=false", "-detailed-exitcode",
+		"-lock-timeout="+lockTimeout, "-out="+sp.File, "-var-file="+sp.VarFile)
+	var exit *ExitError
+	if errors.As(err, &exit) && exit.Code == 2 {
+		sp.HasChanges, err = true, nil // -detailed-exitcode: 2 is "succeeded, with changes"
 	}
-	p, err := x.ShowPlanFile(ctx, planFile)
 	if err != nil {
-		return nil, fmt.Errorf("reading plan %s: %w", planFile, err)
+		return nil, err
 	}
-	return &SavedPlan{
-		ID: id, Target: t.Name, Dir: dir, File: planFile, CreatedAt: time.Now().UTC(),
-		Observation: Fingerprint(res.Observed), Summary: summarize(p), HasChanges: changes, plan: p,
-	}, nil
+	// Terraform writes the plan with the process umask (0644 commonly).
+	if err := os.Chmod(sp.File, 0o600); err != nil {
+		return nil, fmt.Errorf("making plan %s private: %w", sp.File, err)
+	}
+	out, err := tf.run(ctx, dir, limits.Show, "show", "-json", "-no-color", sp.File)
+	if err != nil {
+		return nil, fmt.Errorf("reading plan %s: %w", sp.File, err)
+	}
+	var p tfjson.Plan
+	dec := json.NewDecoder(bytes.NewReader(out))
+	dec.UseNumber()
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("reading plan %s: terraform show printed no plan: %w", sp.File, err)
+	}
+	sp.Summary, sp.plan, ok = summarize(&p), &p, true
+	return sp, nil
+}
+
+// Discard removes a plan's files; a plan is discarded once applied,
+// refused, expired or not kept for approval, since its var file holds env
+// values and the plan holds the values it would set.
+func (sp *SavedPlan) Discard() {
+	for _, f := range []string{sp.File, sp.VarFile} {
+		if f != "" {
+			_ = os.Remove(f)
+		}
+	}
+}
+
+// SweepPlans removes plan files older than ttl: plans kept for an approval
+// that never came, or left by a driftd that stopped.
+func (tf *Terraform) SweepPlans(now time.Time, ttl time.Duration) {
+	files, _ := filepath.Glob(filepath.Join(tf.stateDir, "plans", "*", "*"))
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil && !fi.IsDir() && now.Sub(fi.ModTime()) > ttl {
+			_ = os.Remove(f)
+		}
+	}
 }
 
 // Apply applies exactly the saved plan file, never a fresh plan.
@@ -173,13 +184,9 @@ func (tf *Terraform) Apply(ctx context.Context, t *config.Target, sp *SavedPlan)
 	lock := tf.dirLock(sp.Dir)
 	lock.Lock()
 	defer lock.Unlock()
-	x, err := tf.exec(sp.Dir)
-	if err != nil {
-		return err
-	}
-	// tfexec's error carries Terraform's stderr, which the report quotes.
+	limits := TimeoutsFor(time.Duration(t.Remedy.Terraform.Timeout))
 	lockTimeout := time.Duration(t.Remedy.Terraform.LockTimeout).String()
-	if err := x.Apply(ctx, tfexec.DirOrPlan(sp.File), tfexec.LockTimeout(lockTimeout)); err != nil {
+	if _, err := tf.run(ctx, sp.Dir, limits.Apply, "apply", "-no-color", "-auto-approve", "-input=false", "-lock-timeout="+lockTimeout, sp.File); err != nil {
 		return fmt.Errorf("terraform apply of plan %s: %w", sp.ID, err)
 	}
 	return nil
@@ -227,7 +234,7 @@ func planVars(dir string, t *config.Target, res *report.TargetResult) (map[strin
 		}
 		switch x := value.(type) {
 		case []string:
-			m[key] = strings.Join(x, ", ")
+			m[key] = strings.Join(x, ",")
 		default:
 			m[key] = fmt.Sprint(x)
 		}

@@ -80,7 +80,7 @@ variable "other_wandb_env" {
 		t.Fatalf("vars = %v: only declared variables may be passed", vars)
 	}
 	env := vars["other_wandb_env"].(map[string]string)
-	if env["BUCKET"] != "s3://keep" || env["GORILLA_CORS_ORIGINS"] != "https://w, https://extra, null" {
+	if env["BUCKET"] != "s3://keep" || env["GORILLA_CORS_ORIGINS"] != "https://w,https://extra,null" {
 		t.Errorf("merged map = %v", env)
 	}
 	if _, ok := env["FROM_DEFAULT"]; ok {

@@ -1,0 +1,159 @@
+package daemon
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/store"
+	"github.com/driftd/driftd/internal/fixture"
+	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/internal/slacksim"
+)
+
+// post sends one reconcile from a goroutine that must not fail the test.
+func post(base string) {
+	req, _ := http.NewRequest("POST", base+"/v1/reconcile", strings.NewReader(`{"target":"prod"}`))
+	req.Header.Set("Authorization", "Bearer "+apiToken)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
+// episodes counts the drift episodes in the recorded history, in the
+// order the runs observed the world.
+func episodes(runs []store.RunRecord) int {
+	n, open := 0, false
+	for _, r := range runs {
+		switch r.Result.Status {
+		case report.StatusDrift:
+			if !open {
+				n++
+			}
+			open = true
+		case report.StatusOK:
+			open = false
+		}
+	}
+	return n
+}
+
+func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing.T) {
+	f := fixture.New(t, "prod")
+	sim := slacksim.Start(slackToken)
+	t.Cleanup(sim.Close)
+	f.WriteConfig(f.Body + "slack:\n  bot_token: " + slackToken + "\n  channel: \"#sso\"\n  api_url: " + sim.APIURL() + "\n")
+	f.Sim.SetLatency(3 * time.Millisecond)
+	cfg, err := config.LoadConfig(f.Cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop := startConfig(t, cfg)
+	var wg sync.WaitGroup
+	quit := make(chan struct{})
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-quit:
+					return
+				default:
+					post(base)
+				}
+			}
+		}()
+	}
+	set := func(uri string) {
+		_ = f.Sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{uri} })
+	}
+	for range 10 {
+		set("https://prod.wandb.test/callback")
+		time.Sleep(40 * time.Millisecond)
+		set("https://prod.wandb.test/oidc/callback")
+		time.Sleep(40 * time.Millisecond)
+	}
+	close(quit)
+	wg.Wait()
+	post(base) // in sync: the last episode, if any, resolves
+	waitDelivered(t, sim)
+	stop()
+
+	st, err := store.OpenStore(cfg.StateDir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := st.Runs()
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := episodes(runs)
+	roots, resolved := 0, map[string]bool{}
+	var rootTS []string
+	for _, m := range sim.Messages() {
+		switch {
+		case m.Method == "chat.postMessage" && m.ThreadTS == "":
+			roots++
+			rootTS = append(rootTS, m.TS)
+		case m.Method == "chat.update" && strings.HasPrefix(m.Text, "Resolved"):
+			resolved[m.TS] = true
+		}
+	}
+	if want == 0 {
+		t.Fatalf("no drift episode was observed in %d runs: the test proves nothing", len(runs))
+	}
+	if roots != want {
+		t.Errorf("%d root messages for %d drift episodes in %d runs", roots, want, len(runs))
+	}
+	for _, ts := range rootTS {
+		if !resolved[ts] {
+			t.Errorf("root message %s was never resolved", ts)
+		}
+	}
+}
+
+// waitDelivered waits until Slack has received no new message for a while.
+func waitDelivered(t *testing.T, sim *slacksim.Server) {
+	t.Helper()
+	last, since := -1, time.Now()
+	for time.Since(since) < 500*time.Millisecond {
+		if n := len(sim.Messages()); n != last {
+			last, since = n, time.Now()
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// startConfig serves cfg on a free port with a quiet log.
+func startConfig(t *testing.T, cfg *config.Config) (base string, stop func()) {
+	t.Helper()
+	cfg.Server.Listen, cfg.Schedule = "127.0.0.1:0", "@every 1h"
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{Ready: func(a string) { ready <- a }})
+	}()
+	select {
+	case a := <-ready:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	return base, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	}
+}
