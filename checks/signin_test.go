@@ -28,12 +28,12 @@ func TestAppAssignments(t *testing.T) {
 			groups: []string{"wandb-users", "00g2"},
 			obs:    Assignments{Groups: []AssignedGroup{wandbUsers, {ID: "00g2"}}, Resolved: map[string]string{"wandb-users": "00g1", "00g2": "00g2"}}},
 		{name: "a desired group that was unassigned drifts and names Okta's error",
-			groups: []string{"wandb-users", "Everyone"},
-			obs:    Assignments{Groups: []AssignedGroup{wandbUsers}, Resolved: map[string]string{"wandb-users": "00g1", "Everyone": "00g0"}},
+			groups:  []string{"wandb-users", "Everyone"},
+			obs:     Assignments{Groups: []AssignedGroup{wandbUsers}, Resolved: map[string]string{"wandb-users": "00g1", "Everyone": "00g0"}},
 			missing: []string{"Everyone"}, fixable: true, contains: notAssignedError},
 		{name: "a group with the right name but another id is not the desired one",
-			groups: []string{"wandb-users"},
-			obs:    Assignments{Groups: []AssignedGroup{{ID: "00g9", Name: "wandb-users"}}, Resolved: map[string]string{"wandb-users": "00g1"}},
+			groups:  []string{"wandb-users"},
+			obs:     Assignments{Groups: []AssignedGroup{{ID: "00g9", Name: "wandb-users"}}, Resolved: map[string]string{"wandb-users": "00g1"}},
 			missing: []string{"wandb-users"}, fixable: true, contains: "Assignments"},
 		{name: "without desired groups any assigned group is in sync",
 			obs: Assignments{Groups: []AssignedGroup{wandbUsers}, Users: -1}},
@@ -78,7 +78,12 @@ func TestAppAssignments(t *testing.T) {
 
 func TestTrustedOriginCORS(t *testing.T) {
 	good := TrustedOrigin{ID: "tos1", Name: "W&B", Origin: "https://WANDB.acme.com:443", Status: "ACTIVE", Scopes: []string{"CORS", "REDIRECT"}}
-	mod := func(f func(*TrustedOrigin)) TrustedOrigin { o := good; o.Scopes = slices.Clone(good.Scopes); f(&o); return o }
+	mod := func(f func(*TrustedOrigin)) TrustedOrigin {
+		o := good
+		o.Scopes = slices.Clone(good.Scopes)
+		f(&o)
+		return o
+	}
 	cases := []struct {
 		name     string
 		origins  []TrustedOrigin
