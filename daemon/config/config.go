@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/driftd/driftd/checks"
 	"gopkg.in/yaml.v3"
 )
 
@@ -31,6 +32,8 @@ type Config struct {
 type OktaConfig struct {
 	OrgURL   string `yaml:"org_url"`
 	APIToken Secret `yaml:"api_token"`
+	// OAuth authenticates as an OAuth 2.0 service app instead (okta.go).
+	OAuth *OAuthConfig `yaml:"oauth"`
 	// RateLimitReserve is the share (0-1) of the org's rate limit that driftd
 	// leaves to the org's other integrations.
 	RateLimitReserve float64 `yaml:"rate_limit_reserve"`
@@ -96,6 +99,11 @@ type EnvSource struct {
 // TargetOkta names the target's Okta app.
 type TargetOkta struct {
 	AppID string `yaml:"app_id"`
+	// Groups, OrgURL, APIToken and OAuth: see okta.go.
+	Groups   []string     `yaml:"groups"`
+	OrgURL   string       `yaml:"org_url"`
+	APIToken Secret       `yaml:"api_token"`
+	OAuth    *OAuthConfig `yaml:"oauth"`
 }
 
 // OIDCConfig is the declared OIDC wiring.
@@ -148,6 +156,7 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 var DesiredValues = []string{
 	"oidc.client_id", "oidc.issuer", "oidc.auth_method", "cors_origins",
 	"redirect_uris", "post_logout_redirect_uris", "grant_types", "wandb.url",
+	checks.ValueGroups, checks.ValueTrustedOrigin, checks.ValueAuthServerID, checks.ValueAuthServerPolicyID,
 }
 
 // DefaultTerraformVars maps W&B's module variable names to desired values.
@@ -159,6 +168,12 @@ var DefaultTerraformVars = map[string]string{
 	"redirect_uris":             "redirect_uris",
 	"post_logout_redirect_uris": "post_logout_redirect_uris",
 	"grant_types":               "grant_types",
+	// The sign-in objects of contract section 9, as deploy/terraform names
+	// their variables.
+	"groups":                checks.ValueGroups,
+	"trusted_origin":        checks.ValueTrustedOrigin,
+	"auth_server_id":        checks.ValueAuthServerID,
+	"auth_server_policy_id": checks.ValueAuthServerPolicyID,
 }
 
 // noVar, as a remediation.terraform.vars value, drops a default mapping.

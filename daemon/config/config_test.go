@@ -107,11 +107,11 @@ func TestBadConfigs(t *testing.T) {
 		{"approve without a Slack app to click in is refused", "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      mode: approve\n      terraform: {dir: ./tf}",
 			"targets[0].remediation.mode: approve needs slack.bot_token, slack.signing_secret and slack.approvers: approvals arrive as Slack button clicks"},
 		{"an unknown ignored check is refused", "      auth_method: pkce", "      auth_method: pkce\n    ignore: [okta.nope]",
-			`targets[0].ignore[0]: "okta.nope" is not a check id: use one of okta.app_status, okta.app_type, okta.client_id, okta.redirect_uris, okta.post_logout_redirect_uris, okta.grant_types, okta.response_types, okta.token_auth, wandb.oidc_client_id, wandb.oidc_issuer, wandb.oidc_auth_method, wandb.cors_origins, wandb.sso_enabled, oidc.discovery`},
+			`targets[0].ignore[0]: "okta.nope" is not a check id: use one of okta.app_status, okta.app_type, okta.client_id, okta.redirect_uris, okta.post_logout_redirect_uris, okta.grant_types, okta.response_types, okta.token_auth, okta.assignments, okta.trusted_origin, okta.auth_server, wandb.oidc_client_id, wandb.oidc_issuer, wandb.oidc_auth_method, wandb.cors_origins, wandb.sso_enabled, oidc.discovery`},
 		{"a wrong shape names its path", "      app_id: 0oaerfswkrxGBpWUQ5d7", "      app_id: [a, b]",
 			"targets[0].okta.app_id: expected a single value"},
 		{"a bad terraform var mapping names the choices", "      auth_method: pkce", "      auth_method: pkce\n    remediation:\n      terraform:\n        vars: {oidc_issuer: oidc.issuerr}",
-			`targets[0].remediation.terraform.vars.oidc_issuer: "oidc.issuerr" is not a desired value: use one of oidc.client_id, oidc.issuer, oidc.auth_method, cors_origins, redirect_uris, post_logout_redirect_uris, grant_types, wandb.url, or - to pass nothing`},
+			`targets[0].remediation.terraform.vars.oidc_issuer: "oidc.issuerr" is not a desired value: use one of oidc.client_id, oidc.issuer, oidc.auth_method, cors_origins, redirect_uris, post_logout_redirect_uris, grant_types, wandb.url, okta.groups, okta.trusted_origin, oidc.auth_server_id, okta.auth_server_policy_id, or - to pass nothing`},
 		{"a bad grant type is refused", "      auth_method: pkce", "      auth_method: pkce\n    grant_types: [hybrid]",
 			`targets[0].grant_types[0]: "hybrid" is not an Okta grant type: use one of authorization_code, implicit, refresh_token, password, client_credentials`},
 	}

@@ -32,6 +32,7 @@ func (c *Config) applyDefaults() {
 		c.Retention = 1000
 	}
 	c.Okta.OrgURL = strings.TrimRight(strings.TrimSpace(c.Okta.OrgURL), "/")
+	c.oktaDefaults()
 	if c.Server.Listen == "" {
 		c.Server.Listen = "127.0.0.1:8080"
 	}
@@ -140,9 +141,7 @@ func (c *Config) validate() []string {
 	} else if checks.IsOktaAdminHost(c.Okta.OrgURL) {
 		add("okta.org_url: %s is the Okta admin console: use the org URL without -admin (%s)", c.Okta.OrgURL, strings.Replace(c.Okta.OrgURL, "-admin.", ".", 1))
 	}
-	if c.Okta.APIToken.IsZero() {
-		add("okta.api_token: required: an Okta API token (e.g. ${OKTA_API_TOKEN})")
-	}
+	validateCredentials("okta", c.Okta.APIToken, c.Okta.OAuth, true, add)
 	if r := c.Okta.RateLimitReserve; r < 0 || r >= 1 {
 		add("okta.rate_limit_reserve: %v is out of range: use a share from 0 to below 1, e.g. 0.5", r)
 	}
@@ -191,6 +190,7 @@ func (c *Config) validateTarget(i int, seen map[string]int, add func(string, ...
 	validateOIDC(t, at, add)
 	validateLists(t, at, checkLists, add)
 	c.validateRemediation(t, at, add)
+	c.validateTargetOkta(t, at, add)
 }
 
 // validateNameAndSchedule checks the target's name (unique) and schedule.
