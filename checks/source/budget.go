@@ -15,6 +15,10 @@ import (
 type RateBudget struct {
 	// Reserve is the share of the limit (0-1) left to others.
 	Reserve float64
+	// MaxWait, when set, is the longest a request is held for the window
+	// to reset; a longer hold fails at once with a RateLimitedError, as
+	// the retry policy's MaxRateLimitWait does for a 429.
+	MaxWait time.Duration
 
 	mu        sync.Mutex
 	limit     int
@@ -34,7 +38,9 @@ func (b *RateBudget) Transport(next http.RoundTripper) http.RoundTripper {
 		next = http.DefaultTransport
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		if wait := b.wait(); wait > 0 {
+		if wait := b.wait(); b.MaxWait > 0 && wait > b.MaxWait {
+			return nil, &RateLimitedError{Attempts: 1, Reset: b.now().Add(wait)}
+		} else if wait > 0 {
 			if err := sleepCtx(req.Context(), wait); err != nil {
 				return nil, err
 			}

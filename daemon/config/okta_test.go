@@ -130,7 +130,7 @@ func TestBadOktaConfigs(t *testing.T) {
 			`okta.oauth.scopes[0]: "openid" is not an Okta API scope (okta.*.read)`},
 		{"another org without its own credential is refused", tokenLine, strings.Replace(secondTarget, "      api_token: ${OTHER_TOKEN}\n", "", 1),
 			"targets[1].okta: org_url https://other.okta.com is not okta.org_url, so set this org's api_token or oauth here"},
-		{"a target with a token and a service app is refused", tokenLine, strings.Replace(secondTarget, "      api_token: ${OTHER_TOKEN}\n", "      api_token: ${OTHER_TOKEN}\n      oauth: {client_id: x, private_key_file: " + keyFile + "}\n", 1),
+		{"a target with a token and a service app is refused", tokenLine, strings.Replace(secondTarget, "      api_token: ${OTHER_TOKEN}\n", "      api_token: ${OTHER_TOKEN}\n      oauth: {client_id: x, private_key_file: "+keyFile+"}\n", 1),
 			"targets[1].okta: set api_token or oauth, not both"},
 		{"a group listed twice is refused", tokenLine, strings.Replace(secondTarget, "[wandb-users, 00g1abcdefghijklmnop]", "[a, a]", 1),
 			`targets[1].okta.groups[1]: "a" is listed twice`},
