@@ -17,7 +17,7 @@ type Metrics struct {
 	findings       *prometheus.GaugeVec
 	passDuration   prometheus.Histogram
 	oktaRequests   *prometheus.CounterVec
-	oktaRemaining  prometheus.Gauge
+	oktaRemaining  *prometheus.GaugeVec
 	terraformRuns  *prometheus.CounterVec
 	lastSuccess    *prometheus.GaugeVec
 	runsInProgress prometheus.Gauge
@@ -35,9 +35,9 @@ func NewMetrics() *Metrics {
 		passDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "driftd_pass_duration_seconds",
 			Help: "Duration of one target's pass.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}),
 		oktaRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "driftd_okta_requests_total",
-			Help: "Okta API requests by HTTP status code (0: no answer)."}, []string{"code"}),
-		oktaRemaining: prometheus.NewGauge(prometheus.GaugeOpts{Name: "driftd_okta_rate_limit_remaining",
-			Help: "X-Rate-Limit-Remaining of Okta's last answer."}),
+			Help: "Okta API requests by org and HTTP status code (0: no answer)."}, []string{"org", "code"}),
+		oktaRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "driftd_okta_rate_limit_remaining",
+			Help: "X-Rate-Limit-Remaining of the org's last Okta answer."}, []string{"org"}),
 		terraformRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "driftd_terraform_runs_total",
 			Help: "Terraform remediation outcomes by action."}, []string{"action"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "driftd_last_successful_pass_timestamp_seconds",
@@ -79,13 +79,15 @@ func (m *Metrics) ObserveOkta(req *http.Request, resp *http.Response, err error)
 	if !strings.Contains(req.URL.Path, "/api/v1/") {
 		return
 	}
+	// Each org has its own rate limit, so each has its own series.
+	org := req.URL.Scheme + "://" + req.URL.Host
 	if err != nil || resp == nil {
-		m.oktaRequests.WithLabelValues("0").Inc()
+		m.oktaRequests.WithLabelValues(org, "0").Inc()
 		return
 	}
-	m.oktaRequests.WithLabelValues(strconv.Itoa(resp.StatusCode)).Inc()
+	m.oktaRequests.WithLabelValues(org, strconv.Itoa(resp.StatusCode)).Inc()
 	if v, err := strconv.ParseFloat(resp.Header.Get("X-Rate-Limit-Remaining"), 64); err == nil {
-		m.oktaRemaining.Set(v)
+		m.oktaRemaining.WithLabelValues(org).Set(v)
 	}
 }
 
