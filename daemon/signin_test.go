@@ -11,6 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +292,33 @@ func TestTwoOrgsOneRateLimited(t *testing.T) {
 	}
 	if n := f.Sim.Count(""); n == 0 {
 		t.Error("the first org was not read")
+	}
+}
+
+func TestSignInFindingsAreFixableOnlyWhereTheModuleDeclaresTheVariable(t *testing.T) {
+	for _, c := range []struct {
+		name, module string
+		fixable      bool
+	}{
+		{name: "a module with a groups variable can re-assign the group", module: `variable "groups" { type = list(string) }`, fixable: true},
+		{name: "a module without it cannot", module: `variable "wandb_url" { type = string }`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := fixture.New(t, "prod")
+			g, _ := f.Sim.SetUpSignIn("0oaprod", "https://prod.wandb.test")
+			if err := f.Sim.UnassignGroup("0oaprod", g.ID); err != nil {
+				t.Fatal(err)
+			}
+			tf := t.TempDir()
+			if err := os.WriteFile(filepath.Join(tf, "variables.tf"), []byte(c.module), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f.WriteConfig(strings.Replace(f.Body, "okta: {app_id: 0oaprod}", "okta: {app_id: 0oaprod, groups: [W&B Users]}\n    remediation: {terraform: {dir: "+tf+"}}", 1))
+			e, cfg := signinEngine(t, f, nil)
+			fs := findingsOf(e.CheckTarget(context.Background(), &cfg.Targets[0]), checks.IDAssignments)
+			if len(fs) != 1 || fs[0].Fixable != c.fixable || fs[0].Missing[0] != "W&B Users" {
+				t.Fatalf("findings %+v, want fixable=%v", fs, c.fixable)
+			}
+		})
 	}
 }
