@@ -51,7 +51,10 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 		policy = DefaultRetryPolicy
 	}
 	httpClient := &http.Client{Transport: NewRetryTransport(opts.Transport, policy, opts.Observe)}
-	auth := authSetters(opts, httpClient)
+	auth, err := authSetters(opts, httpClient)
+	if err != nil {
+		return nil, err
+	}
 	overall := int64(policy.Attempts)*int64((policy.AttemptTimeout+policy.MaxDelay)/time.Second) + int64(policy.MaxRateLimitWait/time.Second) + 1
 	_, client, err := okta.NewClient(ctx, append(auth,
 		okta.WithOrgUrl(org),
@@ -70,7 +73,12 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating Okta client for %s: %w", org, err)
 	}
-	return &OktaReader{client: client, org: org, oauth: opts.OAuth}, nil
+	r := &OktaReader{client: client, org: org}
+	if o := opts.OAuth; o != nil {
+		// The reader keeps what its messages name, not the key.
+		r.oauth = &OktaOAuth{ClientID: o.ClientID, KeyID: o.KeyID, Scopes: o.Scopes}
+	}
+	return r, nil
 }
 
 // App reads an OIDC app by id.

@@ -34,6 +34,14 @@ type OktaOAuth struct {
 	Scopes []string
 }
 
+// String keeps the key out of every fmt verb but %#v.
+func (o OktaOAuth) String() string {
+	return fmt.Sprintf("{ClientID:%s PrivateKey:[redacted] KeyID:%s Scopes:%v}", o.ClientID, o.KeyID, o.Scopes)
+}
+
+// GoString keeps the key out of %#v.
+func (o OktaOAuth) GoString() string { return o.String() }
+
 // ParsePrivateKey reads an RSA private key from PEM, PKCS#1 or PKCS#8. Its
 // errors never quote the key.
 func ParsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
@@ -65,9 +73,9 @@ func ParsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
 // authSetters picks the SDK's authorization mode. Both are set explicitly
 // so a stray OKTA_CLIENT_* environment or ~/.okta/okta.yaml cannot switch
 // the mode. For OAuth, httpClient gains the token cache (tokenCache).
-func authSetters(opts OktaOptions, httpClient *http.Client) []okta.ConfigSetter {
+func authSetters(opts OktaOptions, httpClient *http.Client) ([]okta.ConfigSetter, error) {
 	if opts.OAuth == nil {
-		return []okta.ConfigSetter{okta.WithToken(opts.Token), okta.WithAuthorizationMode("SSWS")}
+		return []okta.ConfigSetter{okta.WithToken(opts.Token), okta.WithAuthorizationMode("SSWS")}, nil
 	}
 	o := opts.OAuth
 	setters := []okta.ConfigSetter{
@@ -77,17 +85,21 @@ func authSetters(opts OktaOptions, httpClient *http.Client) []okta.ConfigSetter 
 	// The SDK's own signer accepts PKCS#1 only; the admin console hands
 	// out PKCS#8. Our signer takes both, with the kid in the header as the
 	// SDK's CreateKeySigner puts it (okta/requestExecutor.go).
-	if key, err := ParsePrivateKey(o.PrivateKey); err == nil {
-		var so *jose.SignerOptions
-		if o.KeyID != "" {
-			so = (&jose.SignerOptions{}).WithHeader("kid", o.KeyID)
-		}
-		if signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, so); err == nil {
-			setters = append(setters, okta.WithPrivateKeySigner(signer))
-		}
+	key, err := ParsePrivateKey(o.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("reading the private key of service app %s: %w", o.ClientID, err)
 	}
+	var so *jose.SignerOptions
+	if o.KeyID != "" {
+		so = (&jose.SignerOptions{}).WithHeader("kid", o.KeyID)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, so)
+	if err != nil {
+		return nil, fmt.Errorf("signing with the key of service app %s: %w", o.ClientID, err)
+	}
+	setters = append(setters, okta.WithPrivateKeySigner(signer))
 	httpClient.Transport = &tokenCache{next: httpClient.Transport, clientID: o.ClientID, now: time.Now}
-	return setters
+	return setters, nil
 }
 
 // tokenCache stands between the SDK and Okta's /oauth2/v1/token. The SDK

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -267,4 +268,56 @@ func TestServiceAppTokenIsRefreshedBeforeItExpires(t *testing.T) {
 	if n := sim.Count("/api/v1/apps/0oa1"); n < 15 {
 		t.Errorf("only %d reads", n)
 	}
+}
+
+func TestEachSignInReadNamesTheScopeItLacks(t *testing.T) {
+	ks := rsaKeys(t)
+	sim, _ := startSim(t)
+	sim.AddAuthorizationServer("aus1")
+	ctx := context.Background()
+	reads := map[string]func(r *OktaReader) error{
+		"okta.apps.read":                 func(r *OktaReader) error { _, err := r.AppGroups(ctx, "0oa1"); return err },
+		"okta.groups.read":               func(r *OktaReader) error { _, err := r.ResolveGroup(ctx, "wandb-users"); return err },
+		"okta.trustedOrigins.read":       func(r *OktaReader) error { _, err := r.TrustedOrigins(ctx); return err },
+		"okta.authorizationServers.read": func(r *OktaReader) error { _, err := r.AuthServer(ctx, "aus1"); return err },
+	}
+	for scope, read := range reads {
+		t.Run("without "+scope+" the read is an error naming it", func(t *testing.T) {
+			var granted []string
+			for _, s := range allScopes {
+				if s != scope {
+					granted = append(granted, s)
+				}
+			}
+			svc, err := sim.AddServiceApp("driftd-"+scope, &ks[0].PublicKey, "key1", granted...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = read(oauthReader(t, sim, svc.ID, ks[0], "key1"))
+			if err == nil || !strings.Contains(err.Error(), "the service app lacks "+scope+" (403)") {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}
+
+func TestServiceAppSettingsNeverPrintTheKey(t *testing.T) {
+	k := pkcs8PEM(t, rsaKeys(t)[0])
+	o := OktaOAuth{ClientID: "0oasvc", PrivateKey: k}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		t.Run(verb+" redacts the key", func(t *testing.T) {
+			for _, v := range []any{o, &o, OktaOptions{OAuth: &o}} {
+				if s := fmt.Sprintf(verb, v); strings.Contains(s, "MII") || strings.Contains(s, "BEGIN") {
+					t.Errorf("%s", s)
+				}
+			}
+		})
+	}
+	t.Run("a key that does not parse fails the reader's construction without quoting it", func(t *testing.T) {
+		bad := OktaOptions{OrgURL: "http://127.0.0.1:1", OAuth: &OktaOAuth{ClientID: "0oasvc", PrivateKey: k[:120] + "\n-----END PRIVATE KEY-----\n", Scopes: allScopes}}
+		_, err := NewOktaReader(context.Background(), bad)
+		if err == nil || strings.Contains(err.Error(), "MII") || !strings.Contains(err.Error(), "0oasvc") {
+			t.Errorf("got %v", err)
+		}
+	})
 }
