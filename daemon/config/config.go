@@ -168,12 +168,12 @@ var DefaultTerraformVars = map[string]string{
 	"redirect_uris":             "redirect_uris",
 	"post_logout_redirect_uris": "post_logout_redirect_uris",
 	"grant_types":               "grant_types",
-	// The sign-in objects of contract section 9, as deploy/terraform names
-	// their variables.
-	"groups":                checks.ValueGroups,
-	"trusted_origin":        checks.ValueTrustedOrigin,
-	"auth_server_id":        checks.ValueAuthServerID,
-	"auth_server_policy_id": checks.ValueAuthServerPolicyID,
+	// Assigning a group is idempotent in Okta, so a module that declares
+	// the variable may always be given it. The trusted origin and the
+	// policy rule are not mapped by default: a module that creates them
+	// must own them (Okta refuses a second trusted origin for an origin an
+	// admin already added), so they are mapped explicitly after an import.
+	"groups": checks.ValueGroups,
 }
 
 // noVar, as a remediation.terraform.vars value, drops a default mapping.

@@ -36,6 +36,10 @@ func signinTarget(dir string) *config.Target {
 	for k, v := range config.DefaultTerraformVars {
 		tg.Remedy.Terraform.Vars[k] = v
 	}
+	// As a workspace that owns its trusted origin and policy rule maps them.
+	tg.Remedy.Terraform.Vars["trusted_origin"] = checks.ValueTrustedOrigin
+	tg.Remedy.Terraform.Vars["auth_server_id"] = checks.ValueAuthServerID
+	tg.Remedy.Terraform.Vars["auth_server_policy_id"] = checks.ValueAuthServerPolicyID
 	return tg
 }
 
