@@ -124,9 +124,19 @@ type tokenCache struct {
 // context (okta/requestExecutor.go getAccessTokenForPrivateKey).
 const tokenRequestTimeout = 30 * time.Second
 
+// sdkTokenLease is the longest the SDK keeps a token before asking this
+// cache again (which answers from memory), so a token Okta stopped taking
+// (a scope granted since, a revoked app) is replaced within a minute
+// rather than at its expiry.
+var sdkTokenLease = time.Minute
+
 func (c *tokenCache) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/oauth2/v1/token") {
-		return c.next.RoundTrip(req)
+		resp, err := c.next.RoundTrip(req)
+		if err == nil && refusedToken(resp) {
+			c.forget(strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer "))
+		}
+		return resp, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -160,6 +170,23 @@ func (c *tokenCache) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// refusedToken reports an answer that refuses the access token itself: 401,
+// or 403 insufficient_scope (a scope may have been granted since it was
+// issued; tokens keep the scopes they were issued with).
+func refusedToken(resp *http.Response) bool {
+	return resp.StatusCode == http.StatusUnauthorized ||
+		resp.StatusCode == http.StatusForbidden && strings.Contains(resp.Header.Get("WWW-Authenticate"), "insufficient_scope")
+}
+
+// forget drops the shared token if it is the one refused.
+func (c *tokenCache) forget(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.body != nil && c.body["access_token"] == token {
+		c.body = nil
+	}
+}
+
 // cached answers from the shared token while it has more than
 // refreshBefore (plus the SDK's 2-second trim, plus one to stay clear of
 // go-cache's 0 = default expiry) to live.
@@ -167,7 +194,7 @@ func (c *tokenCache) cached(req *http.Request) *http.Response {
 	if c.body == nil {
 		return nil
 	}
-	secs := int((c.expires.Sub(c.now()) - refreshBefore(c.life)) / time.Second)
+	secs := int((min(c.expires.Sub(c.now())-refreshBefore(c.life), sdkTokenLease)) / time.Second)
 	if secs < 3 {
 		return nil
 	}

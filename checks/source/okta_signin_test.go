@@ -321,3 +321,32 @@ func TestServiceAppSettingsNeverPrintTheKey(t *testing.T) {
 		}
 	})
 }
+
+func TestAGrantedScopeTakesEffectWithoutWaitingForTheTokenToExpire(t *testing.T) {
+	// The SDK is leased the token for 3s (it keeps 1s of it), so the test
+	// does not wait the production minute.
+	lease := sdkTokenLease
+	sdkTokenLease = 3 * time.Second
+	t.Cleanup(func() { sdkTokenLease = lease })
+	ks := rsaKeys(t)
+	sim, _ := startSim(t)
+	svc, err := sim.AddServiceApp("driftd", &ks[0].PublicKey, "key1", "okta.apps.read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := oauthReader(t, sim, svc.ID, ks[0], "key1")
+	ctx := context.Background()
+	if _, err := r.TrustedOrigins(ctx); err == nil || !strings.Contains(err.Error(), "lacks okta.trustedOrigins.read") {
+		t.Fatalf("before the grant: %v", err)
+	}
+	if err := sim.SetServiceAppScopes(svc.ID, allScopes...); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if _, err := r.TrustedOrigins(ctx); err != nil {
+		t.Fatalf("after the grant: %v", err)
+	}
+	if n := sim.Count("/oauth2/v1/token"); n != 2 {
+		t.Errorf("%d token requests, want 2: the refused token is replaced once", n)
+	}
+}
