@@ -192,7 +192,7 @@ func testKey(t *testing.T) (*rsa.PrivateKey, string) {
 
 // asServiceApp swaps the fixture's API token for a service app granted
 // scopes, with its key in the environment.
-func asServiceApp(t *testing.T, f *fixture.Fixture, scopes ...string) string {
+func asServiceApp(t *testing.T, f *fixture.Fixture, scopes ...string) (pemText, clientID string) {
 	k, pemText := testKey(t)
 	svc, err := f.Sim.AddServiceApp("driftd", &k.PublicKey, "k1", scopes...)
 	if err != nil {
@@ -201,7 +201,7 @@ func asServiceApp(t *testing.T, f *fixture.Fixture, scopes ...string) string {
 	t.Setenv("DRIFTD_TEST_OKTA_KEY", pemText)
 	f.WriteConfig(strings.Replace(f.Body, "  api_token: ${DRIFTD_TEST_OKTA_TOKEN}\n",
 		fmt.Sprintf("  oauth: {client_id: %s, private_key: \"${DRIFTD_TEST_OKTA_KEY}\", key_id: k1}\n", svc.ID), 1))
-	return pemText
+	return pemText, svc.ID
 }
 
 func TestSignInAsAServiceApp(t *testing.T) {
@@ -225,7 +225,7 @@ func TestSignInAsAServiceApp(t *testing.T) {
 	})
 	t.Run("a missing scope is an error naming it, never drift, and the key shows nowhere", func(t *testing.T) {
 		f := fixture.New(t, "prod")
-		pemText := asServiceApp(t, f, "okta.apps.read", "okta.groups.read", "okta.authorizationServers.read")
+		pemText, _ := asServiceApp(t, f, "okta.apps.read", "okta.groups.read", "okta.authorizationServers.read")
 		var logs strings.Builder
 		e, cfg := signinEngine(t, f, &logs)
 		res := e.CheckTarget(context.Background(), &cfg.Targets[0])
@@ -242,6 +242,41 @@ func TestSignInAsAServiceApp(t *testing.T) {
 		body := strings.Split(pemText, "\n")[1]
 		if strings.Contains(string(out)+logs.String()+fmt.Sprintf("%+v %v", cfg, cfg.Okta.OAuth), body) {
 			t.Error("the private key shows in the output")
+		}
+	})
+	t.Run("a deactivated service app is an error for every Okta read, saying to activate it", func(t *testing.T) {
+		f := fixture.New(t, "prod")
+		_, svc := asServiceApp(t, f, config.DefaultOAuthScopes...)
+		e, cfg := signinEngine(t, f, nil)
+		if err := f.Sim.AdminEdit(svc, func(app *oktasim.App) { app.Status = "INACTIVE" }); err != nil {
+			t.Fatal(err)
+		}
+		res := e.CheckTarget(context.Background(), &cfg.Targets[0])
+		if res.Status != report.StatusError || len(res.Findings) != 0 {
+			t.Fatalf("status %s, findings %+v", res.Status, res.Findings)
+		}
+		for _, oe := range res.Errors {
+			if oe.Source != "okta" || !strings.Contains(oe.Message, "that the service app is ACTIVE") {
+				t.Errorf("error %+v", oe)
+			}
+		}
+		if len(res.Errors) < 3 {
+			t.Errorf("errors %+v: the app, assignments and trusted origins all fail", res.Errors)
+		}
+	})
+	t.Run("group names are resolved once per pass per org", func(t *testing.T) {
+		f := fixture.New(t, "prod", "dev")
+		f.WriteConfig(strings.ReplaceAll(strings.Replace(f.Body, "okta: {app_id: 0oaprod}", "okta: {app_id: 0oaprod, groups: [W&B Users]}", 1),
+			"okta: {app_id: 0oadev}", "okta: {app_id: 0oadev, groups: [W&B Users]}"))
+		e, cfg := signinEngine(t, f, nil)
+		targets, _ := cfg.Select("")
+		for _, r := range e.CheckAll(context.Background(), targets).Targets {
+			if r.Status != report.StatusOK {
+				t.Fatalf("%s: %s %+v %+v", r.Name, r.Status, r.Errors, r.Findings)
+			}
+		}
+		if n := f.Sim.Count("/api/v1/groups"); n != 1 {
+			t.Errorf("%d group look-ups for one name in two targets, want 1", n)
 		}
 	})
 	t.Run("an unknown group name is an error at the target's key", func(t *testing.T) {
