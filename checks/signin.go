@@ -145,6 +145,11 @@ func originScore(o *TrustedOrigin) int {
 // AuthServerPolicy: a custom authorization server issues W&B's tokens only
 // when it is ACTIVE and an ACTIVE access policy that applies to the client
 // has an ACTIVE rule granting the flow's grant type with the openid scope.
+// Okta tries the policies and their rules in priority order and moves on
+// from one that does not match, failing only when no policy and rule does
+// (support.okta.com "Tokens not issued with lifetime configured in access
+// rule for custom authorization server"; help.okta.com
+// Security/api-config-access-policies), so any matching pair suffices.
 func AuthServerPolicy(d *Desired, as *AuthServer) []Finding {
 	where := fmt.Sprintf("Security > API > Authorization Servers > %s%s", labelAS(as), d.inOrg())
 	if as.Status != "ACTIVE" {
