@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -95,4 +96,37 @@ func TestDeclaredValuesMakeSignInFindingsFixable(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestFingerprintSeesTheSignInObjects(t *testing.T) {
+	base := func() *checks.Observed {
+		return &checks.Observed{Okta: &checks.OktaApp{ID: "0oa1"},
+			Assignments:    &checks.Assignments{Groups: []checks.AssignedGroup{{ID: "00g1"}}},
+			TrustedOrigins: &checks.TrustedOrigins{Origins: []checks.TrustedOrigin{{ID: "tos1", Status: "ACTIVE"}}},
+			AuthServer:     &checks.AuthServer{ID: "aus1", Status: "ACTIVE"}}
+	}
+	for name, change := range map[string]func(o *checks.Observed){
+		"a group unassigned":          func(o *checks.Observed) { o.Assignments.Groups = nil },
+		"a trusted origin disabled":   func(o *checks.Observed) { o.TrustedOrigins.Origins[0].Status = "INACTIVE" },
+		"an authorization server off": func(o *checks.Observed) { o.AuthServer.Status = "INACTIVE" },
+	} {
+		t.Run(name+" since the plan makes it stale", func(t *testing.T) {
+			o := base()
+			change(o)
+			if Fingerprint(o) == Fingerprint(base()) {
+				t.Error("same fingerprint")
+			}
+		})
+	}
+	t.Run("an observation without the sign-in objects keeps the fingerprint it had before them", func(t *testing.T) {
+		o := &checks.Observed{Okta: &checks.OktaApp{ID: "0oa1"}}
+		before, _ := json.Marshal(struct {
+			Okta *checks.OktaApp
+			Env  map[string]string
+			Disc *checks.Discovery
+		}{Okta: o.Okta})
+		if got := Fingerprint(o); got != report.Digest(before) {
+			t.Errorf("fingerprint %s changed: saved plans would all look stale", got)
+		}
+	})
 }
