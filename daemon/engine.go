@@ -179,7 +179,9 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	res.Observed = obs
 	d := e.cfg.DesiredFor(t)
 	d.TerraformValues = terraform.DeclaredValues(t)
-	res.Findings = append(res.Findings, checks.Evaluate(d, obs)...)
+	found := checks.Evaluate(d, obs)
+	nameOrg(found, org)
+	res.Findings = append(res.Findings, found...)
 	res.Status = report.StatusOf(res.Findings, res.Errors)
 	return res
 }

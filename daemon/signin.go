@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/driftd/driftd/checks"
@@ -86,6 +87,19 @@ func (e *Engine) readAssignments(ctx context.Context, t *config.Target, org *okt
 		}
 	}
 	return a, nil
+}
+
+// nameOrg makes every Okta finding of a target in another org than
+// okta.org_url name its org, so an alert says where to look.
+func nameOrg(fs []checks.Finding, org *oktaOrg) {
+	if org == nil || org.source == "okta" {
+		return
+	}
+	for i := range fs {
+		if strings.HasPrefix(fs[i].Check, "okta.") && !strings.Contains(fs[i].Message, org.url) {
+			fs[i].Message += " (Okta org " + org.url + ")"
+		}
+	}
 }
 
 func (e *Engine) targetIndex(t *config.Target) int {

@@ -305,9 +305,19 @@ func TestTwoOrgsOneRateLimited(t *testing.T) {
 	t.Setenv("OTHER_OKTA_TOKEN", "00other-token")
 	f.WriteConfig(f.Body + fmt.Sprintf("  - name: eu\n    wandb: {url: https://eu.wandb.test, env: {source: file, path: ./eu.env}}\n"+
 		"    okta: {app_id: 0oaeu, org_url: %s, api_token: \"${OTHER_OKTA_TOKEN}\"}\n    oidc: {client_id: 0oaeuclient, issuer: %s}\n", other.URL, other.URL))
-	other.SetOutage(oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429, ResetIn: time.Minute})
 	e, cfg := signinEngine(t, f, nil)
 	targets, _ := cfg.Select("")
+	t.Run("a finding in the other org names that org", func(t *testing.T) {
+		if err := other.AdminEdit("0oaeu", func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://eu.wandb.test/cb"} }); err != nil {
+			t.Fatal(err)
+		}
+		res := e.CheckTarget(context.Background(), &cfg.Targets[1])
+		fs := findingsOf(res, checks.IDRedirectURIs)
+		if len(fs) != 1 || !strings.HasSuffix(fs[0].Message, "(Okta org "+other.URL+")") {
+			t.Fatalf("findings %+v", res.Findings)
+		}
+	})
+	other.SetOutage(oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429, ResetIn: time.Minute})
 	start := time.Now()
 	rep := e.CheckAll(context.Background(), targets)
 	prod, eu := rep.Targets[0], rep.Targets[1]
