@@ -48,7 +48,8 @@ type OktaOrg struct {
 // one client and one rate budget. It holds a digest, never the credential.
 func (o OktaOrg) Key() string {
 	if o.OAuth != nil {
-		return o.URL + " oauth " + o.OAuth.ClientID + " " + o.OAuth.KeyID
+		sum := sha256.Sum256([]byte(o.OAuth.PrivateKey.Reveal()))
+		return o.URL + " oauth " + o.OAuth.ClientID + " " + o.OAuth.KeyID + " " + hex.EncodeToString(sum[:6])
 	}
 	sum := sha256.Sum256([]byte(o.APIToken.Reveal()))
 	return o.URL + " ssws " + hex.EncodeToString(sum[:6])
