@@ -264,6 +264,9 @@ func TestSignInAsAServiceApp(t *testing.T) {
 			t.Errorf("errors %+v: the app, assignments and trusted origins all fail", res.Errors)
 		}
 	})
+}
+
+func TestDesiredGroupNames(t *testing.T) {
 	t.Run("group names are resolved once per pass per org", func(t *testing.T) {
 		f := fixture.New(t, "prod", "dev")
 		f.WriteConfig(strings.ReplaceAll(strings.Replace(f.Body, "okta: {app_id: 0oaprod}", "okta: {app_id: 0oaprod, groups: [W&B Users]}", 1),
