@@ -33,6 +33,16 @@ type Desired struct {
 	Strict bool `json:"strict"`
 	// Ignore lists check ids that are skipped for this target.
 	Ignore []string `json:"ignore,omitempty"`
+
+	// Groups are the Okta groups (names or ids) that must be assigned to
+	// the app; empty: at least one group or user must be.
+	Groups []string `json:"groups,omitempty"`
+	// OktaOrg is the target's Okta org URL, named in its sign-in findings.
+	OktaOrg string `json:"okta_org,omitempty"`
+	// TerraformValues are the desired values (see config.DesiredValues)
+	// that the target's Terraform module declares a variable for: a
+	// sign-in finding is fixable only when its value is among them.
+	TerraformValues []string `json:"terraform_values,omitempty"`
 }
 
 // DefaultRedirectURIs is W&B's documented sign-in redirect for a server URL.

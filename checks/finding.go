@@ -45,12 +45,16 @@ const (
 	IDWandbCORSOrigins       = "wandb.cors_origins"
 	IDWandbSSOEnabled        = "wandb.sso_enabled"
 	IDDiscovery              = "oidc.discovery"
+	IDAssignments            = "okta.assignments"
+	IDTrustedOrigin          = "okta.trusted_origin"
+	IDAuthServer             = "okta.auth_server"
 )
 
 // IDs lists every check id in the order reports show them.
 var IDs = []string{
 	IDAppStatus, IDAppType, IDClientID, IDRedirectURIs, IDPostLogoutRedirectURIs,
 	IDGrantTypes, IDResponseTypes, IDTokenAuth,
+	IDAssignments, IDTrustedOrigin, IDAuthServer,
 	IDWandbClientID, IDWandbIssuer, IDWandbAuthMethod, IDWandbCORSOrigins, IDWandbSSOEnabled,
 	IDDiscovery,
 }
@@ -96,6 +100,15 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDGrantTypes, GrantTypes(d, o.Okta))
 		add(IDResponseTypes, ResponseTypes(d, o.Okta))
 		add(IDTokenAuth, TokenAuth(d, o.Okta))
+	}
+	if o.Assignments != nil {
+		add(IDAssignments, AppAssignments(d, o.Assignments))
+	}
+	if o.TrustedOrigins != nil {
+		add(IDTrustedOrigin, TrustedOriginCORS(d, o.TrustedOrigins))
+	}
+	if o.AuthServer != nil {
+		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer))
 	}
 	if o.Env != nil {
 		add(IDWandbClientID, WandbClientID(d, o.Env))

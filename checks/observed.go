@@ -47,4 +47,9 @@ type Observed struct {
 	Okta      *OktaApp
 	Env       *WandbEnv
 	Discovery *Discovery
+	// The sign-in sources of section 9: nil when not read (or, for
+	// AuthServer, when the issuer is the org authorization server).
+	Assignments    *Assignments
+	TrustedOrigins *TrustedOrigins
+	AuthServer     *AuthServer
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/terraform"
 )
 
 // AppReader reads an Okta OIDC app.
@@ -32,7 +33,7 @@ type DiscoveryFetcher interface {
 // anything; the reconcile path builds on it.
 type Engine struct {
 	cfg       *config.Config
-	okta      AppReader
+	orgs      map[string]*oktaOrg // by config.OktaOrg.Key
 	discovery DiscoveryFetcher
 	envFor    func(t *config.Target) EnvReader
 	log       *slog.Logger
@@ -43,6 +44,8 @@ type Engine struct {
 // EngineOptions lets tests and the daemon swap the readers or observe
 // Okta's answers; zero values build the real readers from the config.
 type EngineOptions struct {
+	// Okta stands for every org; when it is also a SignInReader the
+	// sign-in checks are read through it.
 	Okta       AppReader
 	Discovery  DiscoveryFetcher
 	EnvFor     func(t *config.Target) EnvReader
@@ -58,20 +61,15 @@ type EngineOptions struct {
 
 // NewEngine builds the readers for cfg.
 func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts EngineOptions) (*Engine, error) {
-	e := &Engine{cfg: cfg, okta: opts.Okta, discovery: opts.Discovery, envFor: opts.EnvFor, log: log, now: opts.Now}
+	e := &Engine{cfg: cfg, discovery: opts.Discovery, envFor: opts.EnvFor, log: log, now: opts.Now}
 	if e.now == nil {
 		e.now = time.Now
 	}
-	if e.okta == nil {
-		r, err := source.NewOktaReader(ctx, source.OktaOptions{
-			OrgURL: cfg.Okta.OrgURL, Token: cfg.Okta.APIToken.Reveal(),
-			Retry: opts.Retry, Transport: opts.Transport, Observe: opts.OnResponse,
-		})
-		if err != nil {
-			return nil, err
-		}
-		e.okta = r
+	orgs, err := buildOrgs(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
 	}
+	e.orgs = orgs
 	if e.discovery == nil {
 		e.discovery = source.NewDiscoveryReader(opts.Transport, opts.Retry)
 	}
@@ -100,9 +98,9 @@ func (e *Engine) Config() *config.Config { return e.cfg }
 // CheckAll observes and evaluates the given targets concurrently, at most
 // cfg.Concurrency at once. One target failing never stops the others.
 func (e *Engine) CheckAll(ctx context.Context, targets []*config.Target) *report.Report {
-	memo := newDiscoveryMemo(e.discovery)
+	memo, shared := newDiscoveryMemo(e.discovery), newPassMemo()
 	return fanOut(len(targets), e.cfg.Concurrency, func(i int) report.TargetResult {
-		return e.checkTarget(ctx, targets[i], memo)
+		return e.checkTarget(ctx, targets[i], memo, shared)
 	})
 }
 
@@ -129,12 +127,12 @@ func fanOut(n, limit int, run func(i int) report.TargetResult) *report.Report {
 // CheckTarget observes and evaluates one target.
 func (e *Engine) CheckTarget(ctx context.Context, t *config.Target) report.TargetResult {
 	if e.shared != nil {
-		return e.checkTarget(ctx, t, e.shared)
+		return e.checkTarget(ctx, t, e.shared, newPassMemo())
 	}
-	return e.checkTarget(ctx, t, newDiscoveryMemo(e.discovery))
+	return e.checkTarget(ctx, t, newDiscoveryMemo(e.discovery), newPassMemo())
 }
 
-func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discoveryMemo) report.TargetResult {
+func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discoveryMemo, pass *passMemo) report.TargetResult {
 	res := report.TargetResult{Name: t.Name, Findings: []checks.Finding{}, Errors: []report.ObservationError{}, ObservedAt: e.now().UTC()}
 	obs := &checks.Observed{}
 	var mu sync.Mutex
@@ -145,16 +143,21 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 		// whatever the reader let through (a 100 MB errorSummary).
 		res.Errors = append(res.Errors, report.ObservationError{Source: from, Message: source.BoundMessage(err.Error(), source.MaxMessageBytes)})
 	}
+	org := e.orgFor(t)
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
-		app, err := e.okta.App(ctx, t.Okta.AppID)
+		app, err := org.app.App(ctx, t.Okta.AppID)
 		if err != nil {
-			fail("okta", err)
+			fail(org.source, err)
 			return
 		}
 		obs.Okta = app
+	}()
+	go func() {
+		defer wg.Done()
+		e.observeSignIn(ctx, t, org, pass, obs, fail)
 	}()
 	go func() {
 		defer wg.Done()
@@ -176,7 +179,11 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	}()
 	wg.Wait()
 	res.Observed = obs
-	res.Findings = append(res.Findings, checks.Evaluate(t.Desired(), obs)...)
+	d := e.cfg.DesiredFor(t)
+	d.TerraformValues = terraform.DeclaredValues(t)
+	found := checks.Evaluate(d, obs)
+	nameOrg(found, org)
+	res.Findings = append(res.Findings, found...)
 	res.Status = report.StatusOf(res.Findings, res.Errors)
 	return res
 }

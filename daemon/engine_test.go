@@ -3,6 +3,8 @@ package daemon
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -22,11 +24,16 @@ func (f failingReader) Fetch(context.Context, string) (*checks.Discovery, error)
 func TestEngineBoundsEveryObservationError(t *testing.T) {
 	huge := errors.New("reading Okta app 0oa1: Okta answered 400: " + strings.Repeat("é", 5<<20))
 	r := failingReader{err: huge}
-	e := &Engine{cfg: &config.Config{Concurrency: 1}, okta: r, discovery: r, envFor: func(*config.Target) EnvReader { return r }, now: time.Now}
-	t0 := &config.Target{Name: "prod"}
+	t0 := config.Target{Name: "prod"}
 	t0.Okta.AppID = "0oa1"
 	t0.OIDC.Issuer = "https://acme.okta.com"
-	res := e.CheckTarget(context.Background(), t0)
+	cfg := &config.Config{Concurrency: 1, Targets: []config.Target{t0}}
+	e, err := NewEngine(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		EngineOptions{Okta: r, Discovery: r, EnvFor: func(*config.Target) EnvReader { return r }, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.CheckTarget(context.Background(), &cfg.Targets[0])
 	if res.Status != report.StatusError || len(res.Findings) != 0 {
 		t.Fatalf("status %s with %d findings, want error and none", res.Status, len(res.Findings))
 	}

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/robfig/cron/v3"
@@ -16,8 +15,7 @@ import (
 // load builds the engine, runner and schedule for cfg.
 func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	opts := d.opts.Engine
-	budget := source.NewRateBudget(cfg.Okta.RateLimitReserve)
-	opts.Transport = budget.Transport(opts.Transport)
+	// Each Okta org gets its own rate budget in NewEngine.
 	opts.OnResponse = d.metrics.ObserveOkta
 	if opts.DiscoveryTTL == 0 {
 		opts.DiscoveryTTL = 30 * time.Second

@@ -41,6 +41,10 @@ func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The admin's part of W&B's guide that the example module leaves out.
+	if _, err := f.Sim.SetUpSignIn(ws.AppID, "https://wandb.acme.test"); err != nil {
+		t.Fatal(err)
+	}
 	tf := &tfFixture{Fixture: f, work: ws.Dir, envFile: ws.EnvFile, appID: ws.AppID, clientID: ws.ClientID}
 	f.WriteConfig(fmt.Sprintf(`state_dir: ./state
 okta:

@@ -27,12 +27,16 @@ type OktaOptions struct {
 	Transport http.RoundTripper
 	// Observe, when set, sees every Okta answer (metrics, rate-limit budget).
 	Observe ResponseObserver
+	// OAuth, when set, authenticates as an OAuth 2.0 service app instead of
+	// with Token (okta_oauth.go).
+	OAuth *OktaOAuth
 }
 
 // OktaReader reads OIDC apps through the official okta-sdk-golang client.
 type OktaReader struct {
 	client *okta.Client
 	org    string
+	oauth  *OktaOAuth // nil: SSWS API token
 }
 
 // NewOktaReader builds the SDK client with defaults fit for drift checking.
@@ -56,13 +60,13 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 		// this keeps it so if the transport is ever swapped.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	auth, err := authSetters(opts, httpClient)
+	if err != nil {
+		return nil, err
+	}
 	overall := int64(policy.Attempts)*int64((policy.AttemptTimeout+policy.MaxDelay)/time.Second) + int64(policy.MaxRateLimitWait/time.Second) + 1
-	_, client, err := okta.NewClient(ctx,
+	_, client, err := okta.NewClient(ctx, append(auth,
 		okta.WithOrgUrl(org),
-		okta.WithToken(opts.Token),
-		// SSWS is the API-token scheme; set explicitly so a stray OKTA_CLIENT_*
-		// environment or ~/.okta/okta.yaml cannot switch it to another mode.
-		okta.WithAuthorizationMode("SSWS"),
 		// The SDK caches GETs for 5 minutes by default, which would hide drift.
 		okta.WithCache(false),
 		// Bounds a whole read including our retries; each attempt is bounded
@@ -74,11 +78,16 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 		okta.WithHttpClientPtr(httpClient),
 		okta.WithTestingDisableHttpsCheck(u.Scheme == "http" && IsLoopbackHost(u.Hostname())),
 		okta.WithUserAgentExtra("driftd"),
-	)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Okta client for %s: %w", org, err)
 	}
-	return &OktaReader{client: client, org: org}, nil
+	r := &OktaReader{client: client, org: org}
+	if o := opts.OAuth; o != nil {
+		// The reader keeps what its messages name, not the key.
+		r.oauth = &OktaOAuth{ClientID: o.ClientID, KeyID: o.KeyID, Scopes: o.Scopes}
+	}
+	return r, nil
 }
 
 // App reads an OIDC app by id.
@@ -121,6 +130,10 @@ func checkAnswer(appID string, a *okta.OpenIdConnectApplication) error {
 
 // explain turns an SDK error into one a person can act on.
 func (r *OktaReader) explain(appID string, resp *okta.Response, err error) error {
+	if r.oauth != nil {
+		// A service app's failures are about tokens and scopes (okta_signin.go).
+		return r.explainRead("reading Okta app "+appID, scopeApps, "applications", resp, err)
+	}
 	status := 0
 	if resp != nil && resp.Response != nil {
 		status = resp.StatusCode

@@ -31,6 +31,10 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer sim.Close()
 	sim.PutApp(oktasim.NewWandbApp(*appID, *clientID, *wandbURL, false))
+	if _, err := sim.SetUpSignIn(*appID, *wandbURL); err != nil {
+		fmt.Fprintf(stderr, "driftd sim okta: %v\n", err)
+		return ExitError
+	}
 	fmt.Fprintf(stdout, "Okta simulator at %s\n  app:    %s/api/v1/apps/%s\n  issuer: %s\n  export OKTA_API_TOKEN=%s\n", sim.URL, sim.URL, *appID, sim.URL, sim.Token)
 	<-ctx.Done()
 	return ExitOK

@@ -19,25 +19,24 @@ type Metrics struct {
 	findings       *prometheus.GaugeVec
 	passDuration   prometheus.Histogram
 	oktaRequests   *prometheus.CounterVec
-	oktaRemaining  prometheus.Gauge
+	oktaRemaining  *prometheus.GaugeVec
 	terraformRuns  *prometheus.CounterVec
 	lastSuccess    *prometheus.GaugeVec
 	runsInProgress prometheus.Gauge
 	configReloads  *prometheus.CounterVec
-	// oktaRateLimited is how long Okta has been answering 429 with no other
+	mu             sync.Mutex
+	// limitedSince is, per org, when Okta began answering 429 with no other
 	// answer since: a long rate limit is an outage, never silence.
-	oktaRateLimited prometheus.GaugeFunc
-
-	mu           sync.Mutex
-	limitedSince time.Time
+	limitedSince map[string]time.Time
 	now          func() time.Time
 }
 
 // NewMetrics registers driftd's metrics on a fresh registry.
 func NewMetrics() *Metrics {
 	m := &Metrics{
-		now:      time.Now,
-		Registry: prometheus.NewRegistry(),
+		now:          time.Now,
+		limitedSince: map[string]time.Time{},
+		Registry:     prometheus.NewRegistry(),
 		targetStatus: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "driftd_target_status",
 			Help: "1 for the target's current status (ok, drift, error), 0 for the others."}, []string{"target", "status"}),
 		findings: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "driftd_open_findings",
@@ -45,9 +44,9 @@ func NewMetrics() *Metrics {
 		passDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "driftd_pass_duration_seconds",
 			Help: "Duration of one target's pass.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}),
 		oktaRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "driftd_okta_requests_total",
-			Help: "Okta API requests by HTTP status code (0: no answer)."}, []string{"code"}),
-		oktaRemaining: prometheus.NewGauge(prometheus.GaugeOpts{Name: "driftd_okta_rate_limit_remaining",
-			Help: "X-Rate-Limit-Remaining of Okta's last answer."}),
+			Help: "Okta API requests by org and HTTP status code (0: no answer)."}, []string{"org", "code"}),
+		oktaRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "driftd_okta_rate_limit_remaining",
+			Help: "X-Rate-Limit-Remaining of the org's last Okta answer."}, []string{"org"}),
 		terraformRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "driftd_terraform_runs_total",
 			Help: "Terraform remediation outcomes by action."}, []string{"action"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "driftd_last_successful_pass_timestamp_seconds",
@@ -56,9 +55,7 @@ func NewMetrics() *Metrics {
 		configReloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "driftd_config_reloads_total",
 			Help: "Config reloads on SIGHUP by result."}, []string{"result"}),
 	}
-	m.oktaRateLimited = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "driftd_okta_rate_limited_seconds",
-		Help: "Seconds since Okta began answering 429 with no other answer since (0: not rate limited)."}, m.rateLimitedSeconds)
-	m.Registry.MustRegister(m.targetStatus, m.findings, m.passDuration, m.oktaRequests, m.oktaRemaining, m.oktaRateLimited,
+	m.Registry.MustRegister(m.targetStatus, m.findings, m.passDuration, m.oktaRequests, m.oktaRemaining, rateLimited{m},
 		m.terraformRuns, m.lastSuccess, m.runsInProgress, m.configReloads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -91,31 +88,41 @@ func (m *Metrics) ObserveOkta(req *http.Request, resp *http.Response, err error)
 	if !strings.Contains(req.URL.Path, "/api/v1/") {
 		return
 	}
+	// Each org has its own rate limit, so each has its own series.
+	org := req.URL.Scheme + "://" + req.URL.Host
 	if err != nil || resp == nil {
-		m.oktaRequests.WithLabelValues("0").Inc()
+		m.oktaRequests.WithLabelValues(org, "0").Inc()
 		return
 	}
-	m.oktaRequests.WithLabelValues(strconv.Itoa(resp.StatusCode)).Inc()
+	m.oktaRequests.WithLabelValues(org, strconv.Itoa(resp.StatusCode)).Inc()
 	m.mu.Lock()
-	switch {
+	switch _, limited := m.limitedSince[org]; {
 	case resp.StatusCode != http.StatusTooManyRequests:
-		m.limitedSince = time.Time{}
-	case m.limitedSince.IsZero():
-		m.limitedSince = m.now()
+		delete(m.limitedSince, org)
+	case !limited:
+		m.limitedSince[org] = m.now()
 	}
 	m.mu.Unlock()
 	if v, err := strconv.ParseFloat(resp.Header.Get("X-Rate-Limit-Remaining"), 64); err == nil {
-		m.oktaRemaining.Set(v)
+		m.oktaRemaining.WithLabelValues(org).Set(v)
 	}
 }
 
-func (m *Metrics) rateLimitedSeconds() float64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.limitedSince.IsZero() {
-		return 0
+// rateLimited exports driftd_okta_rate_limited_seconds{org}: how long each
+// org has been answering only 429, computed when scraped.
+type rateLimited struct{ m *Metrics }
+
+var rateLimitedDesc = prometheus.NewDesc("driftd_okta_rate_limited_seconds",
+	"Seconds since the org's Okta began answering 429 with no other answer since (absent or 0: not rate limited).", []string{"org"}, nil)
+
+func (r rateLimited) Describe(ch chan<- *prometheus.Desc) { ch <- rateLimitedDesc }
+
+func (r rateLimited) Collect(ch chan<- prometheus.Metric) {
+	r.m.mu.Lock()
+	defer r.m.mu.Unlock()
+	for org, since := range r.m.limitedSince {
+		ch <- prometheus.MustNewConstMetric(rateLimitedDesc, prometheus.GaugeValue, r.m.now().Sub(since).Seconds(), org)
 	}
-	return m.now().Sub(m.limitedSince).Seconds()
 }
 
 // RunStarted counts a run in progress until the returned func is called.

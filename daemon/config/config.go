@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/driftd/driftd/checks"
 	"gopkg.in/yaml.v3"
 )
 
@@ -39,6 +40,8 @@ type Config struct {
 type OktaConfig struct {
 	OrgURL   string `yaml:"org_url"`
 	APIToken Secret `yaml:"api_token"`
+	// OAuth authenticates as an OAuth 2.0 service app instead (okta.go).
+	OAuth *OAuthConfig `yaml:"oauth"`
 	// RateLimitReserve is the share (0-1) of the org's rate limit that driftd
 	// leaves to the org's other integrations.
 	RateLimitReserve float64 `yaml:"rate_limit_reserve"`
@@ -109,6 +112,11 @@ type EnvSource struct {
 // TargetOkta names the target's Okta app.
 type TargetOkta struct {
 	AppID string `yaml:"app_id"`
+	// Groups, OrgURL, APIToken and OAuth: see okta.go.
+	Groups   []string     `yaml:"groups"`
+	OrgURL   string       `yaml:"org_url"`
+	APIToken Secret       `yaml:"api_token"`
+	OAuth    *OAuthConfig `yaml:"oauth"`
 }
 
 // OIDCConfig is the declared OIDC wiring.
@@ -167,6 +175,7 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 var DesiredValues = []string{
 	"oidc.client_id", "oidc.issuer", "oidc.auth_method", "cors_origins",
 	"redirect_uris", "post_logout_redirect_uris", "grant_types", "wandb.url",
+	checks.ValueGroups, checks.ValueTrustedOrigin, checks.ValueAuthServerID, checks.ValueAuthServerPolicyID,
 }
 
 // DefaultTerraformVars maps W&B's module variable names to desired values.
@@ -178,6 +187,12 @@ var DefaultTerraformVars = map[string]string{
 	"redirect_uris":             "redirect_uris",
 	"post_logout_redirect_uris": "post_logout_redirect_uris",
 	"grant_types":               "grant_types",
+	// Assigning a group is idempotent in Okta, so a module that declares
+	// the variable may always be given it. The trusted origin and the
+	// policy rule are not mapped by default: a module that creates them
+	// must own them (Okta refuses a second trusted origin for an origin an
+	// admin already added), so they are mapped explicitly after an import.
+	"groups": checks.ValueGroups,
 }
 
 // DefaultAttributes are the attributes a remediation plan may change, per

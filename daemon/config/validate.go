@@ -38,6 +38,7 @@ func (c *Config) applyDefaults(present map[string]bool) {
 	}
 	c.Okta.OrgURL = strings.TrimRight(strings.TrimSpace(c.Okta.OrgURL), "/")
 	c.Okta.AdminURL = strings.TrimRight(strings.TrimSpace(c.Okta.AdminURL), "/")
+	c.oktaDefaults()
 	if c.Server.Listen == "" {
 		c.Server.Listen = "127.0.0.1:8080"
 	}
@@ -175,9 +176,7 @@ func (c *Config) validate() []string {
 			add("okta.admin_url: %s", msg)
 		}
 	}
-	if c.Okta.APIToken.IsZero() {
-		add("okta.api_token: required: an Okta API token (e.g. ${OKTA_API_TOKEN})")
-	}
+	validateCredentials("okta", c.Okta.APIToken, c.Okta.OAuth, true, add)
 	if d := time.Duration(c.OutageAlertAfter); d < time.Minute {
 		add("outage_alert_after: %s is too short: use at least 1m (a single failed pass is not an outage)", d)
 	}
@@ -234,6 +233,7 @@ func (c *Config) validateTarget(i int, seen map[string]int, add func(string, ...
 	validateOIDC(t, at, add)
 	validateLists(t, at, checkLists, add)
 	c.validateRemediation(t, at, add)
+	c.validateTargetOkta(t, at, add)
 }
 
 // validateNameAndSchedule checks the target's name (unique) and schedule.

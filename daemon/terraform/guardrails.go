@@ -93,8 +93,13 @@ func Fingerprint(o *checks.Observed) string {
 		Okta *checks.OktaApp
 		Env  map[string]string
 		Disc *checks.Discovery
+		// The sign-in objects a plan may also change (contract section 9);
+		// omitted when unread, so fingerprints without them are unchanged.
+		Assignments    *checks.Assignments    `json:",omitempty"`
+		TrustedOrigins *checks.TrustedOrigins `json:",omitempty"`
+		AuthServer     *checks.AuthServer     `json:",omitempty"`
 	}
-	v := view{Okta: o.Okta, Disc: o.Discovery}
+	v := view{Okta: o.Okta, Disc: o.Discovery, Assignments: o.Assignments, TrustedOrigins: o.TrustedOrigins, AuthServer: o.AuthServer}
 	if o.Env != nil {
 		v.Env = o.Env.Vars
 	}

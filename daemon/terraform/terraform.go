@@ -207,6 +207,7 @@ func planVars(dir string, t *config.Target, res *report.TargetResult) (map[strin
 		return nil, fmt.Errorf("reading the variables of %s: %w", dir, diags.Err())
 	}
 	d := t.Desired()
+	d.Groups = t.Okta.Groups
 	out := map[string]any{}
 	names := make([]string, 0, len(t.Remedy.Terraform.Vars))
 	for k := range t.Remedy.Terraform.Vars {
@@ -244,6 +245,9 @@ func planVars(dir string, t *config.Target, res *report.TargetResult) (map[strin
 }
 
 func desiredValue(d *checks.Desired, name string, res *report.TargetResult) any {
+	if v, ok := signInValue(d, name, res); ok {
+		return v
+	}
 	switch name {
 	case "oidc.client_id":
 		return d.ClientID

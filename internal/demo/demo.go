@@ -272,6 +272,9 @@ func (d *demo) reconcile(ctx context.Context) (*report.Report, error) {
 func (d *demo) setupByHand() error {
 	d.appID, d.clientID = "0oademowandb00000001", "0oademowandb00000001"
 	d.sim.PutApp(oktasim.NewWandbApp(d.appID, d.clientID, d.wandb.URL, false))
+	if _, err := d.sim.SetUpSignIn(d.appID, d.wandb.URL); err != nil {
+		return fmt.Errorf("setting up sign-in in the Okta simulator: %w", err)
+	}
 	return writeDotenv(d.envFile, map[string]string{
 		checks.EnvClientID: d.clientID, checks.EnvIssuer: d.sim.URL, checks.EnvAuthMethod: "implicit",
 		checks.EnvCORSOrigins: d.wandb.URL + ", null",
@@ -293,6 +296,9 @@ func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
 		return err
 	}
 	d.appID, d.clientID = ws.AppID, ws.ClientID
+	if _, err := d.sim.SetUpSignIn(d.appID, d.wandb.URL); err != nil {
+		return fmt.Errorf("setting up sign-in in the Okta simulator: %w", err)
+	}
 	return nil
 }
 

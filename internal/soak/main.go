@@ -117,6 +117,9 @@ func prepare(dir string, sim *oktasim.Server, n int, schedule string) (bin, cfgF
 	for i := range n {
 		id := fmt.Sprintf("0oasoak%06d", i)
 		sim.PutApp(oktasim.NewWandbApp(id, "0oasoakclient", "https://wandb.soak.test", false))
+		if _, err := sim.SetUpSignIn(id, "https://wandb.soak.test"); err != nil {
+			return "", "", "", err
+		}
 		fmt.Fprintf(&cfg, "  - name: t%06d\n    wandb: {url: https://wandb.soak.test, env: {source: file, path: %s}}\n    okta: {app_id: %s}\n    oidc: {client_id: 0oasoakclient, issuer: %s}\n", i, env, id, sim.URL)
 	}
 	cfgFile = filepath.Join(dir, "driftd.yaml")

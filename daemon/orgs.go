@@ -1,0 +1,108 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/checks/source"
+	"github.com/driftd/driftd/daemon/config"
+)
+
+// SignInReader reads what else, beside the app object, decides whether a
+// user can sign in through an Okta org (contract section 9).
+type SignInReader interface {
+	AppGroups(ctx context.Context, appID string) ([]checks.AssignedGroup, error)
+	AppUserCount(ctx context.Context, appID string) (int, error)
+	ResolveGroup(ctx context.Context, nameOrID string) (string, error)
+	TrustedOrigins(ctx context.Context) (*checks.TrustedOrigins, error)
+	AuthServer(ctx context.Context, id string) (*checks.AuthServer, error)
+}
+
+// oktaOrg is one Okta org as driftd reads it: one SDK client, with its own
+// rate budget, shared by every target whose app lives there.
+type oktaOrg struct {
+	url    string
+	source string // the ObservationError source: "okta", or "okta(URL)" for another org
+	app    AppReader
+	signin SignInReader // nil: the sign-in checks are not read
+}
+
+// buildOrgs makes one client per distinct org and credential. A test's
+// AppReader (opts.Okta) stands for every org.
+func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map[string]*oktaOrg, error) {
+	orgs := map[string]*oktaOrg{}
+	for i := range cfg.Targets {
+		o := cfg.OrgFor(&cfg.Targets[i])
+		key := o.Key()
+		if _, ok := orgs[key]; ok {
+			continue
+		}
+		org := &oktaOrg{url: o.URL, source: "okta"}
+		if o.URL != cfg.Okta.OrgURL {
+			org.source = fmt.Sprintf("okta(%s)", o.URL)
+		}
+		if opts.Okta != nil {
+			org.app = opts.Okta
+			org.signin, _ = opts.Okta.(SignInReader)
+			orgs[key] = org
+			continue
+		}
+		// Each org has its own rate limit, so its own budget: one org
+		// answering 429 never slows another down.
+		budget := source.NewRateBudget(o.Reserve)
+		budget.MaxWait = opts.Retry.MaxRateLimitWait
+		if opts.Retry.Attempts == 0 {
+			budget.MaxWait = source.DefaultRetryPolicy.MaxRateLimitWait
+		}
+		ro := o.Options()
+		ro.Retry, ro.Transport, ro.Observe = opts.Retry, budget.Transport(opts.Transport), opts.OnResponse
+		r, err := source.NewOktaReader(ctx, ro)
+		if err != nil {
+			return nil, err
+		}
+		org.app, org.signin = r, r
+		orgs[key] = org
+	}
+	return orgs, nil
+}
+
+// orgFor returns the target's org.
+func (e *Engine) orgFor(t *config.Target) *oktaOrg {
+	return e.orgs[e.cfg.OrgFor(t).Key()]
+}
+
+// passMemo runs each keyed read once per pass, however many targets need
+// it: the org's trusted origins, an authorization server, a group name.
+type passMemo struct {
+	mu sync.Mutex
+	m  map[string]*memoCall
+}
+
+type memoCall struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+func newPassMemo() *passMemo { return &passMemo{m: map[string]*memoCall{}} }
+
+func (p *passMemo) do(key string, read func() (any, error)) (any, error) {
+	p.mu.Lock()
+	c, ok := p.m[key]
+	if !ok {
+		c = &memoCall{}
+		p.m[key] = c
+	}
+	p.mu.Unlock()
+	c.once.Do(func() { c.v, c.err = read() })
+	return c.v, c.err
+}
+
+// memoized is passMemo.do with the value's type.
+func memoized[T any](p *passMemo, key string, read func() (T, error)) (T, error) {
+	v, err := p.do(key, func() (any, error) { return read() })
+	out, _ := v.(T)
+	return out, err
+}
