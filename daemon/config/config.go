@@ -20,8 +20,10 @@ type Config struct {
 	Retention int          `yaml:"retention"`
 	Okta      OktaConfig   `yaml:"okta"`
 	Slack     *SlackConfig `yaml:"slack"`
-	Server    ServerConfig `yaml:"server"`
-	Targets   []Target     `yaml:"targets"`
+	// Alertmanager, when set, also sends alerts to an Alertmanager.
+	Alertmanager *AlertmanagerConfig `yaml:"alertmanager"`
+	Server       ServerConfig        `yaml:"server"`
+	Targets      []Target            `yaml:"targets"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
