@@ -24,7 +24,9 @@ func drifting(checkIDs ...string) *report.TargetResult {
 	return res
 }
 
-func inSync() *report.TargetResult { return &report.TargetResult{Name: "prod", Status: report.StatusOK} }
+func inSync() *report.TargetResult {
+	return &report.TargetResult{Name: "prod", Status: report.StatusOK}
+}
 
 func unreadable() *report.TargetResult {
 	return &report.TargetResult{Name: "prod", Status: report.StatusError, Errors: []report.ObservationError{{Source: "okta", Message: "reading Okta app: 401"}}}
