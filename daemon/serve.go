@@ -87,13 +87,14 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	d.baseCtx = runCtx
 	d.cfg = cfg
 	d.alerter = slack.NewAlerter(st, d.config, log, opts.SlackTransport, notify.Clock{})
-	d.notifier = d.alerter
+	var deliver func(context.Context)
+	d.notifier, deliver = d.startNotifiers(st)
 	if err := d.load(runCtx, cfg); err != nil {
 		return fmt.Errorf("starting the schedule: %w", err)
 	}
 	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
 	deliveryDone := make(chan struct{})
-	go func() { d.alerter.Run(deliveryCtx); close(deliveryDone) }()
+	go func() { deliver(deliveryCtx); close(deliveryDone) }()
 	defer func() { stopDelivery(); <-deliveryDone }()
 	srv, err := d.listen(cfg.Server.Listen)
 	if err != nil {

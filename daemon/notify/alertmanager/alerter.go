@@ -44,7 +44,9 @@ func NewAlerter(st *store.Store, cfg func() *config.Config, log *slog.Logger, tr
 // Run delivers queued alerts and re-posts firing ones every resend
 // interval, until ctx ends.
 func (a *Alerter) Run(ctx context.Context) {
-	go a.delivery.Run(ctx)
+	done := make(chan struct{})
+	go func() { a.delivery.Run(ctx); close(done) }()
+	defer func() { <-done }()
 	for {
 		wait := DefaultResend
 		if am := a.cfg().Alertmanager; am != nil {
