@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/driftd/driftd/daemon/config"
@@ -27,6 +28,10 @@ func (ns notifiers) Notify(ctx context.Context, t *config.Target, res *report.Ta
 // function that delivers their outboxes until its context ends.
 func (d *Daemon) startNotifiers(st *store.Store) (Notifier, func(context.Context)) {
 	am := alertmanager.NewAlerter(st, d.config, d.log, nil, notify.Clock{})
+	// The outbox is the notifiers' queue, so its depth is registered here,
+	// with the build info that every scrape of a running daemon carries.
+	d.metrics.RegisterBuildInfo(BuildVersion())
+	d.metrics.RegisterOutboxPending(func() (map[string]int, error) { return outboxDepth(st) })
 	run := func(ctx context.Context) {
 		var wg sync.WaitGroup
 		wg.Add(2)
@@ -35,4 +40,22 @@ func (d *Daemon) startNotifiers(st *store.Store) (Notifier, func(context.Context
 		wg.Wait()
 	}
 	return notifiers{d.alerter, am}, run
+}
+
+// outboxDepth counts the queued items by notifier; the unnamed items are
+// Slack's (or the log's, without Slack).
+func outboxDepth(st *store.Store) (map[string]int, error) {
+	items, err := st.Outbox()
+	if err != nil {
+		return nil, fmt.Errorf("reading the outbox: %w", err)
+	}
+	counts := map[string]int{"slack": 0, alertmanager.Name: 0}
+	for _, it := range items {
+		name := it.Notifier
+		if name == "" {
+			name = "slack"
+		}
+		counts[name]++
+	}
+	return counts, nil
 }
