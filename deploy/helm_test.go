@@ -2,12 +2,16 @@ package deploy_test
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql/parser"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
@@ -231,6 +235,38 @@ func checkReadOnly(t *testing.T, rules []rbacv1.PolicyRule) {
 	want := "/configmaps /pods /secrets apps.wandb.com/weightsandbiases apps/deployments"
 	if strings.Join(got, " ") != want {
 		t.Errorf("resources %v, want %s", got, want)
+	}
+}
+
+func TestChartAlertingRulesParseWithPrometheusRulefmt(t *testing.T) {
+	r := render(t, "helm/driftd/ci/sample-values.yaml")
+	var pr struct {
+		Spec map[string]any `json:"spec"`
+	}
+	if err := sigsyaml.Unmarshal(r["PrometheusRule/driftd"], &pr); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := sigsyaml.Marshal(pr.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, errs := rulefmt.Parse(spec, false, model.UTF8Validation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
+	if len(errs) > 0 {
+		t.Fatalf("rulefmt: %v\n%s", errs, spec)
+	}
+	var got []string
+	for _, g := range groups.Groups {
+		for _, rule := range g.Rules {
+			got = append(got, rule.Alert+" on "+metricOf(rule.Expr))
+			if rule.Labels["severity"] != "page" {
+				t.Errorf("%s: severity %q, want the configured page", rule.Alert, rule.Labels["severity"])
+			}
+		}
+	}
+	want := []string{"DriftdTargetDrifting on driftd_target_status", "DriftdTargetError on driftd_target_status",
+		"DriftdNoSuccessfulPass on driftd_last_successful_pass_timestamp_seconds", "DriftdAbsent on up", "DriftdOutboxBacklog on driftd_outbox_pending"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("rules\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
 
