@@ -3,12 +3,24 @@
 # driftd: a static binary plus a pinned Terraform, on an empty base, run as
 # a non-root user with a read-only root file system (state on a volume).
 #
-#   docker build -t driftd .
-#   docker run --rm driftd demo
+#   docker build -t ghcr.io/OWNER/driftd:0.1.0 --build-arg VERSION=0.1.0 .
+#   docker push ghcr.io/OWNER/driftd:0.1.0
+#   docker run --rm ghcr.io/OWNER/driftd:0.1.0 demo
+#
+# The Go image is pinned by digest (the comment above it names the tag);
+# refresh both together: docker buildx imagetools inspect golang:1.26.8-bookworm
 
-ARG GO_VERSION=1.26.8
+# golang:1.26.8-bookworm
+ARG GO_IMAGE=golang:1.26.8-bookworm@sha256:a688600ca24f8a4d3ca77f95b0dd40704a9fc787c826660eb7ba0b641b8b175d
 
-FROM golang:${GO_VERSION}-bookworm AS build
+# Terraform is pinned and built from source, as .ci/run does, so the image
+# needs no download site. Its own stage, before any of driftd's source is
+# copied, so a source change never rebuilds it.
+FROM ${GO_IMAGE} AS terraform
+ARG TERRAFORM_VERSION=1.5.7
+RUN CGO_ENABLED=0 GOBIN=/out go install -trimpath github.com/hashicorp/terraform@v${TERRAFORM_VERSION}
+
+FROM ${GO_IMAGE} AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -22,10 +34,6 @@ RUN CGO_ENABLED=0 go build -trimpath \
 # daemon's binary stays small.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \
       -o /out/driftd-demo-provider ./internal/tfprovider/cmd/terraform-provider-driftdtest
-# Terraform is pinned and built from source, as .ci/run does, so the image
-# needs no download site.
-ARG TERRAFORM_VERSION=1.5.7
-RUN CGO_ENABLED=0 GOBIN=/out go install -trimpath github.com/hashicorp/terraform@v${TERRAFORM_VERSION}
 RUN mkdir -p /out/state /out/tmp
 
 FROM scratch
@@ -37,19 +45,22 @@ LABEL org.opencontainers.image.title="driftd" \
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/driftd /usr/local/bin/driftd
 COPY --from=build /out/driftd-demo-provider /usr/local/bin/driftd-demo-provider
-COPY --from=build /out/terraform /usr/local/bin/terraform
+COPY --from=terraform /out/terraform /usr/local/bin/terraform
 COPY --from=build --chown=65532:65532 /out/state /var/lib/driftd
 COPY --from=build --chown=65532:65532 /out/tmp /tmp
+# DRIFTD_HEALTHCHECK_URL is what `driftd healthcheck` probes: set it to the
+# port of server.listen when that is not 8080 (docker run -e ...).
 ENV PATH=/usr/local/bin \
     HOME=/tmp \
     TMPDIR=/tmp \
     DRIFTD_TERRAFORM=/usr/local/bin/terraform \
+    DRIFTD_HEALTHCHECK_URL=http://127.0.0.1:8080/healthz \
     TF_IN_AUTOMATION=1 \
     CHECKPOINT_DISABLE=1
 USER 65532:65532
 VOLUME ["/var/lib/driftd"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["/usr/local/bin/driftd", "healthcheck", "--url", "http://127.0.0.1:8080/healthz"]
+  CMD ["/usr/local/bin/driftd", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/driftd"]
 CMD ["serve", "--config", "/etc/driftd/driftd.yaml"]

@@ -17,6 +17,7 @@ import (
 	"github.com/driftd/driftd/daemon/api"
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/notify"
+	"github.com/driftd/driftd/daemon/notify/alertmanager"
 	"github.com/driftd/driftd/daemon/notify/slack"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/daemon/store"
@@ -38,6 +39,7 @@ type Daemon struct {
 	entries      map[string]cron.EntryID
 	notifier     Notifier
 	alerter      *slack.Alerter
+	am           *alertmanager.Alerter
 	stopDelivery context.CancelFunc
 	deliveryDone chan struct{}
 	alertLocks   sync.Map // target -> *sync.Mutex, see alerts
@@ -90,6 +92,9 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	defer cancelRuns()
 	d.baseCtx = runCtx
 	d.cfg = cfg
+	// Alertmanager lives as long as the daemon (inert without its config
+	// section); the Slack alerter is replaced on reload.
+	defer d.startAlertmanager(ctx, st)()
 	d.useAlerter(ctx, d.newAlerter())
 	defer d.stopAlerts()
 	if err := d.load(runCtx, cfg); err != nil {
@@ -161,7 +166,7 @@ func (d *Daemon) newAlerter() *slack.Alerter {
 // what it had queued is delivered by a's sender.
 func (d *Daemon) useAlerter(ctx context.Context, a *slack.Alerter) {
 	d.mu.Lock()
-	d.alerter, d.notifier = a, a
+	d.alerter, d.notifier = a, notifiers{a, d.am}
 	d.mu.Unlock()
 	d.stopAlerts()
 	dctx, stop := context.WithCancel(context.WithoutCancel(ctx))

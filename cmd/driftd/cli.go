@@ -185,7 +185,13 @@ func readableDurations(_ []string, a slog.Attr) slog.Attr {
 // cmdHealthcheck probes a running daemon, for images without curl.
 func cmdHealthcheck(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := newFlags("healthcheck", stderr)
-	u := fs.String("url", "http://127.0.0.1:8080/healthz", "URL to probe")
+	// The image sets DRIFTD_HEALTHCHECK_URL, so a HEALTHCHECK follows the
+	// port of server.listen without repeating it.
+	def := "http://127.0.0.1:8080/healthz"
+	if v := os.Getenv("DRIFTD_HEALTHCHECK_URL"); v != "" {
+		def = v
+	}
+	u := fs.String("url", def, "URL to probe (default: $DRIFTD_HEALTHCHECK_URL, else http://127.0.0.1:8080/healthz)")
 	if fs.Parse(args) != nil {
 		return ExitError
 	}

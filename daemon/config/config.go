@@ -21,8 +21,10 @@ type Config struct {
 	Retention int          `yaml:"retention"`
 	Okta      OktaConfig   `yaml:"okta"`
 	Slack     *SlackConfig `yaml:"slack"`
-	Server    ServerConfig `yaml:"server"`
-	Targets   []Target     `yaml:"targets"`
+	// Alertmanager, when set, also sends alerts to an Alertmanager.
+	Alertmanager *AlertmanagerConfig `yaml:"alertmanager"`
+	Server       ServerConfig        `yaml:"server"`
+	Targets      []Target            `yaml:"targets"`
 
 	// OutageAlertAfter is how long a target may stay unreadable (status
 	// error: Okta down or rate limiting, a file missing) before one alert

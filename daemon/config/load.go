@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -52,7 +53,14 @@ func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (
 	// Decode fills what it can; the walk above already named every key
 	// whose value does not fit, so decoding errors are only a fallback.
 	if err := root.Decode(&c); err != nil && len(w.problems) == 0 {
-		w.problems = append(w.problems, err.Error())
+		// A section that validates itself in UnmarshalYAML (alertmanager)
+		// returns its problems as a TypeError: report each on its own line.
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			w.problems = append(w.problems, te.Errors...)
+		} else {
+			w.problems = append(w.problems, err.Error())
+		}
 	}
 	c.Path = file
 	c.applyDefaults(w.present)

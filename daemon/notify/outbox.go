@@ -21,6 +21,13 @@ type Threaded interface {
 	Threaded() bool
 }
 
+// Named is a Sender of items queued for one notifier (OutboxItem.Notifier);
+// a Sender without a name delivers the unnamed items (Slack or the log).
+// Each notifier drains its own items, so one's outage never holds up another.
+type Named interface {
+	Notifier() string
+}
+
 // RetryAdvisor is a Sender that knows its service's retry hints: it returns
 // the wait the service asked for (Retry-After), or a negative duration for an
 // error that will not go away by itself, or zero to back off exponentially.
@@ -109,8 +116,12 @@ func (d *Deliverer) Flush(ctx context.Context) (int, time.Time) {
 			next = at
 		}
 	}
+	name := ""
+	if n, ok := d.sender.(Named); ok {
+		name = n.Notifier()
+	}
 	for _, it := range items {
-		if blocked[it.Target] || ctx.Err() != nil {
+		if it.Notifier != name || blocked[it.Target] || ctx.Err() != nil {
 			continue
 		}
 		if d.now().Before(it.NextAttempt) {

@@ -30,6 +30,9 @@ type OutboxItem struct {
 	Attempts    int             `json:"attempts"`
 	NextAttempt time.Time       `json:"next_attempt"`
 	LastError   string          `json:"last_error,omitempty"`
+	// Notifier names the notifier that delivers the item: "" is Slack or
+	// the log (as before the field existed), else e.g. "alertmanager".
+	Notifier string `json:"notifier,omitempty"`
 }
 
 // Root locates an episode's root message.
