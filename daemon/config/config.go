@@ -22,6 +22,8 @@ type Config struct {
 	Slack     *SlackConfig `yaml:"slack"`
 	Server    ServerConfig `yaml:"server"`
 	Targets   []Target     `yaml:"targets"`
+	// Kubernetes configures the kubernetes env source's watch (events.go).
+	Kubernetes KubernetesConfig `yaml:"kubernetes"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
@@ -34,6 +36,9 @@ type OktaConfig struct {
 	// RateLimitReserve is the share (0-1) of the org's rate limit that driftd
 	// leaves to the org's other integrations.
 	RateLimitReserve float64 `yaml:"rate_limit_reserve"`
+	// Events and EventHook turn Okta changes into runs (events.go).
+	Events    EventsConfig    `yaml:"events"`
+	EventHook EventHookConfig `yaml:"event_hook"`
 }
 
 // SlackConfig is where alerts go; without it they go to the log.
