@@ -50,6 +50,8 @@ type Options struct {
 	// Interactions takes Slack's signed button clicks; Slack cannot send
 	// our bearer token, so the handler authenticates by signature itself.
 	Interactions http.Handler
+	// OktaEvents takes Okta Event Hook deliveries (events.go).
+	OktaEvents OktaEvents
 }
 
 // NewHandler is the daemon's HTTP API.
@@ -71,6 +73,9 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("POST /v1/reconcile", h.auth(http.HandlerFunc(h.reconcile)))
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
+	}
+	if opts.OktaEvents != nil {
+		mux.Handle("/v1/okta/events", oktaEvents(opts.OktaEvents))
 	}
 	return mux
 }

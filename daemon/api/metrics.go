@@ -22,6 +22,8 @@ type Metrics struct {
 	lastSuccess    *prometheus.GaugeVec
 	runsInProgress prometheus.Gauge
 	configReloads  *prometheus.CounterVec
+	// Events are the change-event metrics (event_metrics.go).
+	Events *EventMetrics
 }
 
 // NewMetrics registers driftd's metrics on a fresh registry.
@@ -49,6 +51,7 @@ func NewMetrics() *Metrics {
 	m.Registry.MustRegister(m.targetStatus, m.findings, m.passDuration, m.oktaRequests, m.oktaRemaining,
 		m.terraformRuns, m.lastSuccess, m.runsInProgress, m.configReloads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Events = registerEventMetrics(m.Registry)
 	return m
 }
 
