@@ -38,6 +38,7 @@ type Daemon struct {
 	entries  map[string]cron.EntryID
 	notifier Notifier
 	alerter  *slack.Alerter
+	events   *eventPath // the change-event path (events.go)
 
 	ready   atomic.Bool
 	baseCtx context.Context
@@ -91,6 +92,11 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	if err := d.load(runCtx, cfg); err != nil {
 		return fmt.Errorf("starting the schedule: %w", err)
 	}
+	stopEvents, err := d.startEvents(runCtx)
+	if err != nil {
+		return fmt.Errorf("starting the change-event path: %w", err)
+	}
+	defer stopEvents()
 	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
 	deliveryDone := make(chan struct{})
 	go func() { d.alerter.Run(deliveryCtx); close(deliveryDone) }()
@@ -134,7 +140,7 @@ func (d *Daemon) listen(addr string) (*http.Server, error) {
 
 // Handler is the daemon's HTTP API.
 func (d *Daemon) Handler() http.Handler {
-	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: d.alerter.InteractionHandler(approvals{d})})
+	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: d.alerter.InteractionHandler(approvals{d}), OktaEvents: d.oktaEvents()})
 }
 
 // waitForShutdown reloads the config on SIGHUP until ctx ends.
