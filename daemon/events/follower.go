@@ -121,7 +121,7 @@ func (f *Follower) PollOnce(ctx context.Context) {
 			break
 		}
 		f.Dispatch.Offer(SourceSystemLog, page.Events)
-		f.cur = page.Next
+		f.cur = advanceSince(page)
 		f.save(started)
 		if !page.Full {
 			f.readUntil = started
@@ -129,6 +129,23 @@ func (f *Follower) PollOnce(ctx context.Context) {
 		}
 	}
 	f.Metrics.Lag(f.Now().Sub(f.readUntil).Seconds())
+}
+
+// sinceMargin keeps `since` this far behind the newest event read: the
+// cursor (`after`) marks the position, and `since` must never exclude an
+// event Okta persisted late.
+const sinceMargin = time.Hour
+
+// advanceSince moves the cursor's `since` up behind the newest event read,
+// so it never falls out of Okta's retention while driftd keeps polling.
+func advanceSince(page source.LogPage) source.LogCursor {
+	next := page.Next
+	if n := len(page.Events); n > 0 {
+		if s := page.Events[n-1].Published.Add(-sinceMargin); s.After(next.Since) {
+			next.Since = s
+		}
+	}
+	return next
 }
 
 func (f *Follower) save(at time.Time) {
