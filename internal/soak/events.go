@@ -131,8 +131,10 @@ type edit struct {
 	detected time.Time
 }
 
-// edit breaks a different random target every editEvery for the duration,
-// then waits the grace period for the last alerts, watching Slack.
+// edit breaks a different random target about every editEvery (uniformly
+// between half and one and a half of it, so edits fall at every phase of
+// the poll) for the duration, then waits the grace period for the last
+// alerts, watching Slack.
 func (s eventSoak) edit(ctx context.Context, sim *oktasim.Server, slack *slacksim.Server) []*edit {
 	var mu sync.Mutex
 	var edits []*edit
@@ -140,8 +142,6 @@ func (s eventSoak) edit(ctx context.Context, sim *oktasim.Server, slack *slacksi
 	defer stopWatch()
 	go watchAlerts(watchCtx, slack, &mu, &edits)
 	perm := rand.Perm(s.n)
-	tick := time.NewTicker(s.editEvery)
-	defer tick.Stop()
 	deadline := time.After(s.duration)
 	for i := 0; ; i++ {
 		select {
@@ -152,7 +152,7 @@ func (s eventSoak) edit(ctx context.Context, sim *oktasim.Server, slack *slacksi
 			mu.Lock()
 			defer mu.Unlock()
 			return edits
-		case <-tick.C:
+		case <-time.After(s.editEvery/2 + rand.N(s.editEvery)):
 		}
 		id := perm[i%s.n]
 		e := &edit{target: fmt.Sprintf("t%06d", id), at: time.Now()}
