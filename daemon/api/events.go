@@ -34,10 +34,10 @@ type OktaEventOf struct {
 	AlternateID string `json:"alternateId"`
 }
 
-// hookDelivery is the body Okta POSTs to an Event Hook (okta/okta-developer-
-// docs .../docs/concepts/event-hooks/index.md, "Sample Event Delivery
-// Payload": eventType com.okta.event_hook, source, data.events[] of
-// LogEvent objects).
+// hookDelivery is the body Okta POSTs to an Event Hook
+// (developer.okta.com/use_cases/event_hooks, from okta/okta-developer-docs,
+// "Sample Event Delivery Payload": eventType com.okta.event_hook, source,
+// data.events[] of LogEvent objects; the shape internal/oktasim delivers).
 type hookDelivery struct {
 	EventType string `json:"eventType"`
 	Source    string `json:"source"`
@@ -46,8 +46,8 @@ type hookDelivery struct {
 	} `json:"data"`
 }
 
-// maxDelivery bounds a delivery's body; Okta sends at most 50 events in one
-// (event-hooks/index.md, "Event hook payload").
+// maxDelivery bounds a delivery's body: a batch of LogEvents is a few KiB
+// each, so 1 MiB leaves ample room and refuses anything else.
 const maxDelivery = 1 << 20
 
 // oktaEvents serves GET and POST /v1/okta/events. Both require the
@@ -81,7 +81,8 @@ func oktaEvents(ev OktaEvents) http.Handler {
 
 // verify answers Okta's one-time verification: the value of the
 // X-Okta-Verification-Challenge header, echoed as {"verification": "…"}
-// (event-hooks/index.md, "One-time verification request").
+// (developer.okta.com/use_cases/event_hooks, "One-time verification
+// request").
 func verify(w http.ResponseWriter, r *http.Request) {
 	challenge := r.Header.Get("X-Okta-Verification-Challenge")
 	if challenge == "" {
