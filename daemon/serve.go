@@ -42,7 +42,8 @@ type Daemon struct {
 	am           *alertmanager.Alerter
 	stopDelivery context.CancelFunc
 	deliveryDone chan struct{}
-	alertLocks   sync.Map // target -> *sync.Mutex, see alerts
+	alertLocks   sync.Map   // target -> *sync.Mutex, see alerts
+	events       *eventPath // the change-event path (events.go)
 
 	ready   atomic.Bool
 	baseCtx context.Context
@@ -100,6 +101,11 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	if err := d.load(runCtx, cfg); err != nil {
 		return fmt.Errorf("starting the schedule: %w", err)
 	}
+	stopEvents, err := d.startEvents(runCtx)
+	if err != nil {
+		return fmt.Errorf("starting the change-event path: %w", err)
+	}
+	defer stopEvents()
 	srv, err := d.listen(cfg.Server.Listen)
 	if err != nil {
 		return err
@@ -152,7 +158,7 @@ func (d *Daemon) Handler() http.Handler {
 	interactions := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.alerterRef().InteractionHandler(approvals{d}).ServeHTTP(w, r)
 	})
-	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: interactions})
+	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: interactions, OktaEvents: d.oktaEvents()})
 }
 
 // newAlerter builds the Slack notifier (bot, webhook or log) the current

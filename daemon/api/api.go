@@ -51,6 +51,8 @@ type Options struct {
 	// BodyTimeout bounds how long a request body may take to arrive
 	// (default 5s): a body that never ends gets 408 quickly.
 	BodyTimeout time.Duration
+	// OktaEvents takes Okta Event Hook deliveries (events.go).
+	OktaEvents OktaEvents
 }
 
 // maxBody bounds a /v1/reconcile body; {"target": "NAME"} is far smaller.
@@ -78,6 +80,9 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("POST /v1/reconcile", h.auth(http.HandlerFunc(h.reconcile)))
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
+	}
+	if opts.OktaEvents != nil {
+		mux.Handle("/v1/okta/events", oktaEvents(opts.OktaEvents))
 	}
 	return jsonNotFound(mux)
 }

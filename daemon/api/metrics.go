@@ -29,6 +29,8 @@ type Metrics struct {
 	// answer since: a long rate limit is an outage, never silence.
 	limitedSince map[string]time.Time
 	now          func() time.Time
+	// Events are the change-event metrics (event_metrics.go).
+	Events *EventMetrics
 }
 
 // NewMetrics registers driftd's metrics on a fresh registry.
@@ -58,6 +60,7 @@ func NewMetrics() *Metrics {
 	m.Registry.MustRegister(m.targetStatus, m.findings, m.passDuration, m.oktaRequests, m.oktaRemaining, rateLimited{m},
 		m.terraformRuns, m.lastSuccess, m.runsInProgress, m.configReloads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Events = registerEventMetrics(m.Registry)
 	return m
 }
 

@@ -30,6 +30,8 @@ type Config struct {
 	// error: Okta down or rate limiting, a file missing) before one alert
 	// says so; its end is alerted too. Silence is not "ok".
 	OutageAlertAfter Duration `yaml:"outage_alert_after"`
+	// Kubernetes configures the kubernetes env source's watch (events.go).
+	Kubernetes KubernetesConfig `yaml:"kubernetes"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
@@ -50,6 +52,9 @@ type OktaConfig struct {
 	// AdminURL is the Okta admin console for an org on a custom domain,
 	// which has no -admin twin host; alerts link to it when set.
 	AdminURL string `yaml:"admin_url"`
+	// Events and EventHook turn Okta changes into runs (events.go).
+	Events    EventsConfig    `yaml:"events"`
+	EventHook EventHookConfig `yaml:"event_hook"`
 }
 
 // SlackConfig is where alerts go; without it they go to the log.

@@ -81,7 +81,7 @@ func TestBadConfigs(t *testing.T) {
 		{"an unknown key names its path and a suggestion", "      auth_method: pkce", "      auth_method: pkce\n      isuer: x",
 			`targets[0].oidc.isuer: unknown key (did you mean "issuer"?)`},
 		{"an unknown top-level key lists the known ones", `schedule: "@every 5m"`, `schedule: "@every 5m"` + "\nfoo: 1",
-			"foo: unknown key (known keys: alertmanager, concurrency, okta, outage_alert_after, retention, schedule, server, slack, state_dir, targets)"},
+			"foo: unknown key (known keys: alertmanager, concurrency, kubernetes, okta, outage_alert_after, retention, schedule, server, slack, state_dir, targets)"},
 		{"a bad auth method names the choices", "auth_method: pkce", "auth_method: oauth",
 			`targets[0].oidc.auth_method: "oauth" is not an auth method: use implicit or pkce`},
 		{"an -admin issuer says which host to use", "      issuer: https://acme.okta.com", "      issuer: https://acme-admin.okta.com",

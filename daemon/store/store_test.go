@@ -116,3 +116,31 @@ func TestStateDirIsPrivate(t *testing.T) {
 		})
 	}
 }
+
+func TestTheSystemLogCursorSurvivesAReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenStore(dir, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.LogCursor("https://acme.okta.com"); ok || err != nil {
+		t.Fatalf("a new store has a cursor (%v, %v)", ok, err)
+	}
+	want := LogCursor{Since: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), After: "uuid-9", Saved: time.Date(2026, 11, 29, 0, 1, 0, 0, time.UTC)}
+	if err := s.SaveLogCursor("https://acme.okta.com", want); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = OpenStore(dir, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, ok, err := s.LogCursor("https://acme.okta.com")
+	if !ok || err != nil || got != want {
+		t.Errorf("cursor %+v (%v, %v), want %+v", got, ok, err, want)
+	}
+	if _, ok, _ := s.LogCursor("https://other.okta.com"); ok {
+		t.Error("another org shares the cursor")
+	}
+}

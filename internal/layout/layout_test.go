@@ -29,6 +29,7 @@ var forbidden = map[string][]string{
 	"daemon/notify/slack":        {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/alertmanager", "cmd/...", "internal/..."},
 	"daemon/notify/alertmanager": {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/slack", "cmd/...", "internal/..."},
 	"daemon/api":                 {"daemon", "daemon/store", "daemon/terraform", "daemon/notify/...", "checks/source", "cmd/...", "internal/..."},
+	"daemon/events":              {"daemon", "daemon/api", "daemon/terraform", "daemon/notify/...", "cmd/...", "internal/..."},
 	"daemon":                     {"cmd/...", "internal/..."},
 	"internal/fixture":           {"daemon/...", "cmd/...", "internal/demo"},
 	"internal/example":           {"daemon/...", "cmd/...", "internal/demo"},

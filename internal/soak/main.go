@@ -6,6 +6,7 @@
 //
 //	go run ./internal/soak -targets 1000 -schedule '@every 10s' -duration 10m
 //	go run ./internal/soak -targets 1 -schedule '@every 1m' -duration 3m   # idle
+//	go run ./internal/soak -events system_log -schedule '@every 1h' -duration 5m   # change events (events.go)
 package main
 
 import (
@@ -36,7 +37,19 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Minute, "how long to run")
 	reconcileEvery := flag.Duration("reconcile-every", 500*time.Millisecond, "POST /v1/reconcile pace (0: none)")
 	flag.BoolVar(&scrape, "scrape", true, "read goroutines from /metrics at each sample (false: leave an idle daemon alone)")
+	events := flag.String("events", "", "measure change detection instead: system_log, event_hook or polling (events.go)")
+	poll := flag.Duration("poll", 15*time.Second, "okta.events.poll for -events system_log")
+	editEvery := flag.Duration("edit-every", 15*time.Second, "-events: an admin edit of a random target this often")
+	grace := flag.Duration("grace", 30*time.Second, "-events: how long after the last edit alerts still count")
 	flag.Parse()
+	if *events != "" {
+		s := eventSoak{mode: *events, n: *targets, schedule: *schedule, poll: *poll, editEvery: *editEvery, duration: *duration, grace: *grace}
+		if err := s.run(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "soak:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(context.Background(), *targets, *schedule, *interval, *duration, *reconcileEvery); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)

@@ -1,0 +1,48 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEventSettings(t *testing.T) {
+	cases := []struct {
+		name      string
+		okta      string
+		extra     string
+		poll      time.Duration
+		hook      string
+		watch     bool
+		wantError string
+	}{
+		{"without settings the System Log is polled every 15s and the hook is off", "", "", 15 * time.Second, "", false, ""},
+		{"0s turns the System Log follower off", "  events: {poll: 0s}\n", "", 0, "", false, ""},
+		{"a poll and a hook secret are read", "  events: {poll: 30s}\n  event_hook: {secret: hook-s3cret}\n", "kubernetes: {watch: true}\n", 30 * time.Second, "hook-s3cret", true, ""},
+		{"a negative poll is refused", "  events: {poll: -1s}\n", "", 0, "", false, "okta.events.poll: -1s is out of range"},
+		{"a poll under a second is refused", "  events: {poll: 100ms}\n", "", 0, "", false, "okta.events.poll: 100ms is out of range"},
+		{"an unknown key under events is refused", "  events: {pol: 15s}\n", "", 0, "", false, `okta.events.pol: unknown key (did you mean "poll"?)`},
+		{"an unknown key under kubernetes is refused", "", "kubernetes: {wach: true}\n", 0, "", false, "kubernetes.wach: unknown key"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := strings.Replace(goodConfig, "  api_token: ${OKTA_API_TOKEN}\n", "  api_token: ${OKTA_API_TOKEN}\n"+tc.okta, 1) + tc.extra
+			c, err := ParseConfig([]byte(doc), "/etc/driftd/driftd.yaml", testEnv)
+			if tc.wantError != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantError) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantError)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Okta.Events.PollInterval(); got != tc.poll {
+				t.Errorf("poll %s, want %s", got, tc.poll)
+			}
+			if c.Okta.EventHook.Secret.Reveal() != tc.hook || c.Kubernetes.Watch != tc.watch {
+				t.Errorf("hook secret set %v, watch %v", !c.Okta.EventHook.Secret.IsZero(), c.Kubernetes.Watch)
+			}
+		})
+	}
+}
