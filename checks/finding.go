@@ -45,6 +45,7 @@ const (
 	IDWandbCORSOrigins       = "wandb.cors_origins"
 	IDWandbSSOEnabled        = "wandb.sso_enabled"
 	IDDiscovery              = "oidc.discovery"
+	IDWandbRolloutPending    = "wandb.rollout_pending"
 )
 
 // IDs lists every check id in the order reports show them.
@@ -52,7 +53,7 @@ var IDs = []string{
 	IDAppStatus, IDAppType, IDClientID, IDRedirectURIs, IDPostLogoutRedirectURIs,
 	IDGrantTypes, IDResponseTypes, IDTokenAuth,
 	IDWandbClientID, IDWandbIssuer, IDWandbAuthMethod, IDWandbCORSOrigins, IDWandbSSOEnabled,
-	IDDiscovery,
+	IDWandbRolloutPending, IDDiscovery,
 }
 
 // KnownID reports whether id names a check.
@@ -103,6 +104,9 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDWandbAuthMethod, WandbAuthMethod(d, o.Env))
 		add(IDWandbCORSOrigins, WandbCORSOrigins(d, o.Env))
 		add(IDWandbSSOEnabled, WandbSSOEnabled(d, o.Env))
+	}
+	if o.Rollout != nil {
+		add(IDWandbRolloutPending, RolloutPending(o.Rollout))
 	}
 	if o.Discovery != nil {
 		add(IDDiscovery, DiscoveryDocument(d, o.Discovery))
