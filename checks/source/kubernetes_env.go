@@ -113,11 +113,9 @@ func (e *envRefs) resolve(ctx context.Context, c *corev1.Container) (map[string]
 			return nil, err
 		}
 		switch {
-		case !set:
-			continue
 		case v.ValueFrom != nil && v.ValueFrom.SecretKeyRef != nil && !isCheckedKey(v.Name):
 			delete(env, v.Name) // a secret driftd does not need stays unread
-		default:
+		case set:
 			env[v.Name] = val
 		}
 	}
@@ -170,6 +168,11 @@ func (e *envRefs) envVar(ctx context.Context, v corev1.EnvVar, env map[string]st
 		return val, ok, nil
 	case from.SecretKeyRef != nil:
 		ref := from.SecretKeyRef
+		if !isCheckedKey(v.Name) {
+			// Least privilege: a Secret driftd does not check is not read
+			// (and need not be granted in the Role).
+			return "", false, nil
+		}
 		s, err := e.secret(ctx, ref.Name, optional(ref.Optional))
 		if err != nil || s == nil {
 			return "", false, err
@@ -177,9 +180,6 @@ func (e *envRefs) envVar(ctx context.Context, v corev1.EnvVar, env map[string]st
 		val, ok := s.Data[ref.Key]
 		if !ok && !optional(ref.Optional) {
 			return "", false, fmt.Errorf("%s: key %s is not in Secret %s/%s, so the pods cannot start", v.Name, ref.Key, e.read.ns, ref.Name)
-		}
-		if !isCheckedKey(v.Name) {
-			return "", ok, nil
 		}
 		return string(val), ok, nil
 	}

@@ -129,3 +129,23 @@ func silentKubeconfig(t *testing.T) string {
 	}
 	return path
 }
+
+// TestKubernetesSecretsOutsideTheChecksNeedNoGrant: a secretKeyRef for a
+// variable driftd does not check is never fetched, so a Role naming only the
+// Secrets that can hold OIDC settings is enough.
+func TestKubernetesSecretsOutsideTheChecksNeedNoGrant(t *testing.T) {
+	k := startKube(t)
+	k.deployment(t, "wandb-app", container("app", nil, literal("OIDC_CLIENT_ID", "0oa1"),
+		corev1.EnvVar{Name: "MYSQL_PASSWORD", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: "wandb-mysql"}, Key: "password"}}}))
+	k.secret(t, "wandb-mysql", map[string]string{"password": "hunter2"})
+	listPods := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"list"}}
+	cfg := k.srv.ServiceAccountConfig(t, kubetest.Access{Namespace: kubeNS, Name: "driftd", Rules: []rbacv1.PolicyRule{getDeployments, listPods}})
+	env, err := (&KubernetesEnv{Kubeconfig: kubetest.WriteKubeconfig(t, cfg), Namespace: kubeNS, Deployment: "wandb-app"}).Env(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := env.Lookup("MYSQL_PASSWORD"); ok || env.Vars["OIDC_CLIENT_ID"] != "0oa1" || len(env.Rollout.Sources) != 0 {
+		t.Errorf("vars %d, rollout sources %+v", len(env.Vars), env.Rollout.Sources)
+	}
+}
