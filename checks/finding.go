@@ -48,6 +48,7 @@ const (
 	IDAssignments            = "okta.assignments"
 	IDTrustedOrigin          = "okta.trusted_origin"
 	IDAuthServer             = "okta.auth_server"
+	IDWandbRolloutPending    = "wandb.rollout_pending"
 )
 
 // IDs lists every check id in the order reports show them.
@@ -56,7 +57,7 @@ var IDs = []string{
 	IDGrantTypes, IDResponseTypes, IDTokenAuth,
 	IDAssignments, IDTrustedOrigin, IDAuthServer,
 	IDWandbClientID, IDWandbIssuer, IDWandbAuthMethod, IDWandbCORSOrigins, IDWandbSSOEnabled,
-	IDDiscovery,
+	IDWandbRolloutPending, IDDiscovery,
 }
 
 // KnownID reports whether id names a check.
@@ -116,6 +117,9 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDWandbAuthMethod, WandbAuthMethod(d, o.Env))
 		add(IDWandbCORSOrigins, WandbCORSOrigins(d, o.Env))
 		add(IDWandbSSOEnabled, WandbSSOEnabled(d, o.Env))
+	}
+	if o.Rollout != nil {
+		add(IDWandbRolloutPending, RolloutPending(o.Rollout))
 	}
 	if o.Discovery != nil {
 		add(IDDiscovery, DiscoveryDocument(d, o.Discovery))

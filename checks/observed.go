@@ -20,6 +20,9 @@ type OktaApp struct {
 type WandbEnv struct {
 	Source string            `json:"source"`
 	Vars   map[string]string `json:"-"`
+	// Rollout is set by readers of live pods (env source kubernetes with a
+	// deployment); the engine moves it to Observed.Rollout.
+	Rollout *Rollout `json:"-"`
 }
 
 // Lookup returns an env var's value and whether it is set.
@@ -52,4 +55,6 @@ type Observed struct {
 	Assignments    *Assignments
 	TrustedOrigins *TrustedOrigins
 	AuthServer     *AuthServer
+	// Rollout is the running pods against the objects they read env from.
+	Rollout *Rollout
 }

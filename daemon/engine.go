@@ -87,6 +87,10 @@ func defaultEnvReader(t *config.Target) EnvReader {
 	switch t.Wandb.Env.Source {
 	case "terraform":
 		return &source.TerraformEnv{Dir: t.Wandb.Env.Dir, Output: t.Wandb.Env.Output, Address: t.Wandb.Env.Address}
+	case "kubernetes":
+		e := t.Wandb.Env
+		return &source.KubernetesEnv{Kubeconfig: e.Kubeconfig, Context: e.Context, Namespace: e.Namespace,
+			Deployment: e.Deployment, WeightsAndBiases: e.WeightsAndBiases, Container: e.Container}
 	default:
 		return source.EnvFile{Path: t.Wandb.Env.Path}
 	}
@@ -166,7 +170,7 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 			fail("wandb", err)
 			return
 		}
-		obs.Env = env
+		obs.Env, obs.Rollout = env, env.Rollout
 	}()
 	go func() {
 		defer wg.Done()

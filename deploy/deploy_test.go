@@ -77,8 +77,8 @@ func TestConfigMapConfigPassesDriftdValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.StateDir != "/var/lib/driftd" || cfg.Targets[0].Wandb.Env.Path != "/etc/wandb/env" {
-		t.Errorf("paths: state %s env %s", cfg.StateDir, cfg.Targets[0].Wandb.Env.Path)
+	if env := cfg.Targets[0].Wandb.Env; cfg.StateDir != "/var/lib/driftd" || env.Source != "kubernetes" || env.Namespace != "wandb" || env.Deployment != "wandb-app" {
+		t.Errorf("state %s, env %+v", cfg.StateDir, env)
 	}
 	// Every secret the config names is in the Secret template.
 	secret := docs(t, "kubernetes/secret.example.yaml")[0]
@@ -120,7 +120,7 @@ func TestDeploymentIsASingleRestrictedReplicaWithProbes(t *testing.T) {
 	for _, m := range dig(c, "volumeMounts").([]any) {
 		mounts = append(mounts, dig(m, "mountPath").(string))
 	}
-	for _, p := range []string{"/etc/driftd", "/var/lib/driftd", "/tmp", "/etc/wandb"} {
+	for _, p := range []string{"/etc/driftd", "/var/lib/driftd", "/tmp"} {
 		if !slices.Contains(mounts, p) {
 			t.Errorf("no volume at %s", p)
 		}

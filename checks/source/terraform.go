@@ -83,17 +83,17 @@ func EnvFromState(state *tfjson.State, output, address string) (map[string]strin
 		}
 		return nonEmpty(stringMap(o.Value, "output "+output))
 	}
-	r := findResource(state.Values.RootModule, address)
-	if r == nil {
-		return nil, fmt.Errorf("no resource %s in the state", address)
+	r, err := findStateResource(state.Values.RootModule, address)
+	if err != nil {
+		return nil, err
 	}
 	switch r.Type {
 	case "kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_secret", "kubernetes_secret_v1":
 		return nonEmpty(stringMap(r.AttributeValues["data"], address+".data"))
 	case "kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_stateful_set", "kubernetes_stateful_set_v1":
-		return deploymentEnv(r.AttributeValues)
+		return moduleDeploymentEnv(state, address, r.AttributeValues)
 	case "helm_release":
-		return helmEnv(r.AttributeValues)
+		return helmStateEnv(r.AttributeValues)
 	}
 	return nil, fmt.Errorf("%s is a %s: driftd reads env from kubernetes_config_map, kubernetes_deployment or helm_release", address, r.Type)
 }

@@ -114,6 +114,13 @@ type EnvSource struct {
 	Dir     string `yaml:"dir"`
 	Output  string `yaml:"output"`
 	Address string `yaml:"address"`
+	// Source kubernetes (contract section 8; see kubernetes.go).
+	Kubeconfig       string `yaml:"kubeconfig"`
+	Context          string `yaml:"context"`
+	Namespace        string `yaml:"namespace"`
+	Deployment       string `yaml:"deployment"`
+	WeightsAndBiases string `yaml:"weightsandbiases"`
+	Container        string `yaml:"container"`
 }
 
 // TargetOkta names the target's Okta app.

@@ -119,6 +119,9 @@ func (c *Config) targetDefaults(t *Target) {
 			env.Output = "wandb_env"
 		}
 	}
+	if env.Source == "kubernetes" {
+		c.kubernetesDefaults(env)
+	}
 }
 
 // resolve makes a path absolute, once, at load time: a relative path is
@@ -270,7 +273,7 @@ func validateWandb(t *Target, at string, add func(string, ...any)) bool {
 	env := t.Wandb.Env
 	switch env.Source {
 	case "":
-		add("%s.wandb.env.source: required: file or terraform", at)
+		add("%s.wandb.env.source: required: file, terraform or kubernetes", at)
 	case "file":
 		if env.Path == "" {
 			add("%s.wandb.env.path: required with source: file", at)
@@ -288,8 +291,13 @@ func validateWandb(t *Target, at string, add func(string, ...any)) bool {
 		if env.Output != "" && env.Address != "" {
 			add("%s.wandb.env: set output or address, not both", at)
 		}
+	case "kubernetes":
+		validateKubernetesEnv(env, at, add)
 	default:
-		add("%s.wandb.env.source: %q is not a source: use file or terraform", at, env.Source)
+		add("%s.wandb.env.source: %q is not a source: use file, terraform or kubernetes", at, env.Source)
+	}
+	if env.Source != "kubernetes" && hasKubernetesKeys(env) {
+		add("%s.wandb.env: kubeconfig, context, namespace, deployment, weightsandbiases and container apply to source: kubernetes only", at)
 	}
 	return checkLists
 }

@@ -1,0 +1,268 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/driftd/driftd/checks"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// preferredContainers are the W&B backend's container names, tried in order
+// when a Deployment has several containers: `api` (operator-wandb's api
+// service), `app` (its app service) and `wandb` (the legacy chart and
+// terraform-kubernetes-wandb).
+var preferredContainers = []string{"api", "app", "wandb"}
+
+// deploymentEnv reads the Deployment, resolves its container's env and
+// observes whether the running pods started after the objects they read.
+func (k *KubernetesEnv) deploymentEnv(ctx context.Context, r *kubeRead, where string) (*checks.WandbEnv, error) {
+	var d *appsv1.Deployment
+	err := r.call(ctx, func(ctx context.Context) (err error) {
+		d, err = r.cs.AppsV1().Deployments(r.ns).Get(ctx, k.Deployment, metav1.GetOptions{})
+		return err
+	})
+	if err != nil {
+		return nil, r.apiError(err, "get", "deployments.apps", "deployment", k.Deployment)
+	}
+	c, err := pickContainer(d, k.Container)
+	if err != nil {
+		return nil, err
+	}
+	refs := &envRefs{read: r}
+	vars, err := refs.resolve(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("resolving the env of deployment %s/%s container %s: %w", r.ns, d.Name, c.Name, err)
+	}
+	rollout, err := observeRollout(ctx, r, d, refs)
+	if err != nil {
+		return nil, err
+	}
+	rollout.ObservedAt = k.now()
+	return &checks.WandbEnv{
+		Source:  "kubernetes:" + where + ":deployment/" + r.ns + "/" + d.Name + "/" + c.Name,
+		Vars:    vars,
+		Rollout: rollout,
+	}, nil
+}
+
+// pickContainer chooses the container whose env is W&B's: the one named,
+// else the only one, else the first of preferredContainers present.
+func pickContainer(d *appsv1.Deployment, want string) (*corev1.Container, error) {
+	cs := d.Spec.Template.Spec.Containers
+	names := make([]string, len(cs))
+	for i := range cs {
+		names[i] = cs[i].Name
+	}
+	find := func(name string) *corev1.Container {
+		if i := slices.Index(names, name); i >= 0 {
+			return &cs[i]
+		}
+		return nil
+	}
+	switch {
+	case want != "":
+		if c := find(want); c != nil {
+			return c, nil
+		}
+		return nil, fmt.Errorf("deployment %s/%s has no container %q: its containers are %s", d.Namespace, d.Name, want, strings.Join(names, ", "))
+	case len(cs) == 1:
+		return &cs[0], nil
+	}
+	for _, name := range preferredContainers {
+		if c := find(name); c != nil {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("deployment %s/%s has containers %s and none is named api, app or wandb: set wandb.env.container to one of them", d.Namespace, d.Name, strings.Join(names, ", "))
+}
+
+// envRefs resolves env references and remembers each ConfigMap and Secret
+// it read (present ones), for the rollout observation.
+type envRefs struct {
+	read       *kubeRead
+	configMaps map[string]*corev1.ConfigMap // nil value: optional and absent
+	secrets    map[string]*corev1.Secret
+}
+
+// resolve computes the container's env as the kubelet does
+// (k8s.io/kubernetes v1.37.2 pkg/kubelet/kubelet_pods.go,
+// makeEnvironmentVariables): envFrom first, in order, each key with its
+// prefix, later sources overwriting earlier ones; then env in order, a
+// literal value with $(VAR) references expanded against what is defined so
+// far, a valueFrom resolved; an optional reference to a missing object or
+// key leaves the variable as it was. Of a Secret, only the values of the
+// keys driftd checks (CheckedEnvKeys) are kept.
+func (e *envRefs) resolve(ctx context.Context, c *corev1.Container) (map[string]string, error) {
+	env := map[string]string{}
+	for _, from := range c.EnvFrom {
+		if err := e.envFrom(ctx, from, env); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range c.Env {
+		val, set, err := e.envVar(ctx, v, env)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case v.ValueFrom != nil && v.ValueFrom.SecretKeyRef != nil && !isCheckedKey(v.Name):
+			delete(env, v.Name) // a secret driftd does not need stays unread
+		case set:
+			env[v.Name] = val
+		}
+	}
+	return env, nil
+}
+
+func (e *envRefs) envFrom(ctx context.Context, from corev1.EnvFromSource, env map[string]string) error {
+	switch {
+	case from.ConfigMapRef != nil:
+		cm, err := e.configMap(ctx, from.ConfigMapRef.Name, optional(from.ConfigMapRef.Optional))
+		if err != nil || cm == nil {
+			return err
+		}
+		for k, v := range cm.Data {
+			env[from.Prefix+k] = v
+		}
+	case from.SecretRef != nil:
+		s, err := e.secret(ctx, from.SecretRef.Name, optional(from.SecretRef.Optional))
+		if err != nil || s == nil {
+			return err
+		}
+		for k, v := range s.Data {
+			if name := from.Prefix + k; isCheckedKey(name) {
+				env[name] = string(v)
+			} else {
+				delete(env, name)
+			}
+		}
+	}
+	return nil
+}
+
+// envVar returns one env entry's value, and false when an optional
+// reference is missing (the kubelet then skips the entry).
+func (e *envRefs) envVar(ctx context.Context, v corev1.EnvVar, env map[string]string) (string, bool, error) {
+	if v.Value != "" || v.ValueFrom == nil {
+		return expandEnv(v.Value, env), true, nil
+	}
+	switch from := v.ValueFrom; {
+	case from.ConfigMapKeyRef != nil:
+		ref := from.ConfigMapKeyRef
+		cm, err := e.configMap(ctx, ref.Name, optional(ref.Optional))
+		if err != nil || cm == nil {
+			return "", false, err
+		}
+		val, ok := cm.Data[ref.Key]
+		if !ok && !optional(ref.Optional) {
+			return "", false, fmt.Errorf("%s: key %s is not in ConfigMap %s/%s, so the pods cannot start", v.Name, ref.Key, e.read.ns, ref.Name)
+		}
+		return val, ok, nil
+	case from.SecretKeyRef != nil:
+		ref := from.SecretKeyRef
+		if !isCheckedKey(v.Name) {
+			// Least privilege: a Secret driftd does not check is not read
+			// (and need not be granted in the Role).
+			return "", false, nil
+		}
+		s, err := e.secret(ctx, ref.Name, optional(ref.Optional))
+		if err != nil || s == nil {
+			return "", false, err
+		}
+		val, ok := s.Data[ref.Key]
+		if !ok && !optional(ref.Optional) {
+			return "", false, fmt.Errorf("%s: key %s is not in Secret %s/%s, so the pods cannot start", v.Name, ref.Key, e.read.ns, ref.Name)
+		}
+		return string(val), ok, nil
+	}
+	// fieldRef, resourceFieldRef, fileKeyRef: pod-specific, never an OIDC setting.
+	return "", false, nil
+}
+
+func optional(p *bool) bool { return p != nil && *p }
+
+// configMap gets a ConfigMap once per read; nil with no error means an
+// optional one that does not exist.
+func (e *envRefs) configMap(ctx context.Context, name string, opt bool) (*corev1.ConfigMap, error) {
+	if cm, ok := e.configMaps[name]; ok {
+		return cm, nil
+	}
+	var cm *corev1.ConfigMap
+	err := e.read.call(ctx, func(ctx context.Context) (err error) {
+		cm, err = e.read.cs.CoreV1().ConfigMaps(e.read.ns).Get(ctx, name, metav1.GetOptions{})
+		return err
+	})
+	if apierrors.IsNotFound(err) && opt {
+		cm, err = nil, nil
+	}
+	if err != nil {
+		return nil, e.read.apiError(err, "get", "configmaps", "configmap", name)
+	}
+	if e.configMaps == nil {
+		e.configMaps = map[string]*corev1.ConfigMap{}
+	}
+	e.configMaps[name] = cm
+	return cm, nil
+}
+
+// secret gets a Secret once per read; see configMap. Its values never leave
+// this file except for the checked keys.
+func (e *envRefs) secret(ctx context.Context, name string, opt bool) (*corev1.Secret, error) {
+	if s, ok := e.secrets[name]; ok {
+		return s, nil
+	}
+	var s *corev1.Secret
+	err := e.read.call(ctx, func(ctx context.Context) (err error) {
+		s, err = e.read.cs.CoreV1().Secrets(e.read.ns).Get(ctx, name, metav1.GetOptions{})
+		return err
+	})
+	if apierrors.IsNotFound(err) && opt {
+		s, err = nil, nil
+	}
+	if err != nil {
+		return nil, e.read.apiError(err, "get", "secrets", "secret", name)
+	}
+	if e.secrets == nil {
+		e.secrets = map[string]*corev1.Secret{}
+	}
+	e.secrets[name] = s
+	return s, nil
+}
+
+// sources lists the objects read, with when each last changed.
+func (e *envRefs) sources() []checks.EnvObject {
+	var out []checks.EnvObject
+	for name, cm := range e.configMaps {
+		if cm != nil {
+			out = append(out, checks.EnvObject{Kind: "ConfigMap", Name: name, Changed: lastChanged(cm.ObjectMeta)})
+		}
+	}
+	for name, s := range e.secrets {
+		if s != nil {
+			out = append(out, checks.EnvObject{Kind: "Secret", Name: name, Changed: lastChanged(s.ObjectMeta)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind+out[i].Name < out[j].Kind+out[j].Name })
+	return out
+}
+
+// lastChanged is the newest managedFields time of the object itself (not a
+// subresource), which the API server updates whenever a manager changes a
+// field; objects without managed fields fall back to creationTimestamp.
+func lastChanged(m metav1.ObjectMeta) time.Time {
+	t := m.CreationTimestamp.Time
+	for _, f := range m.ManagedFields {
+		if f.Subresource == "" && f.Time != nil && f.Time.After(t) {
+			t = f.Time.Time
+		}
+	}
+	return t
+}
