@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Message is one delivered call.
@@ -23,7 +24,8 @@ type Message struct {
 	TS       string // the message's ts (for an update: the updated message)
 	ThreadTS string
 	Text     string
-	Blocks   string // raw Block Kit JSON
+	Blocks   string    // raw Block Kit JSON
+	At       time.Time // when the simulator received it
 }
 
 // Server is a running recorder.
@@ -40,6 +42,7 @@ type Server struct {
 	rateLeft int
 	badAuth  bool
 	calls    int
+	faults   faults
 }
 
 // Start runs a recorder on loopback that accepts token.
@@ -98,6 +101,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/services/") {
+		if s.webhookFault(w) {
+			return
+		}
 		var m struct {
 			Text   string          `json:"text"`
 			Blocks json.RawMessage `json:"blocks"`
@@ -106,7 +112,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "invalid_payload", http.StatusBadRequest)
 			return
 		}
-		s.messages = append(s.messages, Message{Method: "webhook", Text: m.Text, Blocks: string(m.Blocks)})
+		s.messages = append(s.messages, Message{Method: "webhook", Text: m.Text, Blocks: string(m.Blocks), At: time.Now()})
 		_, _ = w.Write([]byte("ok"))
 		return
 	}
@@ -115,21 +121,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if token == "" {
 		token = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	}
+	if token == "" {
+		writeJSON(w, map[string]any{"ok": false, "error": "not_authed"})
+		return
+	}
 	if s.badAuth || token != s.Token {
 		writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
 		return
 	}
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	channel, refused := s.apiFault(method, form.Get("channel"))
+	if refused != nil {
+		writeJSON(w, refused)
+		return
+	}
 	switch method {
 	case "chat.postMessage":
 		s.seq++
 		ts := fmt.Sprintf("1700000000.%06d", s.seq)
 		s.messages = append(s.messages, Message{Method: method, Channel: form.Get("channel"), TS: ts,
-			ThreadTS: form.Get("thread_ts"), Text: form.Get("text"), Blocks: form.Get("blocks")})
-		writeJSON(w, map[string]any{"ok": true, "channel": "C0SIM", "ts": ts})
+			ThreadTS: form.Get("thread_ts"), Text: form.Get("text"), Blocks: form.Get("blocks"), At: time.Now()})
+		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts})
 	case "chat.update":
 		s.messages = append(s.messages, Message{Method: method, Channel: form.Get("channel"), TS: form.Get("ts"),
-			Text: form.Get("text"), Blocks: form.Get("blocks")})
+			Text: form.Get("text"), Blocks: form.Get("blocks"), At: time.Now()})
 		writeJSON(w, map[string]any{"ok": true, "channel": form.Get("channel"), "ts": form.Get("ts"), "text": form.Get("text")})
 	default:
 		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})

@@ -1,0 +1,103 @@
+package slacksim
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Channel is a conversation the simulated workspace has. Once SetChannels
+// is called only these exist, as in a real workspace.
+type Channel struct {
+	ID     string // C…, what chat.postMessage answers with
+	Name   string // without the leading #
+	Member bool   // whether the bot was invited
+}
+
+// faults are the refusals a misconfigured app meets in a real workspace.
+type faults struct {
+	scopes        []string // nil: the token has every scope
+	channels      []Channel
+	webhookStatus int
+	webhookBody   string
+}
+
+// SetScopes limits the bot token to scopes: chat.postMessage and
+// chat.update then need chat:write, as in Slack's method reference
+// (https://api.slack.com/methods/chat.postMessage: "Required scopes: bot
+// chat:write"). A missing scope answers
+// {"ok":false,"error":"missing_scope","needed":"chat:write","provided":"…"},
+// the shape slack-go reads into SlackErrorResponse.Needed and .Provided
+// (github.com/slack-go/slack misc.go, SlackResponse.Err).
+func (s *Server) SetScopes(scopes ...string) {
+	s.mu.Lock()
+	s.faults.scopes = append([]string{}, scopes...)
+	s.mu.Unlock()
+}
+
+// SetChannels makes chs the workspace's only channels. A post to another
+// answers channel_not_found; to one the bot was not invited to,
+// not_in_channel (chat.postMessage's documented errors).
+func (s *Server) SetChannels(chs ...Channel) {
+	s.mu.Lock()
+	s.faults.channels = append([]Channel{}, chs...)
+	s.mu.Unlock()
+}
+
+// SetWebhookStatus makes the incoming webhook answer status with body, as
+// Slack's "Handling errors" for incoming webhooks lists them: 403
+// invalid_token or action_prohibited, 404 no_service or channel_not_found,
+// 410 channel_is_archived. 0 restores success. slack-go keeps only the
+// status (webhooks.go, checkStatusCode -> StatusCodeError).
+func (s *Server) SetWebhookStatus(status int, body string) {
+	s.mu.Lock()
+	s.faults.webhookStatus, s.faults.webhookBody = status, body
+	s.mu.Unlock()
+}
+
+// webhookFault answers a webhook post with the injected error; s.mu is held.
+func (s *Server) webhookFault(w http.ResponseWriter) bool {
+	if s.faults.webhookStatus == 0 {
+		return false
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(s.faults.webhookStatus)
+	_, _ = w.Write([]byte(s.faults.webhookBody))
+	return true
+}
+
+// apiFault checks a Web API call's scope and channel; it returns the
+// channel id to answer with, or the error document. s.mu is held.
+func (s *Server) apiFault(method, channel string) (string, map[string]any) {
+	if method != "chat.postMessage" && method != "chat.update" {
+		return channel, nil
+	}
+	if sc := s.faults.scopes; sc != nil && !contains(sc, "chat:write") {
+		return "", map[string]any{"ok": false, "error": "missing_scope", "needed": "chat:write", "provided": strings.Join(sc, ",")}
+	}
+	if s.faults.channels == nil {
+		if method == "chat.update" {
+			return channel, nil
+		}
+		return "C0SIM", nil
+	}
+	name := strings.TrimPrefix(channel, "#")
+	for _, c := range s.faults.channels {
+		if c.ID != channel && c.Name != name {
+			continue
+		}
+		if !c.Member {
+			return "", map[string]any{"ok": false, "error": "not_in_channel"}
+		}
+		return c.ID, nil
+	}
+	return "", map[string]any{"ok": false, "error": "channel_not_found"}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
