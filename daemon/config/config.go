@@ -87,6 +87,8 @@ type Target struct {
 	Lists    `yaml:",inline"`
 	Strict   bool     `yaml:"strict"`
 	Ignore   []string `yaml:"ignore"`
+	// Slack sends this target's alerts to a channel of its own (slack_target.go).
+	Slack *TargetSlack `yaml:"slack"`
 
 	// derivedLists is set when the lists came from wandb.url, so a bad URL
 	// is reported once, at wandb.url, not again in every derived list.

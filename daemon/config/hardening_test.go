@@ -65,7 +65,7 @@ func TestStructuralProblems(t *testing.T) {
 		{"a type error names its key path", `schedule: "@every 5m"`, "schedule: \"@every 5m\"\nretention: lots",
 			[]string{`retention: "lots" is not a whole number`}},
 		{"an unknown key's hint lists no empty key", "    okta:\n      app_id", "    zzzzzzzzzzzz: 1\n    okta:\n      app_id",
-			[]string{"targets[0].zzzzzzzzzzzz: unknown key (known keys: cors_origins, grant_types, ignore, name, oidc, okta, post_logout_redirect_uris, redirect_uris, remediation, schedule, strict, wandb)"}},
+			[]string{"targets[0].zzzzzzzzzzzz: unknown key (known keys: cors_origins, grant_types, ignore, name, oidc, okta, post_logout_redirect_uris, redirect_uris, remediation, schedule, slack, strict, wandb)"}},
 		{"every problem is reported beside an unknown key", "auth_method: pkce", "auth_method: oauth\n      isuer: x",
 			[]string{`targets[0].oidc.isuer: unknown key (did you mean "issuer"?)`, `targets[0].oidc.auth_method: "oauth" is not an auth method: use implicit or pkce`}},
 		{"a bad duration does not hide the rest or invent problems", `schedule: "@every 5m"`, "schedule: \"@every 5m\"\nconcurrency: abc\nslack: {repeat_interval: 5, webhook_url: https://hooks.slack.com/x}",

@@ -237,6 +237,7 @@ func (c *Config) validateTarget(i int, seen map[string]int, add func(string, ...
 	validateLists(t, at, checkLists, add)
 	c.validateRemediation(t, at, add)
 	c.validateTargetOkta(t, at, add)
+	c.validateTargetSlack(t, at, add)
 }
 
 // validateNameAndSchedule checks the target's name (unique) and schedule.

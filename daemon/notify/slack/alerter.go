@@ -34,23 +34,32 @@ func NewAlerter(st *store.Store, cfg func() *config.Config, log *slog.Logger, tr
 	if a.now == nil {
 		a.now = time.Now
 	}
-	var sender notify.Sender = &notify.LogSender{Log: log}
-	if sc := cfg().Slack; sc != nil {
-		httpClient := &http.Client{Timeout: 10 * time.Second, Transport: transport}
-		switch {
-		case !sc.BotToken.IsZero():
-			opts := []slack.Option{slack.OptionHTTPClient(httpClient)}
-			if sc.APIURL != "" {
-				opts = append(opts, slack.OptionAPIURL(sc.APIURL))
-			}
-			sender = &BotSender{client: slack.New(sc.BotToken.Reveal(), opts...), channel: sc.Channel}
-		case !sc.WebhookURL.IsZero():
-			sender = &WebhookSender{url: sc.WebhookURL.Reveal(), client: httpClient}
-			a.webhook = true
-		}
-	}
+	sender := newSender(cfg, log, transport)
+	_, a.webhook = sender.(*WebhookSender)
 	a.delivery = notify.NewDeliverer(st, sender, log, clock)
 	return a
+}
+
+// newSender is the sender cfg's slack section asks for: a bot (posting each
+// target's root message to its channel), a webhook, or the log.
+func newSender(cfg func() *config.Config, log *slog.Logger, transport http.RoundTripper) notify.Sender {
+	sc := cfg().Slack
+	if sc == nil {
+		return &notify.LogSender{Log: log}
+	}
+	httpClient := &http.Client{Timeout: 10 * time.Second, Transport: transport}
+	switch {
+	case !sc.BotToken.IsZero():
+		opts := []slack.Option{slack.OptionHTTPClient(httpClient)}
+		if sc.APIURL != "" {
+			opts = append(opts, slack.OptionAPIURL(sc.APIURL))
+		}
+		return &BotSender{client: slack.New(sc.BotToken.Reveal(), opts...), channel: sc.Channel,
+			channelFor: func(target string) string { return cfg().SlackChannel(target) }}
+	case !sc.WebhookURL.IsZero():
+		return &WebhookSender{url: sc.WebhookURL.Reveal(), client: httpClient}
+	}
+	return &notify.LogSender{Log: log}
 }
 
 // Run delivers queued messages until ctx ends.

@@ -17,6 +17,9 @@ import (
 type BotSender struct {
 	client  *slack.Client
 	channel string
+	// channelFor is a target's own channel (targets[].slack.channel), ""
+	// for slack.channel; read at send time, so a reload takes effect.
+	channelFor func(target string) string
 }
 
 // Send posts, updates or replies, as the item says.
@@ -35,7 +38,13 @@ func (s *BotSender) Send(ctx context.Context, it store.OutboxItem, root store.Ro
 		_, _, err := s.client.PostMessageContext(ctx, root.Channel, opts...)
 		return root, err
 	}
-	ch, ts, err := s.client.PostMessageContext(ctx, s.channel, opts...)
+	channel := s.channel
+	if s.channelFor != nil {
+		if c := s.channelFor(it.Target); c != "" {
+			channel = c
+		}
+	}
+	ch, ts, err := s.client.PostMessageContext(ctx, channel, opts...)
 	return store.Root{Channel: ch, TS: ts}, err
 }
 
