@@ -3,141 +3,153 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
-	"os"
-	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/driftd/driftd/daemon"
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/daemon/store"
-	"golang.org/x/term"
 )
 
-// Exit codes of the contract.
-const (
-	ExitOK    = 0
-	ExitError = 1
-	ExitDrift = 2
-)
-
-const usage = `driftd keeps a W&B server's Okta single sign-on where it was declared.
-
-Usage:
-  driftd validate  --config FILE
-  driftd check     --config FILE [--target NAME] [--output text|json]
-  driftd reconcile --config FILE [--target NAME] [--output text|json]
-  driftd serve     --config FILE
-  driftd demo      [--keep-running] [--listen ADDR]
-  driftd sim okta  [--listen ADDR]
-  driftd healthcheck [--url URL]     (for container HEALTHCHECKs)
-  driftd version
-
-Exit codes: 0 in sync, 2 drift remains, 1 error.
-`
-
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("driftd "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
+// configFlag adds --config to cmd.
+func configFlag(cmd *cobra.Command, file *string) {
+	cmd.Flags().StringVar(file, "config", "", "config file (required)")
 }
 
-// configOnly parses a command whose only flag is --config and loads it.
-func configOnly(name string, args []string, stderr io.Writer) (*config.Config, bool) {
-	fs := newFlags(name, stderr)
-	file := fs.String("config", "", "config file")
-	if fs.Parse(args) != nil {
-		return nil, false
+func (c *cli) validateCommand() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "validate --config FILE",
+		Short: "Load and validate a config, nothing else",
+		Long: `Load and validate a config file exactly as serve would, and print its warnings.
+
+Exit codes: 0 valid, 1 invalid.`,
+		DisableFlagsInUseLine: true,
+		Args:                  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c.code = c.validate(file)
+			return nil
+		},
 	}
-	cfg, err := loadFromFlag(*file)
+	configFlag(cmd, &file)
+	return cmd
+}
+
+func (c *cli) validate(file string) int {
+	cfg, err := loadFromFlag(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "driftd: %v\n", err)
-		return nil, false
-	}
-	return cfg, true
-}
-
-func cmdValidate(args []string, stdout, stderr io.Writer) int {
-	cfg, ok := configOnly("validate", args, stderr)
-	if !ok {
+		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError
 	}
-	fmt.Fprintf(stdout, "%s: valid (%s)\n", cfg.Path, report.Plural(len(cfg.Targets), "target"))
+	fmt.Fprintf(c.stdout, "%s: valid (%s)\n", cfg.Path, report.Plural(len(cfg.Targets), "target"))
 	for _, w := range cfg.Warnings {
-		fmt.Fprintf(stdout, "  warning: %s\n", w)
+		fmt.Fprintf(c.stdout, "  warning: %s\n", w)
 	}
 	return ExitOK
 }
 
 func loadFromFlag(file string) (*config.Config, error) {
 	if file == "" {
-		return nil, errors.New("--config is required")
+		return nil, errors.New("--config is required (or DRIFTD_CONFIG)")
 	}
 	return config.LoadConfig(file)
 }
 
-func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer, reconcile bool) int {
-	name := "check"
+// checkOptions are check's and reconcile's flags.
+type checkOptions struct {
+	file, target, output string
+	reconcile            bool
+}
+
+func (c *cli) checkCommand(reconcile bool) *cobra.Command {
+	o := &checkOptions{reconcile: reconcile}
+	cmd := &cobra.Command{
+		Use:   "check --config FILE [--target NAME] [--output text|json]",
+		Short: "One pass of every check; never changes anything",
+		Long: `Run one pass of every check against each target (or one) and print the findings.
+It never changes anything.
+
+Exit codes: 0 in sync, 2 drift, 1 error.`,
+		DisableFlagsInUseLine: true,
+		Args:                  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c.code = c.check(cmd.Context(), o)
+			return nil
+		},
+	}
 	if reconcile {
+		cmd.Use = "reconcile --config FILE [--target NAME] [--output text|json]"
+		cmd.Short = "One pass, remediation per each target's mode, then a re-check"
+		cmd.Long = `Run one pass, remediate per each target's remediation mode (through Terraform),
+then re-check. It refuses to run beside a serve of the same state_dir.
+
+Exit codes: 0 in sync at the end, 2 drift remains, 1 error.`
+	}
+	configFlag(cmd, &o.file)
+	cmd.Flags().StringVar(&o.target, "target", "", "only this target")
+	cmd.Flags().StringVar(&o.output, "output", "text", "text or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (c *cli) check(ctx context.Context, o *checkOptions) int {
+	name := "check"
+	if o.reconcile {
 		name = "reconcile"
 	}
-	fs := newFlags(name, stderr)
-	file := fs.String("config", "", "config file")
-	target := fs.String("target", "", "only this target")
-	output := fs.String("output", "text", "text or json")
-	if fs.Parse(args) != nil {
+	fail := func(err error) int {
+		fmt.Fprintf(c.stderr, "driftd %s: %v\n", name, err)
 		return ExitError
 	}
-	if *output != "text" && *output != "json" {
-		fmt.Fprintf(stderr, "driftd %s: --output %q: use text or json\n", name, *output)
-		return ExitError
+	if o.output != "text" && o.output != "json" {
+		return fail(fmt.Errorf("--output %q: use text or json", o.output))
 	}
-	cfg, err := loadFromFlag(*file)
+	cfg, err := loadFromFlag(o.file)
 	if err != nil {
-		fmt.Fprintf(stderr, "driftd: %v\n", err)
+		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError
 	}
-	log := NewLogger(stderr, slog.LevelWarn)
-	targets, err := cfg.Select(*target)
+	log := c.logger(c.stderr, slog.LevelWarn)
+	targets, err := cfg.Select(o.target)
 	if err != nil {
-		fmt.Fprintf(stderr, "driftd %s: %v\n", name, err)
-		return ExitError
+		return fail(err)
 	}
+	log.Debug("config loaded", "config", cfg.Path, "targets", len(targets), "command", name)
 	engine, err := daemon.NewEngine(ctx, cfg, log, daemon.EngineOptions{})
 	if err != nil {
-		fmt.Fprintf(stderr, "driftd %s: %v\n", name, err)
-		return ExitError
+		return fail(err)
 	}
+	start := time.Now()
 	var rep *report.Report
-	if reconcile {
+	if o.reconcile {
 		st, err := openStateDir(cfg, log)
 		if err != nil {
-			fmt.Fprintf(stderr, "driftd %s: %v\n", name, err)
-			return ExitError
+			return fail(err)
 		}
 		defer st.Close()
 		runner, err := daemon.NewRunner(ctx, engine, log, daemon.RunnerOptions{Backoff: st})
 		if err != nil {
-			fmt.Fprintf(stderr, "driftd %s: %v\n", name, err)
-			return ExitError
+			return fail(err)
 		}
 		rep = runner.ReconcileAll(ctx, targets, "cli")
 	} else {
 		rep = engine.CheckAll(ctx, targets)
 	}
-	if *output == "json" {
-		err = rep.WriteJSON(stdout)
+	for _, t := range rep.Targets {
+		log.Debug("target done", "target", t.Name, "status", t.Status, "findings", len(t.Findings), "errors", len(t.Errors))
+	}
+	log.Debug("pass done", "took", time.Since(start), "exit", rep.ExitCode())
+	if o.output == "json" {
+		err = rep.WriteJSON(c.stdout)
 	} else {
-		err = rep.WriteText(stdout)
+		err = rep.WriteText(c.stdout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "driftd %s: writing report: %v\n", name, err)
-		return ExitError
+		return fail(fmt.Errorf("writing report: %w", err))
 	}
 	return rep.ExitCode()
 }
@@ -158,59 +170,4 @@ func openStateDir(cfg *config.Config, log *slog.Logger) (*store.Store, error) {
 		log.Warn("state_dir was readable by others; tightened it to 0700", "state_dir", cfg.StateDir, "was", fmt.Sprintf("%#o", m))
 	}
 	return st, nil
-}
-
-// NewLogger logs JSON when w is not a terminal (a service's log collector)
-// and text when a person is watching.
-func NewLogger(w io.Writer, level slog.Level) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return slog.New(slog.NewTextHandler(w, opts))
-	}
-	if strings.EqualFold(os.Getenv("DRIFTD_LOG_FORMAT"), "text") {
-		return slog.New(slog.NewTextHandler(w, opts))
-	}
-	return slog.New(slog.NewJSONHandler(w, opts))
-}
-
-// readableDurations logs a duration as "1m0s", never as nanoseconds (the
-// JSON handler's default).
-func readableDurations(_ []string, a slog.Attr) slog.Attr {
-	if a.Value.Kind() == slog.KindDuration {
-		return slog.String(a.Key, a.Value.Duration().String())
-	}
-	return a
-}
-
-// cmdHealthcheck probes a running daemon, for images without curl.
-func cmdHealthcheck(ctx context.Context, args []string, stderr io.Writer) int {
-	fs := newFlags("healthcheck", stderr)
-	// The image sets DRIFTD_HEALTHCHECK_URL, so a HEALTHCHECK follows the
-	// port of server.listen without repeating it.
-	def := "http://127.0.0.1:8080/healthz"
-	if v := os.Getenv("DRIFTD_HEALTHCHECK_URL"); v != "" {
-		def = v
-	}
-	u := fs.String("url", def, "URL to probe (default: $DRIFTD_HEALTHCHECK_URL, else http://127.0.0.1:8080/healthz)")
-	if fs.Parse(args) != nil {
-		return ExitError
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *u, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "driftd healthcheck: %v\n", err)
-		return ExitError
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fmt.Fprintf(stderr, "driftd healthcheck: %v\n", err)
-		return ExitError
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "driftd healthcheck: %s answered %s\n", *u, resp.Status)
-		return ExitError
-	}
-	return ExitOK
 }

@@ -27,7 +27,7 @@ func TestHealthcheckProbesTheURLFromTheEnvironment(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("DRIFTD_HEALTHCHECK_URL", tc.env)
-			if got := cmdHealthcheck(context.Background(), tc.args, io.Discard); got != tc.want {
+			if got := run(context.Background(), append([]string{"healthcheck"}, tc.args...), io.Discard, io.Discard); got != tc.want {
 				t.Errorf("exit %d, want %d", got, tc.want)
 			}
 		})

@@ -9,8 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/driftd/driftd/daemon"
 )
 
 func main() {
@@ -20,35 +18,17 @@ func main() {
 	os.Exit(code)
 }
 
-// run runs the command line; it returns the process exit code.
+// run runs the command line; it returns the process exit code. A usage
+// error (an unknown command, flag or argument, a bad flag value) exits 1
+// naming what was refused; help exits 0.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+	c := &cli{stdout: stdout, stderr: stderr}
+	root := c.rootCommand()
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "driftd: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
 		return ExitError
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "validate":
-		return cmdValidate(rest, stdout, stderr)
-	case "check":
-		return cmdCheck(ctx, rest, stdout, stderr, false)
-	case "reconcile":
-		return cmdCheck(ctx, rest, stdout, stderr, true)
-	case "serve":
-		return cmdServe(ctx, rest, stdout, stderr)
-	case "demo":
-		return cmdDemo(ctx, rest, stdout, stderr)
-	case "sim":
-		return cmdSim(ctx, rest, stdout, stderr)
-	case "healthcheck":
-		return cmdHealthcheck(ctx, rest, stderr)
-	case "version", "--version", "-v":
-		fmt.Fprintf(stdout, "driftd %s\n", daemon.BuildVersion())
-		return ExitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return ExitOK
-	}
-	fmt.Fprintf(stderr, "driftd: unknown command %q\n\n%s", cmd, usage)
-	return ExitError
+	return c.code
 }

@@ -2,18 +2,41 @@ package main
 
 import (
 	"context"
-	"io"
+	"fmt"
 	"log/slog"
+
+	"github.com/spf13/cobra"
 
 	"github.com/driftd/driftd/daemon"
 )
 
-func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, ok := configOnly("serve", args, stderr)
-	if !ok {
+func (c *cli) serveCommand() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "serve --config FILE",
+		Short: "Run the daemon: scheduled checks, alerts, remediation, HTTP API",
+		Long: `Run the daemon: scheduled checks, alerts, remediation and the HTTP API on
+server.listen. SIGHUP reloads the config; SIGTERM or SIGINT stops it.
+
+Exit codes: 0 after a clean shutdown, 1 error.`,
+		DisableFlagsInUseLine: true,
+		Args:                  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c.code = c.serve(cmd.Context(), file)
+			return nil
+		},
+	}
+	configFlag(cmd, &file)
+	return cmd
+}
+
+func (c *cli) serve(ctx context.Context, file string) int {
+	cfg, err := loadFromFlag(file)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError
 	}
-	log := NewLogger(stderr, slog.LevelInfo)
+	log := c.logger(c.stderr, slog.LevelInfo)
 	if err := daemon.Serve(ctx, cfg, log, daemon.DaemonOptions{}); err != nil {
 		log.Error("driftd stopped", "err", err)
 		return ExitError

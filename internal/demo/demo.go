@@ -14,10 +14,6 @@ import (
 	"strings"
 	"time"
 
-	slacknotify "github.com/driftd/driftd/daemon/notify/slack"
-
-	"github.com/slack-go/slack"
-
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/daemon"
@@ -25,7 +21,27 @@ import (
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/example"
 	"github.com/driftd/driftd/internal/oktasim"
+	"github.com/driftd/driftd/internal/slacksim"
 	"github.com/driftd/driftd/internal/wandbsim"
+)
+
+// Options are `driftd demo`'s flags.
+type Options struct {
+	Out         io.Writer
+	KeepRunning bool   // leave everything up until ctx ends
+	Listen      string // the demo daemon's HTTP API
+	OktaListen  string // the simulators' addresses; "" or port 0 picks one
+	WandbListen string
+	SlackListen string
+}
+
+// The demo's own credentials: nothing real, printed by --keep-running.
+const (
+	demoAPIToken      = "demo-api-token"
+	demoSlackToken    = "xoxb-demo-driftd"
+	demoSigningSecret = "demo-signing-secret"
+	demoApprover      = "U0DEMOAPPROVER"
+	demoChannel       = "#wandb-sso"
 )
 
 type demo struct {
@@ -33,6 +49,7 @@ type demo struct {
 	dir      string
 	sim      *oktasim.Server
 	wandb    *wandbsim.Server
+	slack    *slacksim.Server
 	envFile  string
 	appID    string
 	clientID string
@@ -45,29 +62,27 @@ func (d *demo) step(n int, format string, a ...any) {
 	fmt.Fprintf(d.out, "\n== %d. %s\n", n, fmt.Sprintf(format, a...))
 }
 
-// Run plays the demo on out; with keep it leaves everything running until ctx ends.
-func Run(ctx context.Context, out io.Writer, keep bool, listen string) error {
-	start := time.Now()
+// Run plays the demo on o.Out; with o.KeepRunning it leaves everything
+// running until ctx ends.
+func Run(ctx context.Context, o Options) error {
 	dir, err := os.MkdirTemp("", "driftd-demo-")
 	if err != nil {
 		return fmt.Errorf("creating the demo's directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	d := &demo{out: out, dir: dir, token: "demo-api-token"}
-	d.sim, err = oktasim.Start(oktasim.Options{})
-	if err != nil {
+	d := &demo{out: o.Out, dir: dir, token: demoAPIToken}
+	if err := d.startSimulators(o); err != nil {
 		return err
 	}
 	defer d.sim.Close()
-	d.envFile = filepath.Join(dir, "k8s", "wandb", "wandb-env.env")
-	d.wandb = wandbsim.Start(d.envFile)
 	defer d.wandb.Close()
-	fmt.Fprintf(out, "driftd demo: Okta simulator at %s, W&B simulator at %s\n", d.sim.URL, d.wandb.URL)
+	defer d.slack.Close()
+	fmt.Fprintf(d.out, "driftd demo: Okta simulator at %s, W&B simulator at %s, Slack simulator at %s\n", d.sim.URL, d.wandb.URL, d.slack.URL)
 	mode, err := d.setup(ctx)
 	if err != nil {
 		return err
 	}
-	cfg, err := d.writeConfig(listen, mode)
+	cfg, err := d.writeConfig(orDefault(o.Listen), mode)
 	if err != nil {
 		return err
 	}
@@ -82,25 +97,77 @@ func Run(ctx context.Context, out io.Writer, keep bool, listen string) error {
 	}()
 	select {
 	case a := <-ready:
-		d.api = "http://" + strings.Replace(a, "0.0.0.0", "127.0.0.1", 1)
+		d.api = slacksim.LoopbackURL("http://" + a)
 	case err := <-served:
 		return err
 	}
-	fmt.Fprintf(out, "daemon at %s (state in %s)\n", d.api, cfg.StateDir)
-	if err := d.story(ctx, cfg, log, start); err != nil {
+	fmt.Fprintf(d.out, "daemon at %s (state in %s), alerting %s through the Slack simulator\n", d.api, cfg.StateDir, demoChannel)
+	if err := d.story(ctx, cfg, log); err != nil {
 		return err
 	}
-	if keep {
-		fmt.Fprintf(out, "\nStill running (Ctrl-C to stop):\n  curl -H 'Authorization: Bearer %s' %s/v1/status\n  curl %s/metrics\n  Okta simulator %s   W&B simulator %s\n",
-			d.token, d.api, d.api, d.sim.URL, d.wandb.URL)
+	if o.KeepRunning {
+		d.printEndpoints()
 		<-ctx.Done()
 	}
 	stop()
 	return <-served
 }
 
+func orDefault(addr string) string {
+	if addr == "" {
+		return "127.0.0.1:0"
+	}
+	return addr
+}
+
+// startSimulators starts Okta, W&B and Slack on their (pinned) addresses.
+func (d *demo) startSimulators(o Options) error {
+	var err error
+	d.sim, err = oktasim.Start(oktasim.Options{Addr: orDefault(o.OktaListen)})
+	if err != nil {
+		return err
+	}
+	// A wildcard address (0.0.0.0 in a container) is reached on loopback.
+	if u := slacksim.LoopbackURL(d.sim.URL); u != d.sim.URL {
+		d.sim.URL = u
+	}
+	d.envFile = filepath.Join(d.dir, "k8s", "wandb", "wandb-env.env")
+	d.wandb, err = wandbsim.StartAt(orDefault(o.WandbListen), d.envFile)
+	if err != nil {
+		d.sim.Close()
+		return err
+	}
+	d.slack, err = slacksim.StartAt(orDefault(o.SlackListen), demoSlackToken)
+	if err != nil {
+		d.sim.Close()
+		d.wandb.Close()
+		return err
+	}
+	// The workspace has the channel and the bot was invited to it.
+	d.slack.SetChannels(slacksim.Channel{ID: demoChannelID, Name: strings.TrimPrefix(demoChannel, "#"), Member: true})
+	return nil
+}
+
+// printEndpoints is --keep-running's map: every URL and the token it takes.
+func (d *demo) printEndpoints() {
+	fmt.Fprintf(d.out, `
+Still running (Ctrl-C to stop):
+  driftd API       %[1]s   (bearer token %[2]s)
+    curl -H 'Authorization: Bearer %[2]s' %[1]s/v1/status
+    curl %[1]s/metrics
+  Okta simulator   %[3]s   (API token %[4]s)
+    curl -H 'Authorization: SSWS %[4]s' %[3]s/api/v1/apps/%[5]s
+    curl %[3]s/.well-known/openid-configuration
+  W&B simulator    %[6]s   (no token)
+    curl -i -X OPTIONS -H 'Origin: null' -H 'Access-Control-Request-Method: POST' %[6]s/graphql
+  Slack simulator  %[7]s   (bot token %[8]s, signing secret %[9]s)
+    the daemon posts to %[7]s/api/chat.postMessage
+`, d.api, d.token, d.sim.URL, d.sim.Token, d.appID, d.wandb.URL, d.slack.URL, demoSlackToken, demoSigningSecret)
+}
+
 // setup lets Terraform own the example world when it and the demo provider
-// are at hand (remediation mode apply), else wires it by hand (alert).
+// are at hand (remediation mode approve: the fix waits for a click on
+// "Apply fix"), else wires it by hand (alert).
 func (d *demo) setup(ctx context.Context) (string, error) {
 	out, dir := d.out, d.dir
 	mode := config.ModeAlert
@@ -121,8 +188,8 @@ func (d *demo) setup(ctx context.Context) (string, error) {
 		if err := d.setupTerraform(ctx, bin, provider); err != nil {
 			return "", fmt.Errorf("setting up Terraform: %w", err)
 		}
-		d.tf, mode = true, config.ModeApply
-		fmt.Fprintf(out, "Terraform %s owns the Okta app and the W&B env (remediation mode: apply)\n", bin)
+		d.tf, mode = true, config.ModeApprove
+		fmt.Fprintf(out, "Terraform %s owns the Okta app and the W&B env (remediation mode: approve, in Slack)\n", bin)
 	}
 	return mode, nil
 }
@@ -136,6 +203,12 @@ state_dir: ./state
 okta:
   org_url: %s
   api_token: %s
+slack:
+  bot_token: %s
+  channel: "%s"
+  api_url: %s
+  signing_secret: %s
+  approvers: [%s]
 server:
   listen: %s
   token: %s
@@ -152,95 +225,12 @@ targets:
         dir: ./tf
         # W&B's modules carry CORS origins in the other_wandb_env map.
         vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
-`, d.sim.URL, d.sim.Token, listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
+`, d.sim.URL, d.sim.Token, demoSlackToken, demoChannel, d.slack.APIURL(), demoSigningSecret, demoApprover,
+		listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
 	if err := os.WriteFile(cfgFile, []byte(cfgText), 0o600); err != nil {
 		return nil, fmt.Errorf("writing the demo's config: %w", err)
 	}
 	return config.LoadConfig(cfgFile)
-}
-
-// story is steps 1 and 2: in sync, then an admin and someone else break it.
-func (d *demo) story(ctx context.Context, cfg *config.Config, log *slog.Logger, start time.Time) error {
-	out := d.out
-	d.step(1, "Everything is wired as W&B's Okta guide says")
-	rep, err := d.reconcile(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "status: %s\n", rep.Targets[0].Status)
-	code, _ := d.wandb.Preflight(ctx, "null")
-	fmt.Fprintf(out, "W&B answers a CORS preflight from Origin: null with %d\n", code)
-
-	d.step(2, "An admin edits the Okta app's sign-in redirect URI, and someone drops `null` from GORILLA_CORS_ORIGINS")
-	if err := d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
-		a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/callback"}
-	}); err != nil {
-		return fmt.Errorf("editing the simulated Okta app: %w", err)
-	}
-	env, err := source.EnvFile{Path: d.envFile}.Env(ctx)
-	if err != nil {
-		return err
-	}
-	env.Vars[checks.EnvCORSOrigins] = d.wandb.URL
-	if err := writeDotenv(d.envFile, env.Vars); err != nil {
-		return err
-	}
-	code, body := d.wandb.Preflight(ctx, "null")
-	fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
-
-	return d.detectAndFix(ctx, cfg, log, env, start)
-}
-
-// detectAndFix is steps 3 to 6: detected, alerted, fixed, resolved.
-func (d *demo) detectAndFix(ctx context.Context, cfg *config.Config, log *slog.Logger, env *checks.WandbEnv, start time.Time) error {
-	out := d.out
-	d.step(3, "driftd detects both (driftd check)")
-	engine, err := daemon.NewEngine(ctx, cfg, log, daemon.EngineOptions{})
-	if err != nil {
-		return err
-	}
-	detected := engine.CheckAll(ctx, []*config.Target{&cfg.Targets[0]})
-	_ = detected.WriteText(out)
-
-	d.step(4, "The alert, as it reads in the channel")
-	renderAlertBox(out, &detected.Targets[0], slacknotify.AlertContext{OktaOrgURL: d.sim.URL, AppID: d.appID, WandbURL: d.wandb.URL})
-
-	if d.tf {
-		d.step(5, "The fix is planned and applied through Terraform (POST /v1/reconcile)")
-	} else {
-		d.step(5, "Without terraform: the change a plan would make, then the fix by hand")
-		for _, f := range detected.Targets[0].Findings {
-			if f.Fixable {
-				fmt.Fprintf(out, "  would set %s to %s\n", f.Field, report.ShowValue(f.Expected))
-			}
-		}
-		if err := d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
-			a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/oidc/callback"}
-		}); err != nil {
-			return fmt.Errorf("fixing the simulated Okta app: %w", err)
-		}
-		env.Vars[checks.EnvCORSOrigins] = d.wandb.URL + ", null"
-		if err := writeDotenv(d.envFile, env.Vars); err != nil {
-			return err
-		}
-	}
-	rep, err := d.reconcile(ctx)
-	if err != nil {
-		return err
-	}
-	_ = rep.WriteText(out)
-
-	d.step(6, "The re-check is clean and the alert resolves")
-	final := engine.CheckAll(ctx, []*config.Target{&cfg.Targets[0]})
-	_, resolved := slacknotify.RenderRoot(&final.Targets[0], slacknotify.AlertContext{OktaOrgURL: d.sim.URL, AppID: d.appID, WandbURL: d.wandb.URL}, true)
-	fmt.Fprint(out, RenderBlocksForTerminal(resolved))
-	code, _ := d.wandb.Preflight(ctx, "null")
-	fmt.Fprintf(out, "status: %s; W&B answers Origin: null with %d\n", final.Targets[0].Status, code)
-	if final.Targets[0].Status != report.StatusOK {
-		return fmt.Errorf("the demo target is still %s", final.Targets[0].Status)
-	}
-	fmt.Fprintf(out, "RESOLVED: demo is back in sync after %s\n", time.Since(start).Round(100*time.Millisecond))
-	return nil
 }
 
 func (d *demo) reconcile(ctx context.Context) (*report.Report, error) {
@@ -342,47 +332,4 @@ func writeDotenv(path string, vars map[string]string) error {
 		return fmt.Errorf("writing the W&B env: %w", err)
 	}
 	return nil
-}
-
-// renderAlertBox draws the Slack alert for the terminal from the very
-// blocks driftd would post.
-func renderAlertBox(out io.Writer, res *report.TargetResult, ac slacknotify.AlertContext) {
-	_, blocks := slacknotify.RenderRoot(res, ac, false)
-	fmt.Fprint(out, RenderBlocksForTerminal(blocks))
-}
-
-// RenderBlocksForTerminal prints Block Kit blocks as a boxed message.
-func RenderBlocksForTerminal(blocks []slack.Block) string {
-	var b strings.Builder
-	line := func(prefix, text string) {
-		for _, l := range strings.Split(text, "\n") {
-			fmt.Fprintf(&b, "│ %s%s\n", prefix, l)
-		}
-	}
-	b.WriteString("┌──────────────────────────────────────── #wandb-sso\n")
-	for _, blk := range blocks {
-		switch v := blk.(type) {
-		case *slack.HeaderBlock:
-			line("", "▌"+v.Text.Text)
-		case *slack.SectionBlock:
-			if v.Text != nil {
-				b.WriteString("│\n")
-				line("", v.Text.Text)
-			}
-		case *slack.ContextBlock:
-			for _, e := range v.ContextElements.Elements {
-				if t, ok := e.(*slack.TextBlockObject); ok {
-					line("  ", t.Text)
-				}
-			}
-		case *slack.ActionBlock:
-			for _, e := range v.Elements.ElementSet {
-				if btn, ok := e.(*slack.ButtonBlockElement); ok {
-					line("", "[ "+btn.Text.Text+" ]")
-				}
-			}
-		}
-	}
-	b.WriteString("└────────────────────────────────────────\n")
-	return b.String()
 }

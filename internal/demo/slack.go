@@ -1,0 +1,92 @@
+package demo
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	slacknotify "github.com/driftd/driftd/daemon/notify/slack"
+	"github.com/driftd/driftd/internal/slacksim"
+)
+
+// demoChannelID is the id Slack answers for #wandb-sso: updates and
+// thread replies address the channel by it.
+const demoChannelID = "C0DEMOSSO1"
+
+// channelName shows a channel id as its name, as Slack's client does.
+func (d *demo) channelName(ch string) string {
+	if ch == demoChannelID {
+		return demoChannel
+	}
+	return ch
+}
+
+// postedMessage is what the daemon delivered, as the simulator recorded it.
+type postedMessage = slacksim.Message
+
+// waitMessage waits for the first recorded message that match accepts:
+// the daemon delivers from its outbox in the background.
+func (d *demo) waitMessage(ctx context.Context, match func(postedMessage) bool) (postedMessage, error) {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		for _, m := range d.slack.Messages() {
+			if match(m) {
+				return m, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return postedMessage{}, fmt.Errorf("the daemon posted no such Slack message within 60s (%d recorded)", len(d.slack.Messages()))
+		}
+		select {
+		case <-ctx.Done():
+			return postedMessage{}, ctx.Err()
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+}
+
+// clickApply plays Slack delivering the approver's click on "Apply fix":
+// a block_actions payload signed with the app's signing secret (Slack's
+// "Verifying requests from Slack": v0 HMAC-SHA256 of "v0:ts:body").
+func (d *demo) clickApply(ctx context.Context, planID string) error {
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions",
+		"user": map[string]string{"id": demoApprover, "name": "demo-approver"},
+		"actions": []map[string]string{{"type": "button", "action_id": slacknotify.ApplyActionID,
+			"value": planID, "block_id": "driftd_actions"}},
+	})
+	body := "payload=" + url.QueryEscape(string(payload))
+	ts := fmt.Sprint(time.Now().Unix())
+	mac := hmac.New(sha256.New, []byte(demoSigningSecret))
+	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.api+"/v1/slack/interactions", strings.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("building the approval click: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("delivering the approval click: %w", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the daemon refused the approval click: %s: %s", resp.Status, b)
+	}
+	var answer struct {
+		Text string `json:"text"`
+	}
+	_ = json.Unmarshal(b, &answer)
+	fmt.Fprintf(d.out, "driftd answers the click (only the approver sees it): %s\n", MrkdwnForTerminal(answer.Text))
+	return nil
+}
