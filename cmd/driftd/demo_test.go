@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,16 +28,34 @@ func TestDemoTellsTheWholeStory(t *testing.T) {
 	if took := time.Since(start); took > 30*time.Second {
 		t.Errorf("the demo took %s, want under 30s", took)
 	}
+	// The alert and its resolution are the daemon's own messages, as the
+	// Slack simulator recorded them, drawn for a terminal (no raw mrkdwn).
 	for _, want := range []string{
 		"== 1. Everything is wired", "status: ok",
 		"W&B now answers Origin: null with 403 \"request from invalid origin: null\"",
 		"== 3. driftd detects both", "✗ okta.redirect_uris", "✗ wandb.cors_origins",
-		"== 4. The alert", "SSO drift on demo: 2 findings",
-		"== 5. The fix is planned and applied through Terraform", "remediation (apply): applied", "verification: fixed",
-		"== 6. The re-check is clean", "Resolved: SSO wiring of demo is back in sync", "RESOLVED: demo is back in sync",
+		"== 4. The alert driftd posted in #wandb-sso", "── #wandb-sso\n│ ▌🚨 SSO drift on demo: 2 findings",
+		"│ okta.redirect_uris settings.oauthClient.redirect_uris (error, Terraform can fix)", "│ [ Apply fix ]",
+		"== 5. An approver clicks \"Apply fix\": Terraform applies the saved plan",
+		"== 6. driftd resolves its alert", "│ @U0DEMOAPPROVER approved plan", ": applied, fixed",
+		"(approved by @U0DEMOAPPROVER)", "── #wandb-sso\n│ ▌✅ Resolved: SSO wiring of demo is back in sync",
+		"RESOLVED: demo is back in sync: alerted ",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("transcript lacks %q:\n%s", want, out.String())
 		}
+	}
+	if raw := regexp.MustCompile("[*`]okta\\.|&lt;|<http|:rotating_light:").FindString(out.String()); raw != "" {
+		t.Errorf("transcript shows raw mrkdwn %q:\n%s", raw, out.String())
+	}
+	// Both times are measured from the event, not from the demo's start.
+	m := regexp.MustCompile(`alerted ([0-9.]+m?s) after the edit, resolved ([0-9.]+m?s) after the fix`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no times in the transcript:\n%s", out.String())
+	}
+	alerted, _ := time.ParseDuration(m[1])
+	resolved, _ := time.ParseDuration(m[2])
+	if whole := time.Since(start); alerted <= 0 || resolved <= 0 || alerted+resolved >= whole {
+		t.Errorf("alerted %s and resolved %s must each be part of the demo's %s", alerted, resolved, whole)
 	}
 }
