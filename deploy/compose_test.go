@@ -2,9 +2,14 @@ package deploy_test
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
 )
 
 // TestComposeFileLoadsWithTheComposeSpecLoader runs the loader that
@@ -31,5 +36,41 @@ func TestComposeFileLoadsWithTheComposeSpecLoader(t *testing.T) {
 		if !d.ReadOnly || d.User != "65532:65532" || d.HealthCheck == nil || len(d.Volumes) != 3 {
 			t.Errorf("driftd service: read_only %v user %q healthcheck %v volumes %d", d.ReadOnly, d.User, d.HealthCheck != nil, len(d.Volumes))
 		}
+		if len(profiles) > 0 {
+			demoPortsArePinnedAndPublished(t, p)
+		}
+	}
+}
+
+// demoPortsArePinnedAndPublished checks that each address the demo
+// listens on (its API and the three simulators) is published on loopback
+// under the same port, so the URLs it prints work from the host.
+func demoPortsArePinnedAndPublished(t *testing.T, p *types.Project) {
+	t.Helper()
+	demo, err := p.GetService("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := map[string]bool{}
+	for _, port := range demo.Ports {
+		if port.HostIP != "127.0.0.1" || port.Published != fmt.Sprint(port.Target) {
+			t.Errorf("demo port %+v: publish on 127.0.0.1 under the same number", port)
+		}
+		published[port.Published] = true
+	}
+	cmd := demo.Command
+	for _, flag := range []string{"--listen", "--okta-listen", "--wandb-listen", "--slack-listen"} {
+		i := slices.Index(cmd, flag)
+		if i < 0 || i+1 == len(cmd) {
+			t.Errorf("the demo's command %q lacks %s", cmd, flag)
+			continue
+		}
+		_, port, err := net.SplitHostPort(cmd[i+1])
+		if err != nil || !strings.HasPrefix(cmd[i+1], "0.0.0.0:") || !published[port] {
+			t.Errorf("%s %s: listen on 0.0.0.0 on a published port (published: %v)", flag, cmd[i+1], published)
+		}
+	}
+	if !slices.Contains(cmd, "--keep-running") {
+		t.Errorf("the demo's command %q lacks --keep-running", cmd)
 	}
 }
