@@ -1,7 +1,9 @@
 // Package slacksim is a local recording Slack Web API for tests and the
 // demo: chat.postMessage, chat.update and incoming webhooks, with every
 // delivered message recorded and faults to inject (Slack down, 429 with
-// Retry-After, invalid_auth). slack-go's own slacktest records neither
+// Retry-After, invalid_auth, and in faults.go the refusals of a
+// misconfigured app: missing_scope, not_in_channel, channel_not_found,
+// webhook 403/404). slack-go's own slacktest records neither
 // chat.postMessage bodies nor chat.update, so driftd carries this one.
 package slacksim
 
