@@ -52,4 +52,4 @@ build kube-apiserver "$KUBE_VERSION" apiserver k8s.io/kubernetes/cmd/kube-apiser
 build etcd "$ETCD_VERSION" etcd . ""
 
 "$DEST/kube-apiserver" --version
-"$DEST/etcd" --version | head -1
+"$DEST/etcd" --version | sed -n 1p
