@@ -188,3 +188,32 @@ func TestAuthorizationServersThroughTheSDK(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminReadsAndDeletesOfTrustedOriginsAndAssignments(t *testing.T) {
+	sim := startSim(t, oktasim.Options{})
+	appID := wandbApp(t, sim)
+	g, err := sim.SetUpSignIn(appID, "https://wandb.acme.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the set-up's group and origin are listed", func(t *testing.T) {
+		os := sim.TrustedOrigins()
+		if got := sim.AssignedGroups(appID); len(got) != 1 || got[0] != g.ID {
+			t.Errorf("assigned groups %v", got)
+		}
+		if len(os) != 1 || os[0].Origin != "https://wandb.acme.test" || len(os[0].Scopes) != 2 {
+			t.Fatalf("origins %+v", os)
+		}
+	})
+	t.Run("an admin's deletion removes the origin and is logged", func(t *testing.T) {
+		if err := sim.AdminDeleteTrustedOrigin(sim.TrustedOrigins()[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(sim.TrustedOrigins()); n != 0 || lastEvent(t, sim).EventType != "security.trusted_origin.delete" {
+			t.Errorf("%d origins left, last event %s", n, lastEvent(t, sim).EventType)
+		}
+		if err := sim.AdminDeleteTrustedOrigin("tosnope"); err == nil {
+			t.Error("deleting an unknown origin succeeded")
+		}
+	})
+}
