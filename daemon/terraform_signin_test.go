@@ -111,3 +111,41 @@ func TestTerraformReassignsTheGroupAndAddsTheTrustedOrigin(t *testing.T) {
 		}
 	})
 }
+
+func TestTerraformAddsAPolicyRuleWhenTheAuthServerNoLongerGrantsTheClient(t *testing.T) {
+	tf := newTFFixtureAt(t, "apply", `"*"`, "aus1")
+	ps, rules := tf.Sim.Policies("aus1")
+	def := rules[ps[0].ID][0]
+	// An admin narrows Okta's starting rule to service apps.
+	if err := tf.Sim.AdminEditRule("aus1", ps[0].ID, def.ID, func(r *oktasim.Rule) {
+		r.Conditions.GrantTypes.Include = []string{"client_credentials"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runOnce(t, "reconcile", tf.Cfg)
+	if code != 0 {
+		t.Fatalf("reconcile exit %d, want 0\n%s", code, out)
+	}
+	for _, want := range []string{"create okta_auth_server_policy_rule.wandb[0]", "remediation (apply): applied", "verification: fixed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	_, rules = tf.Sim.Policies("aus1")
+	var added *oktasim.Rule
+	for i, r := range rules[ps[0].ID] {
+		if r.Name == "Weights & Biases" {
+			added = &rules[ps[0].ID][i]
+		}
+	}
+	if added == nil || added.Status != "ACTIVE" || fmt.Sprint(added.Conditions.GrantTypes.Include) != "[authorization_code implicit]" ||
+		!slices.Contains(added.Conditions.Scopes.Include, "openid") {
+		t.Fatalf("rules of the default policy after the fix: %+v", rules[ps[0].ID])
+	}
+	kept := slices.IndexFunc(rules[ps[0].ID], func(r oktasim.Rule) bool {
+		return r.ID == def.ID && fmt.Sprint(r.Conditions.GrantTypes.Include) == "[client_credentials]"
+	})
+	if len(rules[ps[0].ID]) != 2 || kept < 0 {
+		t.Errorf("the admin's rule was touched: %+v", rules[ps[0].ID])
+	}
+}

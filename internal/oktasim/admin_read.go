@@ -47,3 +47,21 @@ func (s *Server) AssignedGroups(appID string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Policies returns the access policies of an authorization server, and
+// each policy's rules, in priority order: what an admin sees under
+// Security > API > Authorization Servers > Access Policies.
+func (s *Server) Policies(asID string) (policies []Policy, rules map[string][]Rule) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rules = map[string][]Rule{}
+	for _, p := range s.as.policies[asID] {
+		policies = append(policies, *p)
+		for _, r := range s.as.rules[p.ID] {
+			rules[p.ID] = append(rules[p.ID], *r)
+		}
+		sort.SliceStable(rules[p.ID], func(i, j int) bool { return rules[p.ID][i].Priority < rules[p.ID][j].Priority })
+	}
+	sort.SliceStable(policies, func(i, j int) bool { return policies[i].Priority < policies[j].Priority })
+	return policies, rules
+}

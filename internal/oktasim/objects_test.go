@@ -181,6 +181,12 @@ func TestAuthorizationServersThroughTheSDK(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the admin's view lists the policies in priority order with their rules", func(t *testing.T) {
+		ps, rules := sim.Policies("aus1wandb")
+		if len(ps) != 2 || ps[0].Name != "Default Policy" || len(rules[ps[0].ID]) != 1 || rules[ps[1].ID][0].Name != "code only" {
+			t.Fatalf("%+v %+v", ps, rules)
+		}
+	})
 	t.Run("an unknown server is a 404", func(t *testing.T) {
 		_, resp, err := c.AuthorizationServer.GetAuthorizationServer(ctx, "ausnope")
 		if err == nil || resp.StatusCode != 404 {
