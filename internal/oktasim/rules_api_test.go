@@ -104,6 +104,8 @@ func TestPolicyRuleWritesAreRefusedLikeOkta(t *testing.T) {
 	ps, _, _ := c.AuthorizationServer.ListAuthorizationServerPolicies(ctx, "aus1wandb")
 	pid := ps[0].Id
 	noName := sdkRule("", "implicit")
+	noType := sdkRule("a", "implicit")
+	noType.Type = ""
 	noScope := sdkRule("a", "implicit")
 	noScope.Conditions.Scopes = nil
 	for _, tc := range []struct {
@@ -116,6 +118,10 @@ func TestPolicyRuleWritesAreRefusedLikeOkta(t *testing.T) {
 			_, resp, err := c.AuthorizationServer.CreateAuthorizationServerPolicyRule(ctx, "aus1wandb", pid, noName)
 			return resp, err
 		}, 400, "name: The field cannot be left blank."},
+		{"a rule without a type is an API validation failure (the request schema requires it)", func() (*okta.Response, error) {
+			_, resp, err := c.AuthorizationServer.CreateAuthorizationServerPolicyRule(ctx, "aus1wandb", pid, noType)
+			return resp, err
+		}, 400, "type: The field cannot be left blank."},
 		{"a rule without grant types is an API validation failure", func() (*okta.Response, error) {
 			_, resp, err := c.AuthorizationServer.CreateAuthorizationServerPolicyRule(ctx, "aus1wandb", pid, sdkRule("a"))
 			return resp, err
