@@ -148,4 +148,28 @@ func TestTerraformAddsAPolicyRuleWhenTheAuthServerNoLongerGrantsTheClient(t *tes
 	if len(rules[ps[0].ID]) != 2 || kept < 0 {
 		t.Errorf("the admin's rule was touched: %+v", rules[ps[0].ID])
 	}
+
+	// An admin deactivates the module's rule: the fix reactivates it
+	// through the rule's lifecycle endpoint (status is in the defaults).
+	if err := tf.Sim.AdminEditRule("aus1", ps[0].ID, added.ID, func(r *oktasim.Rule) { r.Status = "INACTIVE" }); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runOnce(t, "reconcile", tf.Cfg)
+	if code != 0 || !strings.Contains(out, "update okta_auth_server_policy_rule.wandb[0]") || !strings.Contains(out, "verification: fixed") {
+		t.Fatalf("reconcile exit %d, want 0 and the rule's reactivation:\n%s", code, out)
+	}
+	if ev := lastEventOf(tf.Sim, "policy.rule."); ev != "policy.rule.activate" {
+		t.Errorf("last rule event %q, want policy.rule.activate", ev)
+	}
+}
+
+// lastEventOf is the type of the newest System Log event starting with prefix.
+func lastEventOf(sim *oktasim.Server, prefix string) string {
+	evs := sim.Events()
+	for i := len(evs) - 1; i >= 0; i-- {
+		if strings.HasPrefix(evs[i].EventType, prefix) {
+			return evs[i].EventType
+		}
+	}
+	return ""
 }
