@@ -30,18 +30,37 @@ type tfFixture struct {
 
 func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
 	t.Helper()
+	return newTFFixtureAt(t, mode, allow, "")
+}
+
+// newTFFixtureAt is newTFFixture with W&B's issuer at the custom
+// authorization server asID (made ACTIVE with Okta's starting policy and
+// rule), or at the org's when asID is empty. The module owns the trusted
+// origin and may own a policy rule: the target maps trusted_origin,
+// auth_server_id and auth_server_policy_id (contract section 9).
+func newTFFixtureAt(t testing.TB, mode, allow, asID string) *tfFixture {
+	t.Helper()
 	bin := fixture.Terraform(t)
 	pdir := fixture.ProviderMirror(t)
 	f := fixture.New(t)
 	t.Setenv("DRIFTD_TERRAFORM", bin)
+	issuer := f.Sim.URL
+	if asID != "" {
+		f.Sim.AddAuthorizationServer(asID)
+		issuer += "/oauth2/" + asID
+	}
 	ws, err := example.Apply(context.Background(), example.Options{
 		Dir: f.Dir, Terraform: bin, CLIConfig: filepath.Join(pdir, "cli.tfrc"), OktaURL: f.Sim.URL, OktaToken: fixture.OktaToken,
 		WandbURL: "https://wandb.acme.test", OtherEnv: map[string]string{"BUCKET": "s3://keep-me"}, Setenv: t.Setenv,
+		Issuer: issuer, TrustedOrigin: true,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The admin's part of W&B's guide that the example module leaves out.
+	// The admin's part of W&B's guide that the example module leaves out:
+	// the group assignment. The trusted origin is the module's, so
+	// SetUpSignIn finds it and does not add a second one (Okta refuses a
+	// duplicate origin).
 	if _, err := f.Sim.SetUpSignIn(ws.AppID, "https://wandb.acme.test"); err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +82,12 @@ targets:
         dir: ./tf
         allow: [%s]
         lock_timeout: 2s
-        vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
-`, f.Sim.URL, tf.envFile, tf.appID, tf.clientID, f.Sim.URL, mode, allow))
+        vars:
+          other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins
+          trusted_origin: okta.trusted_origin
+          auth_server_id: oidc.auth_server_id
+          auth_server_policy_id: okta.auth_server_policy_id
+`, f.Sim.URL, tf.envFile, tf.appID, tf.clientID, issuer, mode, allow))
 	if mode == config.ModeApprove {
 		// Approvals arrive from Slack; the recorder stands in for it.
 		sim := slacksim.Start(slackToken)

@@ -9,3 +9,10 @@ import "embed"
 //
 //go:embed terraform/*.tf
 var Terraform embed.FS
+
+// TerraformOperator is the example module for an operator install in
+// deploy/terraform/operator: W&B's env in the WeightsAndBiases spec
+// through a helm_release `set`.
+//
+//go:embed terraform/operator/*.tf
+var TerraformOperator embed.FS

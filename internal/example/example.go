@@ -89,7 +89,13 @@ type Options struct {
 	OktaToken string
 	WandbURL  string
 	OtherEnv  map[string]string // more W&B env in other_wandb_env, beside GORILLA_CORS_ORIGINS
-	Setenv    func(key, value string)
+	// Issuer is W&B's OIDC_ISSUER; empty: OktaURL (the org authorization
+	// server).
+	Issuer string
+	// TrustedOrigin makes the module own the W&B origin as an Okta Trusted
+	// Origin from day one (the module's trusted_origin variable).
+	TrustedOrigin bool
+	Setenv        func(key, value string)
 }
 
 // Apply copies the example module, points Terraform and the
@@ -111,6 +117,10 @@ func Apply(ctx context.Context, o Options) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing terraform: %w", err)
 	}
+	issuer := o.Issuer
+	if issuer == "" {
+		issuer = o.OktaURL
+	}
 	other := map[string]string{"GORILLA_CORS_ORIGINS": strings.TrimRight(o.WandbURL, "/") + ",null"}
 	for k, v := range o.OtherEnv {
 		other[k] = v
@@ -125,8 +135,8 @@ func Apply(ctx context.Context, o Options) (*Workspace, error) {
 		for _, k := range keys {
 			env = append(env, fmt.Sprintf("%s = %q", k, other[k]))
 		}
-		body := fmt.Sprintf("wandb_url       = %q\noidc_client_id  = %q\noidc_issuer     = %q\nother_wandb_env = { %s }\n",
-			o.WandbURL, clientID, o.OktaURL, strings.Join(env, ", "))
+		body := fmt.Sprintf("wandb_url       = %q\noidc_client_id  = %q\noidc_issuer     = %q\nother_wandb_env = { %s }\ntrusted_origin  = %t\n",
+			o.WandbURL, clientID, issuer, strings.Join(env, ", "), o.TrustedOrigin)
 		if err := os.WriteFile(filepath.Join(ws.Dir, "terraform.tfvars"), []byte(body), 0o644); err != nil {
 			return fmt.Errorf("writing terraform.tfvars: %w", err)
 		}

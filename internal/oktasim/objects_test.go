@@ -181,10 +181,45 @@ func TestAuthorizationServersThroughTheSDK(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the admin's view lists the policies in priority order with their rules", func(t *testing.T) {
+		ps, rules := sim.Policies("aus1wandb")
+		if len(ps) != 2 || ps[0].Name != "Default Policy" || len(rules[ps[0].ID]) != 1 || rules[ps[1].ID][0].Name != "code only" {
+			t.Fatalf("%+v %+v", ps, rules)
+		}
+	})
 	t.Run("an unknown server is a 404", func(t *testing.T) {
 		_, resp, err := c.AuthorizationServer.GetAuthorizationServer(ctx, "ausnope")
 		if err == nil || resp.StatusCode != 404 {
 			t.Fatalf("%v", err)
+		}
+	})
+}
+
+func TestAdminReadsAndDeletesOfTrustedOriginsAndAssignments(t *testing.T) {
+	sim := startSim(t, oktasim.Options{})
+	appID := wandbApp(t, sim)
+	g, err := sim.SetUpSignIn(appID, "https://wandb.acme.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the set-up's group and origin are listed", func(t *testing.T) {
+		os := sim.TrustedOrigins()
+		if got := sim.AssignedGroups(appID); len(got) != 1 || got[0] != g.ID {
+			t.Errorf("assigned groups %v", got)
+		}
+		if len(os) != 1 || os[0].Origin != "https://wandb.acme.test" || len(os[0].Scopes) != 2 {
+			t.Fatalf("origins %+v", os)
+		}
+	})
+	t.Run("an admin's deletion removes the origin and is logged", func(t *testing.T) {
+		if err := sim.AdminDeleteTrustedOrigin(sim.TrustedOrigins()[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(sim.TrustedOrigins()); n != 0 || lastEvent(t, sim).EventType != "security.trusted_origin.delete" {
+			t.Errorf("%d origins left, last event %s", n, lastEvent(t, sim).EventType)
+		}
+		if err := sim.AdminDeleteTrustedOrigin("tosnope"); err == nil {
+			t.Error("deleting an unknown origin succeeded")
 		}
 	})
 }

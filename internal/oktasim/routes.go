@@ -133,5 +133,25 @@ func (s *Server) asRoute(m string, p []string) (route, bool) {
 	case len(p) == 5 && p[1] == "policies" && p[3] == "rules" && m == http.MethodPut:
 		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putRule(w, r, c, p[0], p[2], p[4]) }}, true
 	}
+	return s.ruleWriteRoute(m, p)
+}
+
+// ruleWriteRoute maps the rule create, delete and lifecycle operations.
+func (s *Server) ruleWriteRoute(m string, p []string) (route, bool) {
+	manage := "okta.authorizationServers.manage"
+	if len(p) < 4 || p[1] != "policies" || p[3] != "rules" {
+		return route{}, false
+	}
+	switch {
+	case len(p) == 4 && m == http.MethodPost:
+		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.createRule(w, r, c, p[0], p[2]) }}, true
+	case len(p) == 5 && m == http.MethodDelete:
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.deleteRule(w, c, p[0], p[2], p[4]) }}, true
+	case len(p) == 7 && p[5] == "lifecycle" && m == http.MethodPost && (p[6] == "activate" || p[6] == "deactivate"):
+		status := map[string]string{"activate": "ACTIVE", "deactivate": "INACTIVE"}[p[6]]
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) {
+			s.ruleLifecycle(w, c, p[0], p[2], p[4], status)
+		}}, true
+	}
 	return route{}, false
 }

@@ -23,6 +23,9 @@ func validateRule(r *Rule) *APIError {
 	if r.Name == "" {
 		return validationError("name", "name: The field cannot be left blank.")
 	}
+	if r.Type == "" {
+		return validationError("type", "type: The field cannot be left blank.")
+	}
 	if r.Type != "RESOURCE_ACCESS" {
 		return validationError("type", fmt.Sprintf("type: '%s' is invalid. Valid values: [RESOURCE_ACCESS]", r.Type))
 	}

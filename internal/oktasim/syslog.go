@@ -85,7 +85,8 @@ var consoleAdmin = LogActor{ID: "00usimadmin0000000", Type: "User", AlternateID:
 // okta/okta-developer-docs .../reference/api/event-types/index.md). Okta
 // logs changes to authorization server policies and rules as policy.*
 // events with the policy in target (system-log/index.md, "Policy event
-// details").
+// details"). policy.rule.delete is in the same catalog (SigmaHQ/sigma
+// rules/cloud/okta/okta_policy_rule_modified_or_deleted.yml selects it).
 var displayMessages = map[string]string{
 	"application.lifecycle.create":        "Create application",
 	"application.lifecycle.update":        "Update application",
@@ -113,6 +114,7 @@ var displayMessages = map[string]string{
 	"policy.rule.update":                  "Update policy rule",
 	"policy.rule.activate":                "Activate policy rule",
 	"policy.rule.deactivate":              "Deactivate policy rule",
+	"policy.rule.delete":                  "Delete policy rule",
 }
 
 type eventLog struct {
