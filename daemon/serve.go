@@ -44,6 +44,7 @@ type Daemon struct {
 	deliveryDone chan struct{}
 	alertLocks   sync.Map   // target -> *sync.Mutex, see alerts
 	events       *eventPath // the change-event path (events.go)
+	reloadMu     sync.Mutex // one reload at a time (SIGHUP, POST /-/reload)
 
 	ready   atomic.Bool
 	baseCtx context.Context

@@ -33,6 +33,15 @@ type Backend interface {
 	RunAll(trigger string) *report.Report
 	// Status is every target's last result and schedule.
 	Status(ctx context.Context) ([]TargetStatus, error)
+	// TargetStatus is one target's; an unknown target is a
+	// *config.UnknownTargetError.
+	TargetStatus(ctx context.Context, target string) (TargetStatus, error)
+	// Runs is a page of the stored run history, newest first; a bad
+	// cursor is a *QueryError.
+	Runs(ctx context.Context, q RunsQuery) (RunsPage, error)
+	// Reload re-reads the config file as SIGHUP does; a refused config is
+	// a *ReloadError.
+	Reload(ctx context.Context) (ReloadResult, error)
 }
 
 // TargetStatus is one target in GET /v1/status.
@@ -78,6 +87,9 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET /v1/status", h.auth(http.HandlerFunc(h.status)))
 	mux.Handle("POST /v1/reconcile", h.auth(http.HandlerFunc(h.reconcile)))
+	mux.Handle("GET /v1/status/{target}", h.auth(http.HandlerFunc(h.targetStatus)))
+	mux.Handle("GET /v1/runs", h.auth(http.HandlerFunc(h.runs)))
+	mux.Handle("POST /-/reload", h.auth(http.HandlerFunc(h.reload)))
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
 	}

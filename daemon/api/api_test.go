@@ -20,10 +20,16 @@ import (
 )
 
 // fakeBackend is the daemon as the API sees it, in memory: one target,
-// "prod", that has never run.
+// "prod", that has never run, unless a test sets targets and history.
 type fakeBackend struct {
 	mu   sync.Mutex
 	runs []string
+	// targets replaces the one never-run "prod"; history is newest first.
+	targets   []TargetStatus
+	history   []Run
+	statusErr error
+	reloadErr error
+	reloads   int
 }
 
 func (f *fakeBackend) Ready() bool   { return true }
@@ -32,6 +38,9 @@ func (f *fakeBackend) Token() string { return "api-secret" }
 func (f *fakeBackend) Run(target, trigger string) (report.TargetResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if target == "busy" {
+		return report.TargetResult{}, &report.BusyError{Target: target, RunID: "run-busy"}
+	}
 	if target != "prod" {
 		return report.TargetResult{}, &config.UnknownTargetError{Name: target}
 	}
@@ -45,6 +54,12 @@ func (f *fakeBackend) RunAll(trigger string) *report.Report {
 }
 
 func (f *fakeBackend) Status(context.Context) ([]TargetStatus, error) {
+	if f.statusErr != nil {
+		return nil, f.statusErr
+	}
+	if f.targets != nil {
+		return f.targets, nil
+	}
 	return []TargetStatus{{TargetResult: report.TargetResult{Name: "prod", Status: "pending", Findings: []checks.Finding{}, Errors: []report.ObservationError{}}}}, nil
 }
 
