@@ -62,6 +62,9 @@ type Options struct {
 	BodyTimeout time.Duration
 	// OktaEvents takes Okta Event Hook deliveries (events.go).
 	OktaEvents OktaEvents
+	// UI says, at each request, whether the status page at / is on
+	// (server.ui); nil never mounts it.
+	UI func() bool
 }
 
 // maxBody bounds a /v1/reconcile body; {"target": "NAME"} is far smaller.
@@ -90,6 +93,9 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("GET /v1/status/{target}", h.auth(http.HandlerFunc(h.targetStatus)))
 	mux.Handle("GET /v1/runs", h.auth(http.HandlerFunc(h.runs)))
 	mux.Handle("POST /-/reload", h.auth(http.HandlerFunc(h.reload)))
+	if opts.UI != nil {
+		newUI(b, opts.UI).mount(mux)
+	}
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
 	}

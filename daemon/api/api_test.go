@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,10 +31,17 @@ type fakeBackend struct {
 	statusErr error
 	reloadErr error
 	reloads   int
+	// token replaces "api-secret" once set (a rotated token).
+	token atomic.Value
 }
 
-func (f *fakeBackend) Ready() bool   { return true }
-func (f *fakeBackend) Token() string { return "api-secret" }
+func (f *fakeBackend) Ready() bool { return true }
+func (f *fakeBackend) Token() string {
+	if t, ok := f.token.Load().(string); ok {
+		return t
+	}
+	return "api-secret"
+}
 
 func (f *fakeBackend) Run(target, trigger string) (report.TargetResult, error) {
 	f.mu.Lock()

@@ -53,7 +53,7 @@ func (f *fakeBackend) Reload(context.Context) (ReloadResult, error) {
 // newServerWith serves b's API with the status page on.
 func newServerWith(t *testing.T, b *fakeBackend) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(NewHandler(b, NewMetrics(), Options{}))
+	srv := httptest.NewServer(NewHandler(b, NewMetrics(), Options{UI: func() bool { return true }}))
 	t.Cleanup(srv.Close)
 	return srv
 }
