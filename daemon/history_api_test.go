@@ -96,3 +96,24 @@ func TestReloadThroughTheAPI(t *testing.T) {
 		t.Errorf("a reload with a wrong token = %d; want 401", code)
 	}
 }
+
+func TestServerUIFalseTurnsTheStatusPageOff(t *testing.T) {
+	f := fixture.New(t, "prod")
+	off := strings.Replace(f.Body, "server:\n", "server:\n  ui: false\n", 1)
+	f.WriteConfig(off)
+	base, stop := startDaemon(t, f)
+	defer stop()
+	for _, path := range []string{"/", "/login"} {
+		if code, body := fixture.Call(t, "GET", base+path, "", ""); code != 404 || body != "{\"error\":\"no such endpoint: "+path+"\"}\n" {
+			t.Errorf("with server.ui: false, GET %s = %d %q; want the JSON 404", path, code, body)
+		}
+	}
+	// A reload turns it back on: the page follows the running config.
+	f.WriteConfig(f.Body)
+	if code, body := fixture.Call(t, "POST", base+"/-/reload", apiToken, ""); code != 200 {
+		t.Fatalf("reload = %d %s", code, body)
+	}
+	if code, body := fixture.Call(t, "GET", base+"/login", "", ""); code != 200 || !strings.Contains(body, `name="token"`) {
+		t.Errorf("with server.ui on, GET /login = %d %s", code, body)
+	}
+}
