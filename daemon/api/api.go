@@ -1,6 +1,6 @@
 // Package api is driftd's HTTP surface: the health and readiness probes, the
-// Prometheus metrics, and the bearer-protected /v1 API over the daemon's one
-// run path. It owns request parsing, authentication and the JSON answers; it
+// Prometheus metrics, the bearer-protected /v1 API over the daemon's one
+// run path, /-/reload, and the read-only status page at / (ui.go). It owns request parsing, authentication and the JSON answers; it
 // never runs a check itself and must not import package daemon (the daemon
 // hands it a Backend).
 package api

@@ -6,7 +6,9 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
 	"time"
 )
 
@@ -23,14 +25,11 @@ type ui struct {
 	enabled  func() bool
 	sessions *sessions
 	tmpl     *template.Template
-	static   http.Handler
 }
 
 func newUI(b Backend, enabled func() bool) *ui {
 	tmpl := template.Must(template.New("").Funcs(pageFuncs).ParseFS(uiFiles, "ui/*.html"))
-	static, _ := fs.Sub(uiFiles, "ui/static")
-	return &ui{b: b, enabled: enabled, sessions: newSessions(), tmpl: tmpl,
-		static: http.StripPrefix("/static/", http.FileServerFS(static))}
+	return &ui{b: b, enabled: enabled, sessions: newSessions(), tmpl: tmpl}
 }
 
 func (u *ui) mount(mux *http.ServeMux) {
@@ -38,7 +37,19 @@ func (u *ui) mount(mux *http.ServeMux) {
 	mux.Handle("GET /login", u.guard(http.HandlerFunc(u.loginForm)))
 	mux.Handle("POST /login", u.guard(http.HandlerFunc(u.login)))
 	mux.Handle("POST /logout", u.guard(http.HandlerFunc(u.logout)))
-	mux.Handle("GET /static/", u.guard(u.static))
+	mux.Handle("GET /static/{file}", u.guard(http.HandlerFunc(u.asset)))
+}
+
+// asset serves an embedded static file; a missing one is the API's JSON 404.
+func (u *ui) asset(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	data, err := fs.ReadFile(uiFiles, "ui/static/"+name)
+	if err != nil {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
+		return
+	}
+	w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
+	_, _ = w.Write(data)
 }
 
 // guard hides the page when server.ui is false (a JSON 404, as for any

@@ -198,7 +198,12 @@ func TestTheStatusPageCanBeTurnedOff(t *testing.T) {
 		assertJSONError(t, resp, body, http.StatusNotFound)
 	}
 	on.Store(true)
-	if resp, body := br.do("GET", "/static/style.css", nil, nil); resp.StatusCode != 200 || !strings.Contains(body, ".status-drift") {
-		t.Errorf("with server.ui on, the stylesheet = %d", resp.StatusCode)
+	if resp, body := br.do("GET", "/static/style.css", nil, nil); resp.StatusCode != 200 || !strings.Contains(body, ".status-drift") ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("with server.ui on, the stylesheet = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, path := range []string{"/static/nope.css", "/static/..%2fpage.html", "/static/"} {
+		resp, body := br.do("GET", path, nil, nil)
+		assertJSONError(t, resp, body, http.StatusNotFound)
 	}
 }
