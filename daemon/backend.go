@@ -2,10 +2,14 @@ package daemon
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/daemon/api"
+	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/store"
 )
 
 // backend is the daemon as the HTTP API sees it.
@@ -51,4 +55,42 @@ func (b backend) Status(context.Context) ([]api.TargetStatus, error) {
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// TargetStatus is one configured target's status.
+func (b backend) TargetStatus(ctx context.Context, target string) (api.TargetStatus, error) {
+	all, err := b.Status(ctx)
+	if err != nil {
+		return api.TargetStatus{}, err
+	}
+	for _, st := range all {
+		if st.Name == target {
+			return st, nil
+		}
+	}
+	return api.TargetStatus{}, &config.UnknownTargetError{Name: target}
+}
+
+// Runs is a page of the store's run history.
+func (b backend) Runs(_ context.Context, q api.RunsQuery) (api.RunsPage, error) {
+	page, err := b.d.store.History(store.HistoryQuery{Target: q.Target, Before: q.Before, Limit: q.Limit})
+	if errors.Is(err, store.ErrBadCursor) {
+		return api.RunsPage{}, &api.QueryError{Param: "before", Reason: store.ErrBadCursor.Error()}
+	}
+	if err != nil {
+		return api.RunsPage{}, fmt.Errorf("reading the run history: %w", err)
+	}
+	out := api.RunsPage{Runs: make([]api.Run, 0, len(page.Runs)), Next: page.Next}
+	for _, r := range page.Runs {
+		out.Runs = append(out.Runs, api.Run{ID: r.ID, Target: r.Result.Name, Trigger: r.Trigger, Started: r.Started,
+			DurationSeconds: r.Duration.Seconds(), Result: r.Result})
+	}
+	return out, nil
+}
+
+// Reload re-reads the config through the SIGHUP path.
+func (b backend) Reload(context.Context) (api.ReloadResult, error) {
+	// The reload outlives the request: the new schedule runs on the
+	// daemon's context, not the client's.
+	return b.d.reloadConfig(b.d.baseCtx)
 }

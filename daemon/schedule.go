@@ -7,8 +7,10 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/driftd/driftd/daemon/api"
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
+	"github.com/driftd/driftd/daemon/terraform"
 	"github.com/robfig/cron/v3"
 )
 
@@ -88,28 +90,44 @@ func interval(s cron.Schedule) time.Duration {
 }
 
 // reload re-reads the config file on SIGHUP; a bad file keeps the old one.
+func (d *Daemon) reload(ctx context.Context) { _, _ = d.reloadConfig(ctx) }
+
+// reloadConfig is the one reload path, for SIGHUP and POST /-/reload.
 // Everything is reloaded (schedule, Okta, targets, the server token, the
-// Slack sender) except what is bound at start-up, which it names.
-func (d *Daemon) reload(ctx context.Context) {
+// Slack sender) except what is bound at start-up, which it names. A file
+// that does not load is an *api.ReloadError marked Invalid; its message,
+// like the config's own errors, carries no secret.
+func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
 	d.mu.RLock()
 	old := d.cfg
 	path := old.Path
 	d.mu.RUnlock()
 	cfg, err := config.LoadConfig(path)
-	if err == nil {
-		err = d.load(ctx, cfg)
+	if err != nil {
+		err = &api.ReloadError{Invalid: true, Err: err}
+	} else if err = d.load(ctx, cfg); err != nil {
+		// Scrub with both configs' secrets: building an engine may quote either.
+		msg := terraform.NewScrubber(old).String(terraform.NewScrubber(cfg).String(err.Error()))
+		err = &api.ReloadError{Err: errors.New(msg)}
 	}
 	if err != nil {
 		d.metrics.ConfigReloaded("error")
 		d.log.Error("config reload failed; keeping the running config", "path", path, "err", err)
-		return
+		return api.ReloadResult{}, err
 	}
 	d.useAlerter(ctx, d.newAlerter())
 	d.metrics.ConfigReloaded("ok")
 	d.log.Info("config reloaded", "path", path, "targets", len(cfg.Targets))
-	if keys := needRestart(old, cfg); len(keys) > 0 {
-		d.log.Warn("config reload: these settings changed but take effect only after a restart", "keys", keys)
+	res := api.ReloadResult{Path: path, Targets: []string{}, RestartNeeded: needRestart(old, cfg)}
+	for _, t := range cfg.Targets {
+		res.Targets = append(res.Targets, t.Name)
 	}
+	if len(res.RestartNeeded) > 0 {
+		d.log.Warn("config reload: these settings changed but take effect only after a restart", "keys", res.RestartNeeded)
+	}
+	return res, nil
 }
 
 // needRestart names the settings bound at start-up that differ in next:

@@ -44,6 +44,7 @@ type Daemon struct {
 	deliveryDone chan struct{}
 	alertLocks   sync.Map   // target -> *sync.Mutex, see alerts
 	events       *eventPath // the change-event path (events.go)
+	reloadMu     sync.Mutex // one reload at a time (SIGHUP, POST /-/reload)
 
 	ready   atomic.Bool
 	baseCtx context.Context
@@ -158,7 +159,8 @@ func (d *Daemon) Handler() http.Handler {
 	interactions := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.alerterRef().InteractionHandler(approvals{d}).ServeHTTP(w, r)
 	})
-	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: interactions, OktaEvents: d.oktaEvents()})
+	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: interactions, OktaEvents: d.oktaEvents(),
+		UI: func() bool { return d.config().Server.UIEnabled() }})
 }
 
 // newAlerter builds the Slack notifier (bot, webhook or log) the current

@@ -1,6 +1,6 @@
 // Package api is driftd's HTTP surface: the health and readiness probes, the
-// Prometheus metrics, and the bearer-protected /v1 API over the daemon's one
-// run path. It owns request parsing, authentication and the JSON answers; it
+// Prometheus metrics, the bearer-protected /v1 API over the daemon's one
+// run path, /-/reload, and the read-only status page at / (ui.go). It owns request parsing, authentication and the JSON answers; it
 // never runs a check itself and must not import package daemon (the daemon
 // hands it a Backend).
 package api
@@ -33,6 +33,15 @@ type Backend interface {
 	RunAll(trigger string) *report.Report
 	// Status is every target's last result and schedule.
 	Status(ctx context.Context) ([]TargetStatus, error)
+	// TargetStatus is one target's; an unknown target is a
+	// *config.UnknownTargetError.
+	TargetStatus(ctx context.Context, target string) (TargetStatus, error)
+	// Runs is a page of the stored run history, newest first; a bad
+	// cursor is a *QueryError.
+	Runs(ctx context.Context, q RunsQuery) (RunsPage, error)
+	// Reload re-reads the config file as SIGHUP does; a refused config is
+	// a *ReloadError.
+	Reload(ctx context.Context) (ReloadResult, error)
 }
 
 // TargetStatus is one target in GET /v1/status.
@@ -53,6 +62,9 @@ type Options struct {
 	BodyTimeout time.Duration
 	// OktaEvents takes Okta Event Hook deliveries (events.go).
 	OktaEvents OktaEvents
+	// UI says, at each request, whether the status page at / is on
+	// (server.ui); nil never mounts it.
+	UI func() bool
 }
 
 // maxBody bounds a /v1/reconcile body; {"target": "NAME"} is far smaller.
@@ -78,6 +90,12 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("GET /v1/status", h.auth(http.HandlerFunc(h.status)))
 	mux.Handle("POST /v1/reconcile", h.auth(http.HandlerFunc(h.reconcile)))
+	mux.Handle("GET /v1/status/{target}", h.auth(http.HandlerFunc(h.targetStatus)))
+	mux.Handle("GET /v1/runs", h.auth(http.HandlerFunc(h.runs)))
+	mux.Handle("POST /-/reload", h.auth(http.HandlerFunc(h.reload)))
+	if opts.UI != nil {
+		newUI(b, opts.UI).mount(mux)
+	}
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
 	}

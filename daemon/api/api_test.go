@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,18 +21,34 @@ import (
 )
 
 // fakeBackend is the daemon as the API sees it, in memory: one target,
-// "prod", that has never run.
+// "prod", that has never run, unless a test sets targets and history.
 type fakeBackend struct {
 	mu   sync.Mutex
 	runs []string
+	// targets replaces the one never-run "prod"; history is newest first.
+	targets   []TargetStatus
+	history   []Run
+	statusErr error
+	reloadErr error
+	reloads   int
+	// token replaces "api-secret" once set (a rotated token).
+	token atomic.Value
 }
 
-func (f *fakeBackend) Ready() bool   { return true }
-func (f *fakeBackend) Token() string { return "api-secret" }
+func (f *fakeBackend) Ready() bool { return true }
+func (f *fakeBackend) Token() string {
+	if t, ok := f.token.Load().(string); ok {
+		return t
+	}
+	return "api-secret"
+}
 
 func (f *fakeBackend) Run(target, trigger string) (report.TargetResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if target == "busy" {
+		return report.TargetResult{}, &report.BusyError{Target: target, RunID: "run-busy"}
+	}
 	if target != "prod" {
 		return report.TargetResult{}, &config.UnknownTargetError{Name: target}
 	}
@@ -45,6 +62,12 @@ func (f *fakeBackend) RunAll(trigger string) *report.Report {
 }
 
 func (f *fakeBackend) Status(context.Context) ([]TargetStatus, error) {
+	if f.statusErr != nil {
+		return nil, f.statusErr
+	}
+	if f.targets != nil {
+		return f.targets, nil
+	}
 	return []TargetStatus{{TargetResult: report.TargetResult{Name: "prod", Status: "pending", Findings: []checks.Finding{}, Errors: []report.ObservationError{}}}}, nil
 }
 

@@ -26,6 +26,11 @@ func (backend) Token() string                                      { return "api
 func (backend) Run(string, string) (report.TargetResult, error)    { return report.TargetResult{}, nil }
 func (backend) RunAll(string) *report.Report                       { return &report.Report{} }
 func (backend) Status(context.Context) ([]api.TargetStatus, error) { return nil, nil }
+func (backend) TargetStatus(context.Context, string) (api.TargetStatus, error) {
+	return api.TargetStatus{}, nil
+}
+func (backend) Runs(context.Context, api.RunsQuery) (api.RunsPage, error) { return api.RunsPage{}, nil }
+func (backend) Reload(context.Context) (api.ReloadResult, error)          { return api.ReloadResult{}, nil }
 
 // sink records deliveries.
 type sink struct {

@@ -74,7 +74,13 @@ type SlackConfig struct {
 type ServerConfig struct {
 	Listen string `yaml:"listen"`
 	Token  Secret `yaml:"token"`
+	// UI serves the status page at / behind the same token (default on);
+	// `ui: false` leaves only the JSON API.
+	UI *bool `yaml:"ui"`
 }
+
+// UIEnabled says whether the status page is served.
+func (s ServerConfig) UIEnabled() bool { return s.UI == nil || *s.UI }
 
 // Target is one W&B deployment and its Okta app.
 type Target struct {

@@ -261,7 +261,7 @@ func (s *Store) Record(run RunRecord) (Episode, bool, error) {
 		}
 		runs := tx.Bucket(bucketRuns)
 		rb, _ := json.Marshal(run)
-		key := []byte(run.Started.UTC().Format(time.RFC3339Nano) + "/" + run.ID)
+		key := runKey(run)
 		if runs.Get(key) == nil {
 			if err := s.addRunCount(tx, 1); err != nil {
 				return err
