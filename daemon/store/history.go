@@ -81,9 +81,14 @@ func startBefore(c *bolt.Cursor, key []byte) ([]byte, []byte) {
 	return c.Prev()
 }
 
+// runKeyLayout writes a start time at a fixed width, so the runs bucket's
+// byte order is time order: RFC 3339 with its trailing zeros trimmed sorts
+// 12:00:02Z after 12:00:02.5Z ('Z' > '.') and .5Z after .51Z.
+const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
+
 // runKey is a run's key in the runs bucket: its start time, then its id.
 func runKey(r RunRecord) []byte {
-	return []byte(r.Started.UTC().Format(time.RFC3339Nano) + "/" + r.ID)
+	return []byte(r.Started.UTC().Format(runKeyLayout) + "/" + r.ID)
 }
 
 func lastKey(runs []RunRecord) []byte { return runKey(runs[len(runs)-1]) }

@@ -1,12 +1,16 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/driftd/driftd/daemon/report"
+	bolt "go.etcd.io/bbolt"
 )
 
 // historyOf records n runs alternating between targets a and b, one a
@@ -103,5 +107,78 @@ func TestHistoryRefusesABadCursor(t *testing.T) {
 				t.Errorf("History(before=%q) error = %v; want ErrBadCursor", before, err)
 			}
 		})
+	}
+}
+
+func TestHistoryIsInTimeOrderWhateverTheFractionOfASecond(t *testing.T) {
+	s, err := OpenStore(t.TempDir(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t0 := time.Date(2026, 11, 29, 1, 12, 2, 0, time.UTC)
+	// An exact second, then .05 s, .5 s and .51 s later: trimmed RFC 3339
+	// would sort them 02.05Z, 02.51Z, 02.5Z, 02Z.
+	for i, d := range []time.Duration{0, 50 * time.Millisecond, 500 * time.Millisecond, 510 * time.Millisecond} {
+		res := report.TargetResult{Name: "prod", Status: report.StatusOK, ObservedAt: t0.Add(d)}
+		if _, _, err := s.Record(RunRecord{ID: fmt.Sprint("r", i), Started: t0.Add(d), Result: res}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := s.History(HistoryQuery{Target: "prod", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range page.Runs {
+		ids = append(ids, r.ID)
+	}
+	if got := strings.Join(ids, ","); got != "r3,r2,r1,r0" {
+		t.Fatalf("history newest first = %s, want r3,r2,r1,r0", got)
+	}
+}
+
+func TestAnOlderStoresRunsAreReKeyedInTimeOrder(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "driftd.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 29, 1, 12, 2, 0, time.UTC)
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta, _ := tx.CreateBucket(bucketMeta)
+		if err := meta.Put([]byte("schema"), []byte("2")); err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bucketResults, bucketEpisodes, bucketRuns, bucketBackoff, bucketAlerts, bucketOutbox, bucketRoots} {
+			if _, err := tx.CreateBucket(b); err != nil {
+				return err
+			}
+		}
+		for i, d := range []time.Duration{0, 500 * time.Millisecond} {
+			r := RunRecord{ID: fmt.Sprint("r", i), Started: t0.Add(d), Result: report.TargetResult{Name: "prod", Status: report.StatusOK}}
+			v, _ := json.Marshal(r)
+			// Schema 2 keyed runs by trimmed RFC 3339.
+			if err := tx.Bucket(bucketRuns).Put([]byte(r.Started.Format(time.RFC3339Nano)+"/"+r.ID), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := OpenStore(dir, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	page, err := s.History(HistoryQuery{Target: "prod", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Runs) != 2 || page.Runs[0].ID != "r1" {
+		t.Fatalf("after migration the newest run is %+v, want r1 first of 2", page.Runs)
 	}
 }

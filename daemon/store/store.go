@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,7 +28,7 @@ type Store struct {
 	loosened  fs.FileMode
 }
 
-const schemaVersion = 2
+const schemaVersion = 3
 
 var (
 	bucketMeta     = []byte("meta")
@@ -192,8 +193,42 @@ func (s *Store) migrate() error {
 				}
 			}
 		}
+		if v < 3 {
+			// v3: run keys at a fixed width, so history sorts by time.
+			if err := rekeyRuns(tx.Bucket(bucketRuns)); err != nil {
+				return fmt.Errorf("re-keying the run history: %w", err)
+			}
+		}
 		return meta.Put([]byte("schema"), []byte(fmt.Sprint(schemaVersion)))
 	})
+}
+
+// rekeyRuns rewrites every run under its current runKey.
+func rekeyRuns(b *bolt.Bucket) error {
+	type entry struct{ old, new, value []byte }
+	var moves []entry
+	err := b.ForEach(func(k, v []byte) error {
+		var r RunRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("run %q: %w", k, err)
+		}
+		if nk := runKey(r); !bytes.Equal(nk, k) {
+			moves = append(moves, entry{append([]byte(nil), k...), nk, append([]byte(nil), v...)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range moves {
+		if err := b.Delete(m.old); err != nil {
+			return err
+		}
+		if err := b.Put(m.new, m.value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes the store.
