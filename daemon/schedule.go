@@ -17,6 +17,9 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	opts := d.opts.Engine
 	// Each Okta org gets its own rate budget in NewEngine.
 	opts.OnResponse = d.metrics.ObserveOkta
+	if opts.EnvErr == nil {
+		opts.EnvErr = d.watchErr
+	}
 	if opts.DiscoveryTTL == 0 {
 		opts.DiscoveryTTL = 30 * time.Second
 	}
@@ -105,6 +108,7 @@ func (d *Daemon) reload(ctx context.Context) {
 		return
 	}
 	d.useAlerter(ctx, d.newAlerter())
+	d.retargetWatches(cfg)
 	d.metrics.ConfigReloaded("ok")
 	d.log.Info("config reloaded", "path", path, "targets", len(cfg.Targets))
 	if keys := needRestart(old, cfg); len(keys) > 0 {
