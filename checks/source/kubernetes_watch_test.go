@@ -160,7 +160,7 @@ func TestKubernetesWatchTriggersOnAnEditOfWhatTheEnvReads(t *testing.T) {
 		"Deployment/wandb-app", "ConfigMap/wandb-env", "ConfigMap/wandb-extra", "Secret/wandb-oidc", "Pods/app=wandb-app")
 
 	t.Run("a resync of unchanged objects triggers nothing", func(t *testing.T) {
-				waitFor(t, 5*time.Second, "resyncs of every informer", func() bool { return w.replays.Load() >= 10 })
+		waitFor(t, 5*time.Second, "resyncs of every informer", func() bool { return w.replays.Load() >= 10 })
 		expectOnly(t, c)
 	})
 	t.Run("an edit of the Deployment's env triggers it", func(t *testing.T) {
