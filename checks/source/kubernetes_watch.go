@@ -61,8 +61,9 @@ type KubernetesWatch struct {
 	mu     sync.Mutex
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
-	objs   map[string]*objWatch // by kind/name
-	failed map[string]error     // by kind/name: the last list/watch failure
+	objs   map[string]*objWatch       // by kind/name
+	failed map[string]error           // by kind/name: the last list/watch failure
+	reads  map[string]map[string]bool // by Deployment: the kind/name it reads
 
 	replays atomic.Int64 // updates that changed nothing (resyncs, relists)
 }
@@ -89,12 +90,16 @@ func (w *KubernetesWatch) Start(ctx context.Context) error {
 	}
 	w.ns, w.host = w.Env.namespace(), cfg.Host
 	w.ctx, w.stop = context.WithCancel(ctx)
-	w.objs, w.failed = map[string]*objWatch{}, map[string]error{}
+	w.objs, w.failed, w.reads = map[string]*objWatch{}, map[string]error{}, map[string]map[string]bool{}
 	switch {
 	case w.Env.Deployment != "":
 		w.watchDeployment(w.Env.Deployment)
 	case w.Env.WeightsAndBiases != "":
 		w.watchCustomResource(w.Env.WeightsAndBiases)
+		// The app Deployment the operator runs, for wandb.rollout_pending.
+		for _, name := range OperatorAppDeployments(w.Env.WeightsAndBiases) {
+			w.watchDeployment(name)
+		}
 	default:
 		return errors.New("watching W&B objects in Kubernetes: set deployment or weightsandbiases")
 	}
@@ -321,25 +326,54 @@ func (w *KubernetesWatch) watchDeployment(name string) {
 }
 
 // follow (re)targets the informers of what Deployment d's env reads and of
-// its pods; those d no longer reads stop.
+// its pods; those no watched Deployment reads any more stop.
 func (w *KubernetesWatch) follow(d *appsv1.Deployment) {
-	want := map[string]bool{}
-	if c, err := pickContainer(d, w.Env.Container); err == nil {
+	mine := map[string]bool{}
+	if c := w.container(d); c != nil {
 		for _, ref := range envObjects(c) {
+			mine[ref] = true
+		}
+	}
+	if sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector); err == nil && !sel.Empty() {
+		mine["Pods/"+sel.String()] = true
+	}
+	w.mu.Lock()
+	w.reads[d.Name] = mine
+	want := map[string]bool{}
+	for _, refs := range w.reads {
+		for ref := range refs {
 			want[ref] = true
-			kind, name, _ := strings.Cut(ref, "/")
+		}
+	}
+	w.mu.Unlock()
+	for ref := range mine {
+		kind, name, _ := strings.Cut(ref, "/")
+		if kind == "Pods" {
+			w.watchPods(ref, name)
+		} else {
 			w.watchEnvObject(kind, name)
 		}
 	}
 	w.keep("ConfigMap", want)
 	w.keep("Secret", want)
-	pods := map[string]bool{}
-	if sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector); err == nil && !sel.Empty() {
-		key := "Pods/" + sel.String()
-		pods[key] = true
-		w.watchPods(key, sel.String())
+	w.keep("Pods", want)
+}
+
+// container is the container whose env the reader resolves: the one
+// configured, or for the operator's app Deployment its `app` container.
+func (w *KubernetesWatch) container(d *appsv1.Deployment) *corev1.Container {
+	want := w.Env.Container
+	if w.Env.WeightsAndBiases != "" {
+		want = operatorAppContainer
 	}
-	w.keep("Pods", pods)
+	c, err := pickContainer(d, want)
+	if err != nil && w.Env.WeightsAndBiases != "" {
+		c, err = pickContainer(d, "")
+	}
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 // envObjects lists the ConfigMaps and Secrets (as Kind/name) the reader

@@ -233,7 +233,7 @@ func TestKubernetesWatchTriggersOnAnEditOfTheResource(t *testing.T) {
 		})
 	}
 	env := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
-	_, c := startWatch(t, env, time.Second, "WeightsAndBiases/wandb")
+	w, c := startWatch(t, env, time.Second, "WeightsAndBiases/wandb", "Deployment/wandb-app-bc", "Deployment/wandb-app")
 	edit := func(name string, fn func(u *unstructured.Unstructured)) {
 		k.must(t, "editing WeightsAndBiases "+name, func(ctx context.Context) error {
 			u, err := crs.Get(ctx, name, metav1.GetOptions{})
@@ -267,6 +267,17 @@ func TestKubernetesWatchTriggersOnAnEditOfTheResource(t *testing.T) {
 	t.Run("another target's resource triggers nothing", func(t *testing.T) {
 		edit("wandb-staging", setClientID("0oa-x"))
 		expectOnly(t, c)
+	})
+	t.Run("the operator's app Deployment and a ConfigMap it reads trigger it", func(t *testing.T) {
+		k.configMap(t, "wandb-local-configmap", map[string]string{"OIDC_CLIENT_ID": "0oa1"})
+		k.deployment(t, "wandb-app-bc", container("app", []corev1.EnvFromSource{
+			{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "wandb-local-configmap"}}}}))
+		expectOnly(t, c, "Deployment/wandb-app-bc")
+		waitFor(t, 5*time.Second, "the watch of the app's ConfigMap", func() bool {
+			return slices.Contains(w.Watching(), "ConfigMap/wandb-local-configmap") && w.Synced()
+		})
+		k.editConfigMap(t, kubeNS, "wandb-local-configmap")
+		expectOnly(t, c, "ConfigMap/wandb-local-configmap")
 	})
 }
 
