@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -131,4 +134,49 @@ func TestTheKubernetesReaderUsesTheEnginesClock(t *testing.T) {
 	if got := res.Observed.Rollout.ObservedAt; !got.Equal(clock) {
 		t.Errorf("rollout observed at %s, want the engine's %s", got, clock)
 	}
+}
+
+// reloadWith rewrites the config file with edit applied and sends SIGHUP
+// until the daemon has reloaded it. The test's own signal.Notify keeps a
+// SIGHUP from ending the test binary should it arrive before the daemon's.
+func reloadWith(t *testing.T, f *fixture.Fixture, base string, edit func(string) string) {
+	t.Helper()
+	raw, err := os.ReadFile(f.Cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteConfig(edit(string(raw)))
+	hup := make(chan os.Signal, 8)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	_, before := fixture.Call(t, "GET", base+"/metrics", "", "")
+	waitFor(t, "the reload", func() bool {
+		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		_, after := fixture.Call(t, "GET", base+"/metrics", "", "")
+		return grepLines(after, `driftd_config_reloads_total{result="ok"}`) != grepLines(before, `driftd_config_reloads_total{result="ok"}`)
+	})
+}
+
+// TestAReloadRetargetsTheWatches turns kubernetes.watch off and on again by
+// SIGHUP: an edit made while it is off waits for the schedule; one made
+// after it is back on is alerted within seconds.
+func TestAReloadRetargetsTheWatches(t *testing.T) {
+	f := fixture.New(t, "prod")
+	srv := kubetest.Start(t)
+	cs := kubetest.Clientset(t, srv.Config)
+	liveWandb(t, cs, f.Sim.URL)
+	slack, base := watchedFixture(t, f, kubetest.WriteKubeconfig(t, srv.Config))
+
+	reloadWith(t, f, base, func(s string) string { return strings.Replace(s, "watch: true", "watch: false", 1) })
+	setClientID(t, cs, "0oa-someone-elses-app")
+	time.Sleep(3 * time.Second)
+	if msgs := slack.Messages(); len(msgs) != 0 {
+		t.Fatalf("alerted with the watch off: %+v", msgs)
+	}
+	reloadWith(t, f, base, func(s string) string { return strings.Replace(s, "watch: false", "watch: true", 1) })
+	setClientID(t, cs, "0oa-yet-another-app")
+	within(t, slack, 8*time.Second, "SSO drift on prod")
 }
