@@ -36,6 +36,7 @@ type Engine struct {
 	orgs      map[string]*oktaOrg // by config.OktaOrg.Key
 	discovery DiscoveryFetcher
 	envFor    func(t *config.Target) EnvReader
+	envErr    func(target string) error
 	log       *slog.Logger
 	now       func() time.Time
 	shared    *discoveryMemo
@@ -53,6 +54,10 @@ type EngineOptions struct {
 	Transport  http.RoundTripper
 	OnResponse source.ResponseObserver
 	Now        func() time.Time
+	// EnvErr, when set, is asked after each env read for a problem the
+	// target's env source had between runs (a Kubernetes watch refused);
+	// it becomes one more observation error of the run.
+	EnvErr func(target string) error
 	// DiscoveryTTL lets single-target runs share an issuer's discovery
 	// document for a while (the daemon runs each target on its own); zero
 	// fetches it on every run.
@@ -61,7 +66,7 @@ type EngineOptions struct {
 
 // NewEngine builds the readers for cfg.
 func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts EngineOptions) (*Engine, error) {
-	e := &Engine{cfg: cfg, discovery: opts.Discovery, envFor: opts.EnvFor, log: log, now: opts.Now}
+	e := &Engine{cfg: cfg, discovery: opts.Discovery, envFor: opts.EnvFor, envErr: opts.EnvErr, log: log, now: opts.Now}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -74,7 +79,7 @@ func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts E
 		e.discovery = source.NewDiscoveryReader(opts.Transport, opts.Retry)
 	}
 	if e.envFor == nil {
-		e.envFor = defaultEnvReader
+		e.envFor = func(t *config.Target) EnvReader { return defaultEnvReader(t, e.now) }
 	}
 	if opts.DiscoveryTTL > 0 {
 		e.shared = newDiscoveryMemo(e.discovery)
@@ -83,14 +88,16 @@ func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts E
 	return e, nil
 }
 
-func defaultEnvReader(t *config.Target) EnvReader {
+// defaultEnvReader builds the reader of t's env source; now is the
+// engine's clock, which the kubernetes source's rollout observation uses.
+func defaultEnvReader(t *config.Target, now func() time.Time) EnvReader {
 	switch t.Wandb.Env.Source {
 	case "terraform":
 		return &source.TerraformEnv{Dir: t.Wandb.Env.Dir, Output: t.Wandb.Env.Output, Address: t.Wandb.Env.Address}
 	case "kubernetes":
 		e := t.Wandb.Env
 		return &source.KubernetesEnv{Kubeconfig: e.Kubeconfig, Context: e.Context, Namespace: e.Namespace,
-			Deployment: e.Deployment, WeightsAndBiases: e.WeightsAndBiases, Container: e.Container}
+			Deployment: e.Deployment, WeightsAndBiases: e.WeightsAndBiases, Container: e.Container, Now: now}
 	default:
 		return source.EnvFile{Path: t.Wandb.Env.Path}
 	}
@@ -165,6 +172,11 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	}()
 	go func() {
 		defer wg.Done()
+		if e.envErr != nil {
+			if err := e.envErr(t.Name); err != nil {
+				fail("wandb", err)
+			}
+		}
 		env, err := e.envFor(t).Env(ctx)
 		if err != nil {
 			fail("wandb", err)

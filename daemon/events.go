@@ -7,6 +7,7 @@ import (
 
 	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/daemon/api"
+	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/events"
 )
 
@@ -18,6 +19,7 @@ type eventPath struct {
 	d        *Daemon
 	dispatch *events.Dispatcher
 	queue    *events.Queue
+	kube     *events.KubeWatches
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 }
@@ -46,10 +48,31 @@ func (d *Daemon) startEvents(ctx context.Context) (stop func(), err error) {
 		p.wg.Add(1)
 		go func() { defer p.wg.Done(); f.Run(ctx) }()
 	}
-	if cfg.Kubernetes.Watch {
-		d.log.Info("kubernetes.watch is accepted; watches start with the kubernetes env source")
+	p.kube = events.NewKubeWatches(ctx, p.queue, d.metrics.Events, d.log)
+	p.kube.Retarget(cfg)
+	return func() { cancel(); p.kube.Stop(); p.wg.Wait(); p.queue.Wait() }, nil
+}
+
+// retargetWatches points the Kubernetes watches at a reloaded config.
+func (d *Daemon) retargetWatches(cfg *config.Config) {
+	d.mu.RLock()
+	p := d.events
+	d.mu.RUnlock()
+	if p != nil {
+		p.kube.Retarget(cfg)
 	}
-	return func() { cancel(); p.wg.Wait(); p.queue.Wait() }, nil
+}
+
+// watchErr is the target's current Kubernetes watch failure, reported by
+// its runs as an observation error (engine.go EngineOptions.EnvErr).
+func (d *Daemon) watchErr(target string) error {
+	d.mu.RLock()
+	p := d.events
+	d.mu.RUnlock()
+	if p == nil {
+		return nil
+	}
+	return p.kube.Err(target)
 }
 
 // follower builds the org's System Log follower. Its reader has its own

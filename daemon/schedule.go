@@ -19,6 +19,9 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	opts := d.opts.Engine
 	// Each Okta org gets its own rate budget in NewEngine.
 	opts.OnResponse = d.metrics.ObserveOkta
+	if opts.EnvErr == nil {
+		opts.EnvErr = d.watchErr
+	}
 	if opts.DiscoveryTTL == 0 {
 		opts.DiscoveryTTL = 30 * time.Second
 	}
@@ -118,6 +121,7 @@ func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 		return api.ReloadResult{}, err
 	}
 	d.useAlerter(ctx, d.newAlerter())
+	d.retargetWatches(cfg)
 	d.metrics.ConfigReloaded("ok")
 	d.log.Info("config reloaded", "path", path, "targets", len(cfg.Targets))
 	res := api.ReloadResult{Path: path, Targets: []string{}, RestartNeeded: needRestart(old, cfg)}

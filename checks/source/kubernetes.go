@@ -60,21 +60,22 @@ func (k *KubernetesEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
 	switch {
 	case k.Deployment != "" && k.WeightsAndBiases != "":
 		return nil, errors.New("reading W&B env from Kubernetes: set deployment or weightsandbiases, not both")
-	case k.Deployment != "":
-		cs, err := kubernetes.NewForConfig(cfg)
-		if err != nil {
-			return nil, fmt.Errorf("reading W&B env from Kubernetes: creating a client for %s: %w", cfg.Host, err)
-		}
-		r.cs = cs
-		return k.deploymentEnv(ctx, r, where)
-	case k.WeightsAndBiases != "":
-		dyn, err := dynamic.NewForConfig(cfg)
-		if err != nil {
-			return nil, fmt.Errorf("reading W&B env from Kubernetes: creating a client for %s: %w", cfg.Host, err)
-		}
-		return k.customResourceEnv(ctx, r, dyn, where)
+	case k.Deployment == "" && k.WeightsAndBiases == "":
+		return nil, errors.New("reading W&B env from Kubernetes: set deployment or weightsandbiases")
 	}
-	return nil, errors.New("reading W&B env from Kubernetes: set deployment or weightsandbiases")
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("reading W&B env from Kubernetes: creating a client for %s: %w", cfg.Host, err)
+	}
+	r.cs = cs
+	if k.Deployment != "" {
+		return k.deploymentEnv(ctx, r, where)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("reading W&B env from Kubernetes: creating a client for %s: %w", cfg.Host, err)
+	}
+	return k.customResourceEnv(ctx, r, dyn, where)
 }
 
 func (k *KubernetesEnv) namespace() string {
@@ -198,5 +199,9 @@ func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn 
 	if err != nil {
 		return nil, fmt.Errorf("reading weightsandbiases %s/%s: %w", r.ns, name, err)
 	}
-	return &checks.WandbEnv{Source: "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name, Vars: vars}, nil
+	rollout, err := k.operatorRollout(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return &checks.WandbEnv{Source: "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name, Vars: vars, Rollout: rollout}, nil
 }

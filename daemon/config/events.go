@@ -54,7 +54,6 @@ type EventHookConfig struct {
 // KubernetesConfig is the kubernetes section.
 type KubernetesConfig struct {
 	// Watch, with `kubernetes` env sources, turns an edit of a watched
-	// object into a run of its target. Accepted now; the watch is wired
-	// with the kubernetes env source.
+	// object into a run of its target (daemon/events KubeWatches).
 	Watch bool `yaml:"watch"`
 }

@@ -21,13 +21,14 @@ import (
 // simulator every editEvery. Each edit's detection latency is the time
 // from the edit to driftd's Slack alert for that target.
 type eventSoak struct {
-	mode      string // system_log, event_hook or polling
+	mode      string // system_log, event_hook, kubernetes or polling
 	n         int
 	schedule  string
 	poll      time.Duration
 	editEvery time.Duration
 	duration  time.Duration
 	grace     time.Duration
+	kube      *kubeSoak // mode kubernetes (kube.go)
 }
 
 const (
@@ -64,6 +65,12 @@ func (s eventSoak) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.mode == "kubernetes" {
+		if s.kube, err = startKube(ctx, dir, s.n, sim.URL); err != nil {
+			return err
+		}
+		defer s.kube.close()
+	}
 	if err := s.configure(cfgFile, sim, slack); err != nil {
 		return err
 	}
@@ -99,6 +106,9 @@ func (s eventSoak) configure(cfgFile string, sim *oktasim.Server, slack *slacksi
 	}
 	token := "  api_token: " + sim.Token + "\n"
 	cfg := strings.Replace(string(b), token, token+s.eventSettings(), 1)
+	if s.kube != nil {
+		cfg = s.kube.configure(cfg)
+	}
 	cfg += fmt.Sprintf("slack:\n  bot_token: %s\n  channel: \"#sso\"\n  api_url: %s\n", soakSlackToken, slack.APIURL())
 	return os.WriteFile(cfgFile, []byte(cfg), 0o600)
 }
@@ -159,13 +169,21 @@ func (s eventSoak) edit(ctx context.Context, sim *oktasim.Server, slack *slacksi
 		mu.Lock()
 		edits = append(edits, e)
 		mu.Unlock()
-		appID := fmt.Sprintf("0oasoak%06d", id)
-		if err := sim.AdminEdit(appID, func(a *oktasim.App) {
-			a.Settings.OAuthClient.RedirectURIs = []string{"https://evil.soak.test/oidc/callback"}
-		}); err != nil {
+		if err := s.change(ctx, sim, id); err != nil {
 			fmt.Fprintln(os.Stderr, "soak: edit:", err)
 		}
 	}
+}
+
+// change is one edit of target id: its app's redirect URIs through the
+// Okta simulator's admin path, or in mode kubernetes its Deployment's env.
+func (s eventSoak) change(ctx context.Context, sim *oktasim.Server, id int) error {
+	if s.kube != nil {
+		return s.kube.edit(ctx, id)
+	}
+	return sim.AdminEdit(fmt.Sprintf("0oasoak%06d", id), func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = []string{"https://evil.soak.test/oidc/callback"}
+	})
 }
 
 // watchAlerts stamps each edit with the first Slack alert for its target

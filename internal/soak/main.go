@@ -7,6 +7,7 @@
 //	go run ./internal/soak -targets 1000 -schedule '@every 10s' -duration 10m
 //	go run ./internal/soak -targets 1 -schedule '@every 1m' -duration 3m   # idle
 //	go run ./internal/soak -events system_log -schedule '@every 1h' -duration 5m   # change events (events.go)
+//	go run ./internal/soak -events kubernetes -schedule '@every 1h' -duration 5m   # Kubernetes watch (kube.go)
 package main
 
 import (
@@ -37,7 +38,7 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Minute, "how long to run")
 	reconcileEvery := flag.Duration("reconcile-every", 500*time.Millisecond, "POST /v1/reconcile pace (0: none)")
 	flag.BoolVar(&scrape, "scrape", true, "read goroutines from /metrics at each sample (false: leave an idle daemon alone)")
-	events := flag.String("events", "", "measure change detection instead: system_log, event_hook or polling (events.go)")
+	events := flag.String("events", "", "measure change detection instead: system_log, event_hook, kubernetes or polling (events.go; kubernetes: kube.go)")
 	poll := flag.Duration("poll", 15*time.Second, "okta.events.poll for -events system_log")
 	editEvery := flag.Duration("edit-every", 15*time.Second, "-events: an admin edit of a random target this often")
 	grace := flag.Duration("grace", 30*time.Second, "-events: how long after the last edit alerts still count")
