@@ -77,7 +77,7 @@ func TestConfigMapConfigPassesDriftdValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if env := cfg.Targets[0].Wandb.Env; cfg.StateDir != "/var/lib/driftd" || env.Source != "kubernetes" || env.Namespace != "wandb" || env.Deployment != "wandb-app" {
+	if env := cfg.Targets[0].Wandb.Env; cfg.StateDir != "/var/lib/driftd" || env.Source != "kubernetes" || env.Namespace != "wandb" || env.Deployment != "wandb-app-bc" {
 		t.Errorf("state %s, env %+v", cfg.StateDir, env)
 	}
 	// Every secret the config names is in the Secret template.
