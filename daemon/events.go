@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -57,20 +58,20 @@ func (d *Daemon) startEvents(ctx context.Context) (stop func(), err error) {
 // the apps endpoints (developer.okta.com/docs/reference/rl-global-mgmt/),
 // and the budget follows the X-Rate-Limit-* headers of its answers.
 func (d *Daemon) follower(ctx context.Context, p *eventPath, poll time.Duration) (*events.Follower, error) {
-	cfg := d.config()
-	budget := source.NewRateBudget(cfg.Okta.RateLimitReserve)
-	r, err := source.NewOktaReader(ctx, source.OktaOptions{
-		OrgURL: cfg.Okta.OrgURL, Token: cfg.Okta.APIToken.Reveal(),
-		// A poll that cannot finish soon gives way to the next one.
-		Retry: source.RetryPolicy{Attempts: 2, AttemptTimeout: 10 * time.Second, BaseDelay: 250 * time.Millisecond,
-			MaxDelay: 2 * time.Second, MaxRateLimitWait: poll},
-		Transport: budget.Transport(d.opts.Engine.Transport), Observe: d.metrics.ObserveOkta,
-	})
+	org := d.config().GlobalOrg()
+	budget := source.NewRateBudget(org.Reserve)
+	// The org's own credential: an SSWS token or the OAuth service app.
+	ro := org.Options()
+	// A poll that cannot finish soon gives way to the next one.
+	ro.Retry = source.RetryPolicy{Attempts: 2, AttemptTimeout: 10 * time.Second, BaseDelay: 250 * time.Millisecond,
+		MaxDelay: 2 * time.Second, MaxRateLimitWait: poll}
+	ro.Transport, ro.Observe = budget.Transport(d.opts.Engine.Transport), d.metrics.ObserveOkta
+	r, err := source.NewOktaReader(ctx, ro)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("building the System Log reader for %s: %w", org.URL, err)
 	}
 	return &events.Follower{
-		Org: cfg.Okta.OrgURL, Reader: r, Store: d.store, Dispatch: p.dispatch, Poll: poll,
+		Org: org.URL, Reader: r, Store: d.store, Dispatch: p.dispatch, Poll: poll,
 		Metrics: d.metrics.Events, Log: d.log,
 		// Runs in the background: the follower keeps its pace meanwhile.
 		FullPass: func(ctx context.Context) { go d.runAll(ctx, "event") },

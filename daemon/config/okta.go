@@ -64,10 +64,15 @@ func (o OktaOrg) Options() source.OktaOptions {
 	return opts
 }
 
+// GlobalOrg is okta.org_url with the global credential (api_token or oauth).
+func (c *Config) GlobalOrg() OktaOrg {
+	return OktaOrg{URL: c.Okta.OrgURL, APIToken: c.Okta.APIToken, OAuth: c.Okta.OAuth, Reserve: c.Okta.RateLimitReserve}
+}
+
 // OrgFor returns the Okta org a target's app lives in, with the credential
 // to read it: the target's own where it sets one, else the global one.
 func (c *Config) OrgFor(t *Target) OktaOrg {
-	org := OktaOrg{URL: c.Okta.OrgURL, APIToken: c.Okta.APIToken, OAuth: c.Okta.OAuth, Reserve: c.Okta.RateLimitReserve}
+	org := c.GlobalOrg()
 	if t.Okta.OrgURL != "" {
 		org.URL = t.Okta.OrgURL
 	}
