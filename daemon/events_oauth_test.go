@@ -32,3 +32,32 @@ func TestServeWithAnOAuthServiceAppFollowsTheSystemLog(t *testing.T) {
 		t.Errorf("healthz %d", code)
 	}
 }
+
+// waitLogReads waits up to limit for the simulator's System Log to be read.
+func waitLogReads(f *fixture.Fixture, limit time.Duration) int {
+	deadline := time.Now().Add(limit)
+	for f.Sim.Count("/api/v1/logs") == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	return f.Sim.Count("/api/v1/logs")
+}
+
+func TestAReloadThatTurnsTheSystemLogOnStartsFollowingIt(t *testing.T) {
+	f := fixture.New(t, "prod")
+	withPoll := func(poll string) string {
+		return strings.Replace(f.Body, "okta:\n", "okta:\n  events: {poll: "+poll+"}\n", 1)
+	}
+	f.WriteConfig(withPoll("0s"))
+	base, stop := startDaemon(t, f)
+	defer stop()
+	if n := waitLogReads(f, 1500*time.Millisecond); n != 0 {
+		t.Fatalf("%d System Log reads with poll 0s", n)
+	}
+	f.WriteConfig(withPoll("1s"))
+	if code, body := fixture.Call(t, "POST", base+"/-/reload", apiToken, ""); code != http.StatusOK {
+		t.Fatalf("reload = %d %s", code, body)
+	}
+	if n := waitLogReads(f, 5*time.Second); n == 0 {
+		t.Error("after a reload to poll 1s the System Log was never read")
+	}
+}

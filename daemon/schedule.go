@@ -118,6 +118,7 @@ func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 		return api.ReloadResult{}, err
 	}
 	d.useAlerter(ctx, d.newAlerter())
+	d.refollow(cfg)
 	d.metrics.ConfigReloaded("ok")
 	d.log.Info("config reloaded", "path", path, "targets", len(cfg.Targets))
 	res := api.ReloadResult{Path: path, Targets: []string{}, RestartNeeded: needRestart(old, cfg)}
@@ -128,6 +129,21 @@ func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 		d.log.Warn("config reload: these settings changed but take effect only after a restart", "keys", res.RestartNeeded)
 	}
 	return res, nil
+}
+
+// refollow gives the change-event path the reloaded config's orgs,
+// credentials and poll; a follower that cannot be built keeps the old
+// ones running, and says so.
+func (d *Daemon) refollow(cfg *config.Config) {
+	d.mu.RLock()
+	p := d.events
+	d.mu.RUnlock()
+	if p == nil {
+		return
+	}
+	if err := p.follow(cfg); err != nil {
+		d.log.Error("config reload: the System Log followers keep the previous settings", "err", err)
+	}
 }
 
 // needRestart names the settings bound at start-up that differ in next:
