@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -152,7 +153,7 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	wg.Add(4)
 	go func() {
 		defer wg.Done()
-		app, err := org.app.App(ctx, t.Okta.AppID)
+		app, err := readSafely(org.source, func() (*checks.OktaApp, error) { return org.app.App(ctx, t.Okta.AppID) })
 		if err != nil {
 			fail(org.source, err)
 			return
@@ -165,7 +166,7 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	}()
 	go func() {
 		defer wg.Done()
-		env, err := e.envFor(t).Env(ctx)
+		env, err := readSafely("wandb", func() (*checks.WandbEnv, error) { return e.envFor(t).Env(ctx) })
 		if err != nil {
 			fail("wandb", err)
 			return
@@ -190,6 +191,20 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	res.Findings = append(res.Findings, found...)
 	res.Status = report.StatusOf(res.Findings, res.Errors)
 	return res
+}
+
+// readSafely runs one read of the world. A reader that panics (a library
+// meeting an answer it did not expect) fails that observation, which is
+// status error, instead of the daemon: reads run on goroutines, where a
+// panic would end the process.
+func readSafely[T any](from string, read func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			var zero T
+			v, err = zero, fmt.Errorf("reading %s failed unexpectedly (%v); treated as a failed read", from, p)
+		}
+	}()
+	return read()
 }
 
 // discoveryMemo fetches each distinct issuer once per pass, however many
@@ -227,7 +242,7 @@ func (d *discoveryMemo) fetch(ctx context.Context, issuer string) (*checks.Disco
 	}
 	d.mu.Unlock()
 	c.once.Do(func() {
-		c.doc, c.err = d.f.Fetch(ctx, issuer)
+		c.doc, c.err = readSafely("discovery", func() (*checks.Discovery, error) { return d.f.Fetch(ctx, issuer) })
 		if d.ttl > 0 {
 			d.mu.Lock()
 			c.at = d.now()
