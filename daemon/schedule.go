@@ -100,6 +100,9 @@ func (d *Daemon) reload(ctx context.Context) { _, _ = d.reloadConfig(ctx) }
 func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
+	if d.closing {
+		return api.ReloadResult{}, &api.ReloadError{Err: errors.New("driftd is shutting down")}
+	}
 	d.mu.RLock()
 	old := d.cfg
 	path := old.Path

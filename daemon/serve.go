@@ -45,6 +45,7 @@ type Daemon struct {
 	alertLocks   sync.Map   // target -> *sync.Mutex, see alerts
 	events       *eventPath // the change-event path (events.go)
 	reloadMu     sync.Mutex // one reload at a time (SIGHUP, POST /-/reload)
+	closing      bool       // under reloadMu: shutdown began, reloads are refused
 
 	ready   atomic.Bool
 	baseCtx context.Context
@@ -234,6 +235,12 @@ func (d *Daemon) shutdown(srv *http.Server, cancelRuns context.CancelFunc) {
 	grace := d.opts.ShutdownGrace
 	d.log.Info("shutting down: no new runs; waiting for running ones", "grace", grace)
 	d.ready.Store(false)
+	// A reload in flight (POST /-/reload is still served until
+	// srv.Shutdown) finishes first; a later one is refused, so no new
+	// schedule starts after this one stops.
+	d.reloadMu.Lock()
+	d.closing = true
+	d.reloadMu.Unlock()
 	d.mu.RLock()
 	stopped := d.cron.Stop()
 	d.mu.RUnlock()
