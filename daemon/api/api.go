@@ -97,10 +97,10 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 		newUI(b, opts.UI).mount(mux)
 	}
 	if opts.Interactions != nil {
-		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
+		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(opts.Interactions))
 	}
 	if opts.OktaEvents != nil {
-		mux.Handle("/v1/okta/events", oktaEvents(opts.OktaEvents))
+		mux.Handle("/v1/okta/events", h.bodyDeadline(oktaEvents(opts.OktaEvents)))
 	}
 	return jsonNotFound(mux)
 }
