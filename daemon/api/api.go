@@ -94,7 +94,7 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("GET /v1/runs", h.auth(http.HandlerFunc(h.runs)))
 	mux.Handle("POST /-/reload", h.auth(http.HandlerFunc(h.reload)))
 	if opts.UI != nil {
-		newUI(b, opts.UI).mount(mux)
+		newUI(b, opts.UI).mount(mux, h.bodyDeadline)
 	}
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(opts.Interactions))

@@ -28,12 +28,14 @@ func TestEveryBodyReadingEndpointRefusesANeverEndingBodyQuickly(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusOK)
 	})
-	h := NewHandler(&fakeBackend{}, NewMetrics(), Options{BodyTimeout: 300 * time.Millisecond, Interactions: interactions, OktaEvents: hookSink{}})
+	h := NewHandler(&fakeBackend{}, NewMetrics(), Options{BodyTimeout: 300 * time.Millisecond, Interactions: interactions, OktaEvents: hookSink{},
+		UI: func() bool { return true }})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	for _, tc := range []struct{ name, path, auth string }{
 		{"a Slack click whose body never ends is answered within the body timeout", "/v1/slack/interactions", ""},
 		{"an Event Hook delivery whose body never ends is answered within the body timeout", "/v1/okta/events", "hook-secret"},
+		{"a login form whose body never ends is answered within the body timeout", "/login", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
