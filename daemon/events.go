@@ -127,7 +127,7 @@ func (d *Daemon) follower(ctx context.Context, p *eventPath, org config.OktaOrg,
 		Org: org.URL, Reader: r, Store: d.store, Dispatch: p.dispatch, Poll: poll,
 		Metrics: d.metrics.Events, Log: d.log,
 		// Runs in the background: the follower keeps its pace meanwhile.
-		FullPass: func(ctx context.Context) { go d.runAll(ctx, "event") },
+		FullPass: func(ctx context.Context) { d.background(func() { d.runAll(ctx, "event") }) },
 	}, nil
 }
 

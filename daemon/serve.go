@@ -47,6 +47,7 @@ type Daemon struct {
 	reloadMu     sync.Mutex // one reload at a time (SIGHUP, POST /-/reload)
 	closing      bool       // under reloadMu: shutdown began, reloads are refused
 
+	bg      sync.WaitGroup // background runs, see background
 	ready   atomic.Bool
 	baseCtx context.Context
 	addr    string
@@ -88,8 +89,11 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 		return err
 	}
 	defer st.Close()
-	logLoosened(log, cfg.StateDir, st)
 	d := &Daemon{log: log, metrics: api.NewMetrics(), store: st, opts: opts, entries: map[string]cron.EntryID{}}
+	// Runs started in the background (start-up pass, approvals, replans,
+	// full passes) end before the store closes.
+	defer d.waitBackground()
+	logLoosened(log, cfg.StateDir, st)
 	// Runs outlive the request that started them; only shutdown ends them.
 	runCtx, cancelRuns := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRuns()
@@ -117,10 +121,29 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	if opts.Ready != nil {
 		opts.Ready(d.addr)
 	}
-	go d.runAll(runCtx, "startup")
+	d.background(func() { d.runAll(runCtx, "startup") })
 	d.waitForShutdown(ctx, runCtx)
 	d.shutdown(srv, cancelRuns)
 	return nil
+}
+
+// background runs f on its own goroutine; Serve waits for it before the
+// store closes, so nothing writes to a closed store or outlives serve.
+func (d *Daemon) background(f func()) {
+	d.bg.Add(1)
+	go func() { defer d.bg.Done(); f() }()
+}
+
+// waitBackground waits for the background runs, which end soon once
+// shutdown has cancelled their context; it gives up after haltWait.
+func (d *Daemon) waitBackground() {
+	done := make(chan struct{})
+	go func() { d.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(haltWait):
+		d.log.Warn("a background run outlived shutdown")
+	}
 }
 
 // logLoosened says when state_dir was tightened: someone may rely on
