@@ -198,6 +198,7 @@ func (d *Daemon) newAlerter() *slack.Alerter {
 // what it had queued is delivered by a's sender.
 func (d *Daemon) useAlerter(ctx context.Context, a *slack.Alerter) {
 	d.mu.Lock()
+	a.InheritReplays(d.alerter)
 	d.alerter, d.notifier = a, notifiers{a, d.am}
 	d.mu.Unlock()
 	d.stopAlerts()
