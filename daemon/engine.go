@@ -40,6 +40,9 @@ type Engine struct {
 	log       *slog.Logger
 	now       func() time.Time
 	shared    *discoveryMemo
+	// scrub keeps config secrets out of what readers report (a Terraform
+	// state reader relays terraform's stderr): check has no Runner to do it.
+	scrub *terraform.Scrubber
 }
 
 // EngineOptions lets tests and the daemon swap the readers or observe
@@ -62,7 +65,7 @@ type EngineOptions struct {
 
 // NewEngine builds the readers for cfg.
 func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts EngineOptions) (*Engine, error) {
-	e := &Engine{cfg: cfg, discovery: opts.Discovery, envFor: opts.EnvFor, log: log, now: opts.Now}
+	e := &Engine{cfg: cfg, discovery: opts.Discovery, envFor: opts.EnvFor, log: log, now: opts.Now, scrub: terraform.NewScrubber(cfg)}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -146,7 +149,8 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 		defer mu.Unlock()
 		// The message is stored in history and sent on every pass: bound it
 		// whatever the reader let through (a 100 MB errorSummary).
-		res.Errors = append(res.Errors, report.ObservationError{Source: from, Message: source.BoundMessage(err.Error(), source.MaxMessageBytes)})
+		msg := source.BoundMessage(e.scrub.String(err.Error()), source.MaxMessageBytes)
+		res.Errors = append(res.Errors, report.ObservationError{Source: from, Message: msg})
 	}
 	org := e.orgFor(t)
 	var wg sync.WaitGroup
