@@ -14,7 +14,8 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// load builds the engine, runner and schedule for cfg.
+// load builds the engine, runner and schedule for cfg and swaps them in
+// only once all are built: a config that fails leaves the running one.
 func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	opts := d.opts.Engine
 	// Each Okta org gets its own rate budget in NewEngine.
@@ -23,6 +24,10 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 		opts.DiscoveryTTL = 30 * time.Second
 	}
 	engine, err := NewEngine(ctx, cfg, d.log, opts)
+	if err != nil {
+		return err
+	}
+	sched, entries, err := d.schedule(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -39,9 +44,15 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	if d.cron != nil {
 		d.cron.Stop()
 	}
-	d.cfg = cfg
-	d.cron = cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC))
-	d.entries = map[string]cron.EntryID{}
+	d.cfg, d.cron, d.entries = cfg, sched, entries
+	d.cron.Start()
+	return nil
+}
+
+// schedule builds, without starting it, the cron of cfg's targets.
+func (d *Daemon) schedule(ctx context.Context, cfg *config.Config) (*cron.Cron, map[string]cron.EntryID, error) {
+	c := cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC))
+	entries := map[string]cron.EntryID{}
 	for i := range cfg.Targets {
 		t := &cfg.Targets[i]
 		spec := cfg.Schedule
@@ -50,11 +61,11 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 		}
 		sched, err := config.CronParser.Parse(spec)
 		if err != nil {
-			return fmt.Errorf("targets[%d].schedule: %w", i, err)
+			return nil, nil, fmt.Errorf("targets[%d].schedule: %w", i, err)
 		}
 		maxJitter := jitterBound(sched)
 		name := t.Name
-		id := d.cron.Schedule(sched, cron.FuncJob(func() {
+		entries[name] = c.Schedule(sched, cron.FuncJob(func() {
 			// Jitter spreads a fleet's passes so they do not hit Okta in the same second.
 			if maxJitter > 0 {
 				select {
@@ -70,10 +81,8 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 				}
 			}
 		}))
-		d.entries[t.Name] = id
 	}
-	d.cron.Start()
-	return nil
+	return c, entries, nil
 }
 
 // jitterBound is the most a run is delayed: 10% of the schedule's period,
