@@ -68,6 +68,11 @@ func (r *OktaReader) AppUserCount(ctx context.Context, appID string) (int, error
 	if err != nil {
 		return 0, r.explainRead("reading the users of Okta app "+appID, scopeApps, "applications", resp, err)
 	}
+	for _, u := range users {
+		if u == nil || u.Id == "" {
+			return 0, fmt.Errorf("reading the users of Okta app %s: %w", appID, errMalformedList)
+		}
+	}
 	return len(users), nil
 }
 

@@ -43,6 +43,7 @@ func TestSignInListReadersRefuseANullEntry(t *testing.T) {
 	}{
 		{"a null group assignment is a failed read", func(r *OktaReader) error { _, err := r.AppGroups(context.Background(), "0oa1"); return err }},
 		{"a null trusted origin is a failed read", func(r *OktaReader) error { _, err := r.TrustedOrigins(context.Background()); return err }},
+		{"a null user assignment is a failed read, not an assigned user", func(r *OktaReader) error { _, err := r.AppUserCount(context.Background(), "0oa1"); return err }},
 		{"a null group in a lookup is a failed read", func(r *OktaReader) error { _, err := r.ResolveGroup(context.Background(), "Everyone"); return err }},
 	}
 	for _, tc := range tests {
