@@ -23,7 +23,9 @@ func (a approvals) PendingPlan(planID string) (string, bool) {
 }
 
 // Approve applies an approved plan in the background.
-func (a approvals) Approve(planID, target, user string) { go a.d.approve(planID, target, user) }
+func (a approvals) Approve(planID, target, user string) {
+	a.d.background(func() { a.d.approve(planID, target, user) })
+}
 
 func (d *Daemon) runnerRef() *Runner {
 	d.mu.RLock()
@@ -54,7 +56,8 @@ func (d *Daemon) approve(planID, target, user string) {
 	}
 	if res.Remediation.Action == report.ActionRefused {
 		// The world moved on: make a fresh plan, which updates the alert's button.
-		go func() { _, _ = d.Run(context.WithoutCancel(ctx), target, "replan") }()
+		// On the daemon's context: shutdown ends it like any other run.
+		d.background(func() { _, _ = d.Run(ctx, target, "replan") })
 	}
 }
 

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -40,6 +41,9 @@ type Engine struct {
 	log       *slog.Logger
 	now       func() time.Time
 	shared    *discoveryMemo
+	// scrub keeps config secrets out of what readers report (a Terraform
+	// state reader relays terraform's stderr): check has no Runner to do it.
+	scrub *terraform.Scrubber
 }
 
 // EngineOptions lets tests and the daemon swap the readers or observe
@@ -66,7 +70,7 @@ type EngineOptions struct {
 
 // NewEngine builds the readers for cfg.
 func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts EngineOptions) (*Engine, error) {
-	e := &Engine{cfg: cfg, discovery: opts.Discovery, envFor: opts.EnvFor, envErr: opts.EnvErr, log: log, now: opts.Now}
+	e := &Engine{cfg: cfg, discovery: opts.Discovery, envFor: opts.EnvFor, envErr: opts.EnvErr, log: log, now: opts.Now, scrub: terraform.NewScrubber(cfg)}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -152,14 +156,15 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 		defer mu.Unlock()
 		// The message is stored in history and sent on every pass: bound it
 		// whatever the reader let through (a 100 MB errorSummary).
-		res.Errors = append(res.Errors, report.ObservationError{Source: from, Message: source.BoundMessage(err.Error(), source.MaxMessageBytes)})
+		msg := source.BoundMessage(e.scrub.String(err.Error()), source.MaxMessageBytes)
+		res.Errors = append(res.Errors, report.ObservationError{Source: from, Message: msg})
 	}
 	org := e.orgFor(t)
 	var wg sync.WaitGroup
 	wg.Add(4)
 	go func() {
 		defer wg.Done()
-		app, err := org.app.App(ctx, t.Okta.AppID)
+		app, err := readSafely(org.source, func() (*checks.OktaApp, error) { return org.app.App(ctx, t.Okta.AppID) })
 		if err != nil {
 			fail(org.source, err)
 			return
@@ -177,7 +182,7 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 				fail("wandb", err)
 			}
 		}
-		env, err := e.envFor(t).Env(ctx)
+		env, err := readSafely("wandb", func() (*checks.WandbEnv, error) { return e.envFor(t).Env(ctx) })
 		if err != nil {
 			fail("wandb", err)
 			return
@@ -202,6 +207,20 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 	res.Findings = append(res.Findings, found...)
 	res.Status = report.StatusOf(res.Findings, res.Errors)
 	return res
+}
+
+// readSafely runs one read of the world. A reader that panics (a library
+// meeting an answer it did not expect) fails that observation, which is
+// status error, instead of the daemon: reads run on goroutines, where a
+// panic would end the process.
+func readSafely[T any](from string, read func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			var zero T
+			v, err = zero, fmt.Errorf("reading %s failed unexpectedly (%v); treated as a failed read", from, p)
+		}
+	}()
+	return read()
 }
 
 // discoveryMemo fetches each distinct issuer once per pass, however many
@@ -239,7 +258,7 @@ func (d *discoveryMemo) fetch(ctx context.Context, issuer string) (*checks.Disco
 	}
 	d.mu.Unlock()
 	c.once.Do(func() {
-		c.doc, c.err = d.f.Fetch(ctx, issuer)
+		c.doc, c.err = readSafely("discovery", func() (*checks.Discovery, error) { return d.f.Fetch(ctx, issuer) })
 		if d.ttl > 0 {
 			d.mu.Lock()
 			c.at = d.now()

@@ -49,3 +49,56 @@ func TestEngineBoundsEveryObservationError(t *testing.T) {
 		}
 	}
 }
+
+type panickingReader struct{}
+
+func (panickingReader) App(context.Context, string) (*checks.OktaApp, error) { panic("nil map") }
+func (panickingReader) Env(context.Context) (*checks.WandbEnv, error)        { panic("nil map") }
+func (panickingReader) Fetch(context.Context, string) (*checks.Discovery, error) {
+	panic("nil map")
+}
+
+func TestAReaderThatPanicsIsAnObservationErrorNotACrash(t *testing.T) {
+	r := panickingReader{}
+	t0 := config.Target{Name: "prod"}
+	t0.Okta.AppID = "0oa1"
+	t0.OIDC.Issuer = "https://acme.okta.com"
+	cfg := &config.Config{Concurrency: 1, Targets: []config.Target{t0}}
+	e, err := NewEngine(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		EngineOptions{Okta: r, Discovery: r, EnvFor: func(*config.Target) EnvReader { return r }, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.CheckAll(context.Background(), []*config.Target{&cfg.Targets[0]}).Targets[0]
+	if res.Status != report.StatusError || len(res.Findings) != 0 || len(res.Errors) != 3 {
+		t.Fatalf("status %s, findings %+v, errors %+v; want error, none, one per source", res.Status, res.Findings, res.Errors)
+	}
+	for _, oe := range res.Errors {
+		if !strings.Contains(oe.Message, "failed unexpectedly") {
+			t.Errorf("%s: %q", oe.Source, oe.Message)
+		}
+	}
+}
+
+// TestCheckNeverRelaysASecretAReaderQuoted: driftd check has no Runner to
+// scrub its result, so the engine scrubs what readers report.
+func TestCheckNeverRelaysASecretAReaderQuoted(t *testing.T) {
+	const token = "00okta-token-never-shown"
+	r := failingReader{err: errors.New("terraform show: provider said token=" + token)}
+	t0 := config.Target{Name: "prod"}
+	t0.Okta.AppID = "0oa1"
+	t0.OIDC.Issuer = "https://acme.okta.com"
+	cfg := &config.Config{Concurrency: 1, Targets: []config.Target{t0}}
+	cfg.Okta.APIToken = config.NewSecret(token)
+	e, err := NewEngine(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		EngineOptions{Okta: r, Discovery: r, EnvFor: func(*config.Target) EnvReader { return r }, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.CheckAll(context.Background(), []*config.Target{&cfg.Targets[0]}).Targets[0]
+	for _, oe := range res.Errors {
+		if strings.Contains(oe.Message, token) {
+			t.Errorf("%s: %q", oe.Source, oe.Message)
+		}
+	}
+}

@@ -96,7 +96,7 @@ func (p *passMemo) do(key string, read func() (any, error)) (any, error) {
 		p.m[key] = c
 	}
 	p.mu.Unlock()
-	c.once.Do(func() { c.v, c.err = read() })
+	c.once.Do(func() { c.v, c.err = readSafely("okta", read) })
 	return c.v, c.err
 }
 

@@ -14,7 +14,8 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// load builds the engine, runner and schedule for cfg.
+// load builds the engine, runner and schedule for cfg and swaps them in
+// only once all are built: a config that fails leaves the running one.
 func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	opts := d.opts.Engine
 	// Each Okta org gets its own rate budget in NewEngine.
@@ -26,6 +27,10 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 		opts.DiscoveryTTL = 30 * time.Second
 	}
 	engine, err := NewEngine(ctx, cfg, d.log, opts)
+	if err != nil {
+		return err
+	}
+	sched, entries, err := d.schedule(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -42,9 +47,15 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	if d.cron != nil {
 		d.cron.Stop()
 	}
-	d.cfg = cfg
-	d.cron = cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC))
-	d.entries = map[string]cron.EntryID{}
+	d.cfg, d.cron, d.entries = cfg, sched, entries
+	d.cron.Start()
+	return nil
+}
+
+// schedule builds, without starting it, the cron of cfg's targets.
+func (d *Daemon) schedule(ctx context.Context, cfg *config.Config) (*cron.Cron, map[string]cron.EntryID, error) {
+	c := cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC))
+	entries := map[string]cron.EntryID{}
 	for i := range cfg.Targets {
 		t := &cfg.Targets[i]
 		spec := cfg.Schedule
@@ -53,11 +64,11 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 		}
 		sched, err := config.CronParser.Parse(spec)
 		if err != nil {
-			return fmt.Errorf("targets[%d].schedule: %w", i, err)
+			return nil, nil, fmt.Errorf("targets[%d].schedule: %w", i, err)
 		}
 		maxJitter := jitterBound(sched)
 		name := t.Name
-		id := d.cron.Schedule(sched, cron.FuncJob(func() {
+		entries[name] = c.Schedule(sched, cron.FuncJob(func() {
 			// Jitter spreads a fleet's passes so they do not hit Okta in the same second.
 			if maxJitter > 0 {
 				select {
@@ -73,10 +84,8 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 				}
 			}
 		}))
-		d.entries[t.Name] = id
 	}
-	d.cron.Start()
-	return nil
+	return c, entries, nil
 }
 
 // jitterBound is the most a run is delayed: 10% of the schedule's period,
@@ -103,6 +112,9 @@ func (d *Daemon) reload(ctx context.Context) { _, _ = d.reloadConfig(ctx) }
 func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
+	if d.closing {
+		return api.ReloadResult{}, &api.ReloadError{Err: errors.New("driftd is shutting down")}
+	}
 	d.mu.RLock()
 	old := d.cfg
 	path := old.Path
@@ -122,6 +134,7 @@ func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 	}
 	d.useAlerter(ctx, d.newAlerter())
 	d.retargetWatches(cfg)
+	d.refollow(cfg)
 	d.metrics.ConfigReloaded("ok")
 	d.log.Info("config reloaded", "path", path, "targets", len(cfg.Targets))
 	res := api.ReloadResult{Path: path, Targets: []string{}, RestartNeeded: needRestart(old, cfg)}
@@ -132,6 +145,21 @@ func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 		d.log.Warn("config reload: these settings changed but take effect only after a restart", "keys", res.RestartNeeded)
 	}
 	return res, nil
+}
+
+// refollow gives the change-event path the reloaded config's orgs,
+// credentials and poll; a follower that cannot be built keeps the old
+// ones running, and says so.
+func (d *Daemon) refollow(cfg *config.Config) {
+	d.mu.RLock()
+	p := d.events
+	d.mu.RUnlock()
+	if p == nil {
+		return
+	}
+	if err := p.follow(cfg); err != nil {
+		d.log.Error("config reload: the System Log followers keep the previous settings", "err", err)
+	}
 }
 
 // needRestart names the settings bound at start-up that differ in next:

@@ -45,7 +45,9 @@ type Daemon struct {
 	alertLocks   sync.Map   // target -> *sync.Mutex, see alerts
 	events       *eventPath // the change-event path (events.go)
 	reloadMu     sync.Mutex // one reload at a time (SIGHUP, POST /-/reload)
+	closing      bool       // under reloadMu: shutdown began, reloads are refused
 
+	bg      sync.WaitGroup // background runs, see background
 	ready   atomic.Bool
 	baseCtx context.Context
 	addr    string
@@ -87,8 +89,11 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 		return err
 	}
 	defer st.Close()
-	logLoosened(log, cfg.StateDir, st)
 	d := &Daemon{log: log, metrics: api.NewMetrics(), store: st, opts: opts, entries: map[string]cron.EntryID{}}
+	// Runs started in the background (start-up pass, approvals, replans,
+	// full passes) end before the store closes.
+	defer d.waitBackground()
+	logLoosened(log, cfg.StateDir, st)
 	// Runs outlive the request that started them; only shutdown ends them.
 	runCtx, cancelRuns := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRuns()
@@ -116,10 +121,29 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	if opts.Ready != nil {
 		opts.Ready(d.addr)
 	}
-	go d.runAll(runCtx, "startup")
+	d.background(func() { d.runAll(runCtx, "startup") })
 	d.waitForShutdown(ctx, runCtx)
 	d.shutdown(srv, cancelRuns)
 	return nil
+}
+
+// background runs f on its own goroutine; Serve waits for it before the
+// store closes, so nothing writes to a closed store or outlives serve.
+func (d *Daemon) background(f func()) {
+	d.bg.Add(1)
+	go func() { defer d.bg.Done(); f() }()
+}
+
+// waitBackground waits for the background runs, which end soon once
+// shutdown has cancelled their context; it gives up after haltWait.
+func (d *Daemon) waitBackground() {
+	done := make(chan struct{})
+	go func() { d.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(haltWait):
+		d.log.Warn("a background run outlived shutdown")
+	}
 }
 
 // logLoosened says when state_dir was tightened: someone may rely on
@@ -174,6 +198,7 @@ func (d *Daemon) newAlerter() *slack.Alerter {
 // what it had queued is delivered by a's sender.
 func (d *Daemon) useAlerter(ctx context.Context, a *slack.Alerter) {
 	d.mu.Lock()
+	a.InheritReplays(d.alerter)
 	d.alerter, d.notifier = a, notifiers{a, d.am}
 	d.mu.Unlock()
 	d.stopAlerts()
@@ -234,6 +259,12 @@ func (d *Daemon) shutdown(srv *http.Server, cancelRuns context.CancelFunc) {
 	grace := d.opts.ShutdownGrace
 	d.log.Info("shutting down: no new runs; waiting for running ones", "grace", grace)
 	d.ready.Store(false)
+	// A reload in flight (POST /-/reload is still served until
+	// srv.Shutdown) finishes first; a later one is refused, so no new
+	// schedule starts after this one stops.
+	d.reloadMu.Lock()
+	d.closing = true
+	d.reloadMu.Unlock()
 	d.mu.RLock()
 	stopped := d.cron.Stop()
 	d.mu.RUnlock()

@@ -23,7 +23,7 @@ func (e *Engine) observeSignIn(ctx context.Context, t *config.Target, org *oktaO
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		a, err := e.readAssignments(ctx, t, org, memo)
+		a, err := readSafely(org.source, func() (*checks.Assignments, error) { return e.readAssignments(ctx, t, org, memo) })
 		if err != nil {
 			fail(org.source, err)
 			return

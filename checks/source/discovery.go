@@ -72,6 +72,11 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 	if doc.Issuer == "" {
 		return nil, fmt.Errorf("decoding discovery document %s: the answer has no issuer, so it is not a discovery document", u)
 	}
+	// response_types_supported is REQUIRED as well (same section): judged
+	// missing, it would read as an issuer that supports no flow at all.
+	if len(doc.ResponseTypesSupported) == 0 {
+		return nil, fmt.Errorf("decoding discovery document %s: the answer has no response_types_supported, so it is not a complete discovery document", u)
+	}
 	return &checks.Discovery{
 		URL: u, Found: true, Issuer: doc.Issuer, AuthorizationEndpoint: doc.AuthorizationEndpoint,
 		ResponseTypesSupported: doc.ResponseTypesSupported, CodeChallengeMethodsSupported: doc.CodeChallengeMethodsSupported,

@@ -38,6 +38,9 @@ func (r *OktaReader) AppGroups(ctx context.Context, appID string) ([]checks.Assi
 			return nil, r.explainRead(what, scopeApps, "applications", resp, err)
 		}
 		for _, a := range page {
+			if a == nil || a.Id == "" {
+				return nil, fmt.Errorf("%s: %w", what, errMalformedList)
+			}
 			out = append(out, checks.AssignedGroup{ID: a.Id, Name: embeddedGroupName(a.Embedded)})
 		}
 		if resp == nil || !resp.HasNextPage() {
@@ -64,6 +67,11 @@ func (r *OktaReader) AppUserCount(ctx context.Context, appID string) (int, error
 	users, resp, err := r.client.Application.ListApplicationUsers(ctx, appID, &query.Params{Limit: 1})
 	if err != nil {
 		return 0, r.explainRead("reading the users of Okta app "+appID, scopeApps, "applications", resp, err)
+	}
+	for _, u := range users {
+		if u == nil || u.Id == "" {
+			return 0, fmt.Errorf("reading the users of Okta app %s: %w", appID, errMalformedList)
+		}
 	}
 	return len(users), nil
 }
@@ -99,6 +107,9 @@ func (r *OktaReader) ResolveGroup(ctx context.Context, nameOrID string) (string,
 	// An id match wins: ids are unique, names of imported groups are not.
 	var ids []string
 	for _, g := range groups {
+		if g == nil || g.Id == "" {
+			return "", fmt.Errorf("%s: %w", what, errMalformedList)
+		}
 		if g.Id == nameOrID {
 			return g.Id, nil
 		}
@@ -119,6 +130,9 @@ func (r *OktaReader) TrustedOrigins(ctx context.Context) (*checks.TrustedOrigins
 			return nil, r.explainRead("reading the Okta trusted origins", scopeOrigins, "trusted origins", resp, err)
 		}
 		for _, o := range page {
+			if o == nil || o.Id == "" {
+				return nil, fmt.Errorf("reading the Okta trusted origins: %w", errMalformedList)
+			}
 			to := checks.TrustedOrigin{ID: o.Id, Name: o.Name, Origin: o.Origin, Status: o.Status, Scopes: []string{}}
 			for _, s := range o.Scopes {
 				if s != nil {
@@ -143,12 +157,18 @@ func (r *OktaReader) AuthServer(ctx context.Context, id string) (*checks.AuthSer
 	if err != nil {
 		return nil, r.explainRead(what, scopeAuthServers, "authorization servers", resp, err)
 	}
+	if err := checkAuthServerAnswer(id, as); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
 	out := &checks.AuthServer{ID: as.Id, Name: as.Name, Status: as.Status, Policies: []checks.AuthPolicy{}}
 	policies, resp, err := r.client.AuthorizationServer.ListAuthorizationServerPolicies(ctx, id)
 	if err != nil {
 		return nil, r.explainRead(what+"'s access policies", scopeAuthServers, "authorization servers", resp, err)
 	}
 	for _, p := range policies {
+		if p == nil || p.Id == "" {
+			return nil, fmt.Errorf("%s's access policies: %w", what, errMalformedList)
+		}
 		ap := checks.AuthPolicy{ID: p.Id, Name: p.Name, Status: p.Status, Priority: p.Priority, Rules: []checks.AuthRule{}}
 		if p.PriorityPtr != nil {
 			ap.Priority = *p.PriorityPtr
@@ -161,11 +181,34 @@ func (r *OktaReader) AuthServer(ctx context.Context, id string) (*checks.AuthSer
 			return nil, r.explainRead(fmt.Sprintf("%s's policy %s rules", what, p.Id), scopeAuthServers, "authorization servers", resp, err)
 		}
 		for _, rule := range rules {
+			if rule == nil || rule.Id == "" {
+				return nil, fmt.Errorf("%s's policy %s rules: %w", what, p.Id, errMalformedList)
+			}
 			ap.Rules = append(ap.Rules, ruleFromSDK(rule))
 		}
 		out.Policies = append(out.Policies, ap)
 	}
 	return out, nil
+}
+
+// errMalformedList is a list answer with an entry that is no object (null,
+// or without an id): judged, it would read as a missing assignment, origin
+// or rule, which is drift; it is a failed read.
+var errMalformedList = errors.New("Okta's answer lists an entry without an id (null or {}): not judging it")
+
+// checkAuthServerAnswer refuses an answer that is not the authorization
+// server asked for: an empty body, {} or null decode to a server without
+// an id (or to none), and judged it would be "inactive, no policies".
+// "default" is the id Okta gives the org's default custom server, so it
+// is compared like any other id.
+func checkAuthServerAnswer(id string, as *okta.AuthorizationServer) error {
+	switch {
+	case as == nil || as.Id == "":
+		return errors.New("Okta's answer is not the authorization server: it has no id (an empty body, {} or null)")
+	case as.Id != id:
+		return fmt.Errorf("Okta answered authorization server %s instead: refusing to judge another server", BoundMessage(as.Id, 64))
+	}
+	return nil
 }
 
 func ruleFromSDK(rule *okta.AuthorizationServerPolicyRule) checks.AuthRule {

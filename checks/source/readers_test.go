@@ -46,6 +46,7 @@ func TestDiscoveryReaderRefusesADocumentThatIsNotOne(t *testing.T) {
 	}{
 		{"an empty object is a failed read", jsonAnswer(200, "{}"), "has no issuer"},
 		{"null is a failed read", jsonAnswer(200, "null"), "has no issuer"},
+		{"a document without response_types_supported is a failed read, not missing support", jsonAnswer(200, `{"issuer":"https://acme.okta.com"}`), "no response_types_supported"},
 		{"an empty body is a failed read", jsonAnswer(200, ""), "decoding discovery document"},
 		{"an HTML page is a failed read", jsonAnswer(200, "<html>sign in</html>"), "decoding discovery document"},
 		{"a 100 MB document is refused past the body limit", hugeAnswer(200, `{"issuer":"`, 100<<20, `"}`), "larger than 1 MiB"},

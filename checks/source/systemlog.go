@@ -99,7 +99,12 @@ func (r *OktaReader) ReadLog(ctx context.Context, cur LogCursor, filter string, 
 	rq := r.client.CloneRequestExecutor()
 	req, err := rq.WithAccept("application/json").NewRequest(http.MethodGet, "/api/v1/logs?"+q.Encode(), nil)
 	if err != nil {
-		return LogPage{}, fmt.Errorf("building the System Log request: %w", err)
+		// With a service app the SDK fetches its access token here; the
+		// failed token request's URL carries the signed client assertion.
+		if e := r.tokenFailure("reading the System Log", err); e != nil {
+			return LogPage{}, e
+		}
+		return LogPage{}, fmt.Errorf("building the System Log request: %w", scrubURL(err))
 	}
 	var evs []*okta.LogEvent
 	resp, err := rq.Do(ctx, req, &evs)
@@ -129,22 +134,25 @@ func (r *OktaReader) ReadLog(ctx context.Context, cur LogCursor, filter string, 
 }
 
 func (r *OktaReader) explainLog(resp *okta.Response, err error) error {
+	if e := r.tokenFailure("reading the System Log", err); e != nil {
+		return e
+	}
 	status := 0
 	if resp != nil && resp.Response != nil {
 		status = resp.StatusCode
 	}
 	var rl *RateLimitedError
 	switch {
-	case status == http.StatusUnauthorized:
-		return fmt.Errorf("reading the System Log: Okta rejected the API token (401): create a new token in %s and update okta.api_token", r.org)
-	case status == http.StatusForbidden:
-		return fmt.Errorf("reading the System Log: the API token may not read logs (403): its admin needs a role that can view the System Log (okta.logs.read)")
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		// The same words as every other Okta read: which credential, and
+		// for a service app which scope (okta.logs.read) it lacks.
+		return r.explainRead("reading the System Log", "okta.logs.read", "the System Log", resp, err)
 	case errors.As(err, &rl):
 		return fmt.Errorf("reading the System Log: %w", rl)
 	case status != 0:
 		return fmt.Errorf("reading the System Log: Okta answered %d: %w", status, err)
 	}
-	return fmt.Errorf("reading the System Log: %w", err)
+	return fmt.Errorf("reading the System Log: %w", scrubURL(err))
 }
 
 func logEventFromSDK(e *okta.LogEvent) LogEvent {

@@ -107,23 +107,6 @@ func nonEmpty(vars map[string]string, err error) (map[string]string, error) {
 	return vars, err
 }
 
-func findResource(m *tfjson.StateModule, address string) *tfjson.StateResource {
-	if m == nil {
-		return nil
-	}
-	for _, r := range m.Resources {
-		if r.Address == address {
-			return r
-		}
-	}
-	for _, c := range m.ChildModules {
-		if r := findResource(c, address); r != nil {
-			return r
-		}
-	}
-	return nil
-}
-
 func stringMap(v any, what string) (map[string]string, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -136,30 +119,6 @@ func stringMap(v any, what string) (map[string]string, error) {
 			s = fmt.Sprint(val)
 		}
 		out[k] = s
-	}
-	return out, nil
-}
-
-// deploymentEnv walks spec[0].template[0].spec[0].container[*].env[*].
-func deploymentEnv(attrs map[string]any) (map[string]string, error) {
-	out := map[string]string{}
-	for _, spec := range asList(attrs["spec"]) {
-		for _, tmpl := range asList(spec["template"]) {
-			for _, pod := range asList(tmpl["spec"]) {
-				for _, c := range asList(pod["container"]) {
-					for _, e := range asList(c["env"]) {
-						name, _ := e["name"].(string)
-						val, _ := e["value"].(string)
-						if name != "" {
-							out[name] = val
-						}
-					}
-				}
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New("the deployment's containers have no env")
 	}
 	return out, nil
 }

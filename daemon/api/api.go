@@ -94,13 +94,13 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("GET /v1/runs", h.auth(http.HandlerFunc(h.runs)))
 	mux.Handle("POST /-/reload", h.auth(http.HandlerFunc(h.reload)))
 	if opts.UI != nil {
-		newUI(b, opts.UI).mount(mux)
+		newUI(b, opts.UI).mount(mux, h.bodyDeadline)
 	}
 	if opts.Interactions != nil {
-		mux.Handle("POST /v1/slack/interactions", opts.Interactions)
+		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(opts.Interactions))
 	}
 	if opts.OktaEvents != nil {
-		mux.Handle("/v1/okta/events", oktaEvents(opts.OktaEvents))
+		mux.Handle("/v1/okta/events", h.bodyDeadline(oktaEvents(opts.OktaEvents)))
 	}
 	return jsonNotFound(mux)
 }

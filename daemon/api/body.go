@@ -51,6 +51,18 @@ func (h *handler) readTarget(w http.ResponseWriter, r *http.Request) (reconcileB
 	return body, 0, ""
 }
 
+// bodyDeadline bounds how long next may wait for its request's body, as
+// readTarget does for /v1/reconcile: a body that never ends (Slack's
+// endpoint takes anyone's request before checking its signature) fails
+// within the body timeout instead of holding the handler for the
+// server's read timeout.
+func (h *handler) bodyDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.bodyTimeout))
+		next.ServeHTTP(w, r)
+	})
+}
+
 // plainJSONError says what is wrong with a body without encoding/json's Go
 // type names ("Go struct field .target of type string").
 func plainJSONError(err error) string {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"time"
 )
 
@@ -94,8 +96,16 @@ func verify(w http.ResponseWriter, r *http.Request) {
 
 func deliver(w http.ResponseWriter, r *http.Request, ev OktaEvents) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxDelivery))
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "delivery body too large")
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("delivery body larger than %d bytes", maxDelivery))
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeError(w, http.StatusRequestTimeout, "delivery body not received in time")
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "reading the delivery body failed")
 		return
 	}
 	var d hookDelivery

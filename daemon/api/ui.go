@@ -32,10 +32,11 @@ func newUI(b Backend, enabled func() bool) *ui {
 	return &ui{b: b, enabled: enabled, sessions: newSessions(), tmpl: tmpl}
 }
 
-func (u *ui) mount(mux *http.ServeMux) {
+// mount adds the page's routes; bounded bounds the login form's body.
+func (u *ui) mount(mux *http.ServeMux, bounded func(http.Handler) http.Handler) {
 	mux.Handle("GET /{$}", u.guard(http.HandlerFunc(u.page)))
 	mux.Handle("GET /login", u.guard(http.HandlerFunc(u.loginForm)))
-	mux.Handle("POST /login", u.guard(http.HandlerFunc(u.login)))
+	mux.Handle("POST /login", bounded(u.guard(http.HandlerFunc(u.login))))
 	mux.Handle("POST /logout", u.guard(http.HandlerFunc(u.logout)))
 	mux.Handle("GET /static/{file}", u.guard(http.HandlerFunc(u.asset)))
 }

@@ -146,3 +146,20 @@ func TestGuardrailAttributesAreLaidOverTheDefaults(t *testing.T) {
 	checksEqual(t, "my_type", strings.Join(attrs["my_type"], ","), "x")
 	checksEqual(t, "kubernetes_config_map", strings.Join(attrs["kubernetes_config_map"], ","), "data")
 }
+
+func TestAPasswordWrittenIntoAURLIsNeverShown(t *testing.T) {
+	tests := []struct{ name, from, to string }{
+		{"in the Okta org URL", "org_url: https://acme.okta.com/", "org_url: https://driftd:hunter2-literal@acme.okta.com/"},
+		{"in the W&B URL", "url: https://wandb.acme.com", "url: https://admin:hunter2-literal@wandb.acme.com"},
+		{"as a token in the user part of the W&B URL", "url: https://wandb.acme.com", "url: https://hunter2-literal@wandb.acme.com"},
+		{"in the Alertmanager URL", `schedule: "@every 5m"`, "schedule: \"@every 5m\"\nalertmanager: {url: \"https://driftd:hunter2-literal@am.acme.com\"}"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := strings.Join(problemsOf(t, tc.from, tc.to, testEnv), "\n")
+			if strings.Contains(msg, "hunter2") || !strings.Contains(msg, "must not contain credentials") {
+				t.Errorf("problems:\n%s", msg)
+			}
+		})
+	}
+}

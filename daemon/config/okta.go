@@ -64,10 +64,30 @@ func (o OktaOrg) Options() source.OktaOptions {
 	return opts
 }
 
+// GlobalOrg is okta.org_url with the global credential (api_token or oauth).
+func (c *Config) GlobalOrg() OktaOrg {
+	return OktaOrg{URL: c.Okta.OrgURL, APIToken: c.Okta.APIToken, OAuth: c.Okta.OAuth, Reserve: c.Okta.RateLimitReserve}
+}
+
+// EventOrgs are the Okta orgs whose System Log driftd follows: the global
+// org, then each other org a target's app lives in, once per org URL (with
+// the credential of the first target that names it).
+func (c *Config) EventOrgs() []OktaOrg {
+	orgs := []OktaOrg{c.GlobalOrg()}
+	seen := map[string]bool{c.Okta.OrgURL: true}
+	for i := range c.Targets {
+		if o := c.OrgFor(&c.Targets[i]); !seen[o.URL] {
+			seen[o.URL] = true
+			orgs = append(orgs, o)
+		}
+	}
+	return orgs
+}
+
 // OrgFor returns the Okta org a target's app lives in, with the credential
 // to read it: the target's own where it sets one, else the global one.
 func (c *Config) OrgFor(t *Target) OktaOrg {
-	org := OktaOrg{URL: c.Okta.OrgURL, APIToken: c.Okta.APIToken, OAuth: c.Okta.OAuth, Reserve: c.Okta.RateLimitReserve}
+	org := c.GlobalOrg()
 	if t.Okta.OrgURL != "" {
 		org.URL = t.Okta.OrgURL
 	}

@@ -164,3 +164,19 @@ func TestBadOktaConfigs(t *testing.T) {
 		}
 	})
 }
+
+func TestEventOrgsAreEveryOrgOnce(t *testing.T) {
+	c := &Config{Okta: OktaConfig{OrgURL: "https://a.okta.com", APIToken: NewSecret("tok-a-123456")}}
+	c.Targets = []Target{
+		{Name: "one"},
+		{Name: "two", Okta: TargetOkta{OrgURL: "https://b.okta.com", APIToken: NewSecret("tok-b-123456")}},
+		{Name: "three", Okta: TargetOkta{OrgURL: "https://b.okta.com", APIToken: NewSecret("tok-b-123456")}},
+	}
+	var urls []string
+	for _, o := range c.EventOrgs() {
+		urls = append(urls, o.URL)
+	}
+	if got := strings.Join(urls, " "); got != "https://a.okta.com https://b.okta.com" {
+		t.Errorf("EventOrgs = %s; want the global org, then b once", got)
+	}
+}

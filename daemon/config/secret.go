@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"reflect"
 )
 
 // Secret holds a credential. Every way of printing it (fmt verbs, slog, JSON,
@@ -45,4 +46,42 @@ func (s Secret) MarshalYAML() (any, error) { return redacted, nil }
 // UnmarshalYAML reads the credential from a YAML scalar.
 func (s *Secret) UnmarshalYAML(unmarshal func(any) error) error {
 	return unmarshal(&s.value)
+}
+
+// Secrets returns every credential the config holds (global, per target,
+// Slack, Alertmanager, Event Hook, OAuth keys), found by type so that a
+// section added later is covered without being listed here.
+func (c *Config) Secrets() []string {
+	var out []string
+	collectSecrets(reflect.ValueOf(c), &out)
+	return out
+}
+
+func collectSecrets(v reflect.Value, out *[]string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			collectSecrets(v.Elem(), out)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			collectSecrets(v.Index(i), out)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			collectSecrets(it.Value(), out)
+		}
+	case reflect.Struct:
+		if s, ok := v.Interface().(Secret); ok {
+			if !s.IsZero() {
+				*out = append(*out, s.value)
+			}
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				collectSecrets(v.Field(i), out)
+			}
+		}
+	}
 }

@@ -438,6 +438,13 @@ func checkURL(raw string, allowPath bool) string {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return fmt.Sprintf("%q is not an absolute URL", raw)
 	}
+	if u.User != nil {
+		// Credentials written into the URL (user:password, or a token
+		// as the user) are secrets: show the URL with them masked.
+		masked := *u
+		masked.User = url.User("xxxxx")
+		raw = masked.String()
+	}
 	switch u.Scheme {
 	case "https":
 	case "http":

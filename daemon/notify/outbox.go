@@ -174,7 +174,9 @@ func (d *Deliverer) retryAfter(err error, attempts int) time.Duration {
 	if a, ok := d.sender.(RetryAdvisor); ok {
 		switch hint := a.RetryAfter(err); {
 		case hint > 0:
-			return hint
+			// A service's hint is honoured up to the longest backoff: an
+			// absurd Retry-After (days, years) must not silence alerts.
+			return min(hint, d.max)
 		case hint < 0:
 			wait = d.max
 		}

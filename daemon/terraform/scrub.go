@@ -41,8 +41,11 @@ func SecretKey(name string) bool {
 	return false
 }
 
-// NewScrubber collects cfg's secrets (Okta API token, Slack bot token,
-// webhook URL and signing secret, the server token) and the values of
+// minPEMLine is the shortest line of a multi-line secret (a PEM key's
+// base64 body) redacted on its own.
+const minPEMLine = 16
+
+// NewScrubber collects every secret cfg holds (config.Config.Secrets) and the values of
 // secret-looking variables in driftd's environment, which Terraform and
 // its providers inherit (OKTA_API_TOKEN, TF_VAR_okta_token, ...).
 func NewScrubber(cfg *config.Config) *Scrubber {
@@ -55,12 +58,14 @@ func NewScrubber(cfg *config.Config) *Scrubber {
 		}
 	}
 	if cfg != nil {
-		add(cfg.Okta.APIToken.Reveal(), minConfigSecret)
-		add(cfg.Server.Token.Reveal(), minConfigSecret)
-		if sc := cfg.Slack; sc != nil {
-			add(sc.BotToken.Reveal(), minConfigSecret)
-			add(sc.WebhookURL.Reveal(), minConfigSecret)
-			add(sc.SigningSecret.Reveal(), minConfigSecret)
+		for _, v := range cfg.Secrets() {
+			add(v, minConfigSecret)
+			// A PEM key may be printed a line at a time.
+			for _, line := range strings.Split(v, "\n") {
+				if line = strings.TrimSpace(line); !strings.HasPrefix(line, "-----") {
+					add(line, minPEMLine)
+				}
+			}
 		}
 	}
 	for _, kv := range os.Environ() {

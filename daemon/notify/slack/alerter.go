@@ -24,13 +24,13 @@ type Alerter struct {
 	now      func() time.Time
 	webhook  bool
 	delivery *notify.Deliverer
-	replays  replayGuard
+	replays  *replayGuard
 }
 
 // NewAlerter builds the alerter for cfg's slack section: a bot, a webhook,
 // or (without Slack) the log.
 func NewAlerter(st *store.Store, cfg func() *config.Config, log *slog.Logger, transport http.RoundTripper, clock notify.Clock) *Alerter {
-	a := &Alerter{store: st, log: log, cfg: cfg, now: clock.Now}
+	a := &Alerter{store: st, log: log, cfg: cfg, now: clock.Now, replays: &replayGuard{}}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -60,6 +60,15 @@ func newSender(cfg func() *config.Config, log *slog.Logger, transport http.Round
 		return &WebhookSender{url: sc.WebhookURL.Reveal(), client: httpClient}
 	}
 	return &notify.LogSender{Log: log}
+}
+
+// InheritReplays makes a remember the Slack requests prev accepted: the
+// alerter a reload replaces must not forget them, or a captured click
+// could be played again once the config is reloaded.
+func (a *Alerter) InheritReplays(prev *Alerter) {
+	if prev != nil {
+		a.replays = prev.replays
+	}
 }
 
 // Run delivers queued messages until ctx ends.

@@ -2,10 +2,12 @@ package slack
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -64,8 +66,16 @@ func (a *Alerter) handleInteraction(w http.ResponseWriter, r *http.Request, appr
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
-	if err != nil {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeError(w, http.StatusRequestTimeout, "request body not received in time")
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "reading the request body failed")
 		return
 	}
 	sv, err := slack.NewSecretsVerifier(r.Header, cfg.Slack.SigningSecret.Reveal())
