@@ -73,6 +73,9 @@ func (b backend) TargetStatus(ctx context.Context, target string) (api.TargetSta
 
 // Runs is a page of the store's run history.
 func (b backend) Runs(_ context.Context, q api.RunsQuery) (api.RunsPage, error) {
+	if _, ok := b.d.config().Target(q.Target); q.Target != "" && !ok {
+		return api.RunsPage{}, &config.UnknownTargetError{Name: q.Target}
+	}
 	page, err := b.d.store.History(store.HistoryQuery{Target: q.Target, Before: q.Before, Limit: q.Limit})
 	if errors.Is(err, store.ErrBadCursor) {
 		return api.RunsPage{}, &api.QueryError{Param: "before", Reason: store.ErrBadCursor.Error()}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/driftd/driftd/daemon/api"
 	"github.com/driftd/driftd/internal/fixture"
@@ -19,6 +20,17 @@ func TestTheHistoryPagesThroughStoredRuns(t *testing.T) {
 		if code := reconcileWhenFree(t, base); code != http.StatusOK {
 			t.Fatalf("reconcile = %d", code)
 		}
+	}
+	// The start-up pass waits while a reconcile holds the target, so it may
+	// be recorded after the three reconciles: wait for all four runs.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, body := fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=10", apiToken, "")
+		var p api.RunsPage
+		if json.Unmarshal([]byte(body), &p) == nil && len(p.Runs) >= 4 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	var seen []string
 	before := ""
@@ -115,5 +127,15 @@ func TestServerUIFalseTurnsTheStatusPageOff(t *testing.T) {
 	}
 	if code, body := fixture.Call(t, "GET", base+"/login", "", ""); code != 200 || !strings.Contains(body, `name="token"`) {
 		t.Errorf("with server.ui on, GET /login = %d %s", code, body)
+	}
+}
+
+func TestTheHistoryOfATargetTheConfigLacksIs404(t *testing.T) {
+	f := fixture.New(t, "prod")
+	base, stop := startDaemon(t, f)
+	defer stop()
+	code, body := fixture.Call(t, "GET", base+"/v1/runs?target=nope", apiToken, "")
+	if code != http.StatusNotFound || !strings.Contains(body, `no target named \"nope\"`) {
+		t.Fatalf("GET /v1/runs?target=nope = %d %s, want 404 naming the target (as /v1/status/nope)", code, body)
 	}
 }

@@ -96,7 +96,10 @@ func (h *handler) runs(w http.ResponseWriter, r *http.Request) {
 	}
 	page, err := h.b.Runs(r.Context(), q)
 	var bad *QueryError
+	var unknown *config.UnknownTargetError
 	switch {
+	case errors.As(err, &unknown):
+		writeError(w, http.StatusNotFound, unknown.Error())
 	case errors.As(err, &bad):
 		writeError(w, http.StatusBadRequest, bad.Error())
 	case err != nil:
