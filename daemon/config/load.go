@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"regexp"
@@ -25,11 +26,44 @@ func (e *ConfigError) Error() string {
 
 // LoadConfig reads, expands, defaults and validates a config file.
 func LoadConfig(file string) (*Config, error) {
-	data, err := os.ReadFile(file)
+	data, err := readRegularFile(file, maxConfigBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
 	return ParseConfig(data, file, os.LookupEnv)
+}
+
+// maxConfigBytes bounds a config file and a key file: real ones are a few
+// kilobytes.
+const maxConfigBytes = 1 << 20
+
+// readRegularFile reads a regular file of at most limit bytes. Anything
+// else is refused before it is opened: a named pipe would block open until
+// a writer comes, a device such as /dev/zero would be read without end.
+func readRegularFile(path string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case fi.IsDir():
+		return nil, fmt.Errorf("%s is a directory, not a file", path)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
+	}
+	return data, nil
 }
 
 // ParseConfig parses config bytes; file names the source in errors and
