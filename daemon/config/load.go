@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 )
@@ -38,10 +39,16 @@ func LoadConfig(file string) (*Config, error) {
 const maxConfigBytes = 1 << 20
 
 // readRegularFile reads a regular file of at most limit bytes. Anything
-// else is refused before it is opened: a named pipe would block open until
-// a writer comes, a device such as /dev/zero would be read without end.
+// else is refused before a byte is read: it is opened non-blocking, so a
+// named pipe with no writer cannot hold open(2), and a device such as
+// /dev/zero is never read without end.
 func readRegularFile(path string, limit int64) ([]byte, error) {
-	fi, err := os.Stat(path)
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +58,6 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 	case !fi.Mode().IsRegular():
 		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
 	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
 	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)

@@ -45,3 +45,28 @@ func TestAConfigThatIsNotARegularFileIsRefusedAtOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestAnOAuthKeyFileThatIsNotARegularFileIsRefusedAtOnce(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "key.pem")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+	for _, path := range []string{fifo, "/dev/zero"} {
+		t.Run("private_key_file "+path+" is a problem named at its key, not a hang", func(t *testing.T) {
+			global := "  oauth:\n    client_id: 0oasvc\n    private_key_file: " + path + "\n"
+			done := make(chan error, 1)
+			go func() {
+				_, err := ParseConfig([]byte(oauthConfig(global, "")), filepath.Join(t.TempDir(), "driftd.yaml"), testEnv)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), "okta.oauth.private_key_file: cannot be read: "+path+" is not a regular file") {
+					t.Fatalf("err = %v, want private_key_file refused as not a regular file", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("reading private_key_file %s still blocked after 5s", path)
+			}
+		})
+	}
+}
