@@ -74,6 +74,22 @@ func (d *Dispatcher) OfferFrom(src, org string, evs []source.LogEvent) int {
 	return queued
 }
 
+// OfferDelivery is Offer for an Event Hook delivery whose source field is
+// from: Okta names the hook there (https://ORG/api/v1/eventHooks/ID), so a
+// delivery from a configured org concerns only that org's targets.
+func (d *Dispatcher) OfferDelivery(src, from string, evs []source.LogEvent) int {
+	org := ""
+	if o := origin(from); o != "" {
+		for _, eo := range d.cfg().EventOrgs() {
+			if origin(eo.URL) == o {
+				org = eo.URL
+				break
+			}
+		}
+	}
+	return d.OfferFrom(src, org, evs)
+}
+
 // index is the index of the current config, rebuilt after a reload.
 func (d *Dispatcher) index() *Index {
 	cfg := d.cfg()
