@@ -169,7 +169,7 @@ type hookSink struct{ p *eventPath }
 
 func (h hookSink) HookSecret() string { return h.p.d.config().Okta.EventHook.Secret.Reveal() }
 
-func (h hookSink) Deliver(_ string, evs []api.OktaEvent) {
+func (h hookSink) Deliver(from string, evs []api.OktaEvent) {
 	out := make([]source.LogEvent, 0, len(evs))
 	for _, e := range evs {
 		le := source.LogEvent{UUID: e.UUID, EventType: e.EventType, Published: e.Published}
@@ -178,5 +178,5 @@ func (h hookSink) Deliver(_ string, evs []api.OktaEvent) {
 		}
 		out = append(out, le)
 	}
-	h.p.dispatch.Offer(events.SourceEventHook, out)
+	h.p.dispatch.OfferDelivery(events.SourceEventHook, from, out)
 }

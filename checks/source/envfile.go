@@ -150,8 +150,17 @@ func (f EnvFile) Env(ctx context.Context) (*checks.WandbEnv, error) {
 	return &checks.WandbEnv{Source: "file:" + f.Path, Vars: vars}, nil
 }
 
-// readBounded reads a file of at most limit bytes.
+// readBounded reads a regular file of at most limit bytes. Anything else
+// is refused before it is opened: a named pipe blocks open until a writer
+// comes (no context ends that), a device never ends.
 func readBounded(path string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fileKind(fi.Mode()))
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -165,4 +174,19 @@ func readBounded(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %s", path, size(limit))
 	}
 	return data, nil
+}
+
+// fileKind names what a path that is not a regular file is.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }

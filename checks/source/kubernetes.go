@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"time"
 
 	"github.com/driftd/driftd/checks"
@@ -115,6 +116,11 @@ func (k *KubernetesEnv) restConfig() (cfg *rest.Config, where string, err error)
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules() // $KUBECONFIG, else ~/.kube/config
 	if k.Kubeconfig != "" {
+		// client-go reads the whole file with os.ReadFile: a named pipe
+		// would block it for good and a device never ends.
+		if fi, err := os.Stat(k.Kubeconfig); err == nil && !fi.Mode().IsRegular() {
+			return nil, "", fmt.Errorf("loading the kubeconfig: %s is not a regular file (%s)", k.Kubeconfig, fileKind(fi.Mode()))
+		}
 		rules.ExplicitPath = k.Kubeconfig
 	}
 	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: k.Context})

@@ -90,6 +90,56 @@ type envRefs struct {
 	read       *kubeRead
 	configMaps map[string]*corev1.ConfigMap // nil value: optional and absent
 	secrets    map[string]*corev1.Secret
+	// unread names each variable left out because it comes from a Secret
+	// driftd does not read, with that Secret's name.
+	unread map[string]string
+}
+
+// skip leaves out name, a variable of Secret secret that is not read.
+func (e *envRefs) skip(env map[string]string, name, secret string) {
+	delete(env, name)
+	if e.unread == nil {
+		e.unread = map[string]string{}
+	}
+	e.unread[name] = secret
+}
+
+// refusesUnread fails a checked variable whose literal refers to a
+// variable left unread: the kubelet gives it the Secret's value, which
+// driftd did not read, so its value is unknown (not drift).
+func (e *envRefs) refusesUnread(v corev1.EnvVar) error {
+	if v.Value == "" || !isCheckedKey(v.Name) {
+		return nil
+	}
+	for _, ref := range referencedVars(v.Value) {
+		if secret, ok := e.unread[ref]; ok {
+			return fmt.Errorf("%s is %q, and $(%s) comes from Secret %s/%s, which driftd does not read for a variable it does not check: set %s from the Secret directly (secretKeyRef)", v.Name, v.Value, ref, e.read.ns, secret, v.Name)
+		}
+	}
+	return nil
+}
+
+// referencedVars lists the $(NAME) references of a literal, as expandEnv
+// reads them ($$ escapes a dollar).
+func referencedVars(in string) []string {
+	var out []string
+	for i := 0; i+1 < len(in); i++ {
+		if in[i] != '$' {
+			continue
+		}
+		switch rest := in[i+1:]; rest[0] {
+		case '$':
+			i++
+		case '(':
+			end := strings.IndexByte(rest, ')')
+			if end < 0 {
+				return out
+			}
+			out = append(out, rest[1:end])
+			i += end + 1
+		}
+	}
+	return out
 }
 
 // resolve computes the container's env as the kubelet does
@@ -108,15 +158,19 @@ func (e *envRefs) resolve(ctx context.Context, c *corev1.Container) (map[string]
 		}
 	}
 	for _, v := range c.Env {
+		if err := e.refusesUnread(v); err != nil {
+			return nil, err
+		}
 		val, set, err := e.envVar(ctx, v, env)
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case v.ValueFrom != nil && v.ValueFrom.SecretKeyRef != nil && !isCheckedKey(v.Name):
-			delete(env, v.Name) // a secret driftd does not need stays unread
+			e.skip(env, v.Name, v.ValueFrom.SecretKeyRef.Name) // a secret driftd does not need stays unread
 		case set:
 			env[v.Name] = val
+			delete(e.unread, v.Name)
 		}
 	}
 	return env, nil
@@ -131,6 +185,7 @@ func (e *envRefs) envFrom(ctx context.Context, from corev1.EnvFromSource, env ma
 		}
 		for k, v := range cm.Data {
 			env[from.Prefix+k] = v
+			delete(e.unread, from.Prefix+k)
 		}
 	case from.SecretRef != nil:
 		s, err := e.secret(ctx, from.SecretRef.Name, optional(from.SecretRef.Optional))
@@ -140,8 +195,9 @@ func (e *envRefs) envFrom(ctx context.Context, from corev1.EnvFromSource, env ma
 		for k, v := range s.Data {
 			if name := from.Prefix + k; isCheckedKey(name) {
 				env[name] = string(v)
+				delete(e.unread, name)
 			} else {
-				delete(env, name)
+				e.skip(env, name, from.SecretRef.Name)
 			}
 		}
 	}

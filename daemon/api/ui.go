@@ -24,12 +24,13 @@ type ui struct {
 	b        Backend
 	enabled  func() bool
 	sessions *sessions
+	throttle *loginThrottle
 	tmpl     *template.Template
 }
 
 func newUI(b Backend, enabled func() bool) *ui {
 	tmpl := template.Must(template.New("").Funcs(pageFuncs).ParseFS(uiFiles, "ui/*.html"))
-	return &ui{b: b, enabled: enabled, sessions: newSessions(), tmpl: tmpl}
+	return &ui{b: b, enabled: enabled, sessions: newSessions(), throttle: newLoginThrottle(), tmpl: tmpl}
 }
 
 // mount adds the page's routes; bounded bounds the login form's body.
@@ -110,6 +111,10 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "cross-site login refused: the Origin header names another host")
 		return
 	}
+	client := clientOf(r)
+	if u.throttle.refuseThrottled(w, client) {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		u.render(w, http.StatusBadRequest, "login.html", loginData{Problem: "The form could not be read; try again."})
@@ -117,6 +122,7 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 	}
 	got, want := r.PostForm.Get("token"), u.b.Token()
 	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		u.throttle.fail(client)
 		u.render(w, http.StatusUnauthorized, "login.html", loginData{Problem: "That is not the server token."})
 		return
 	}

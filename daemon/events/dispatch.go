@@ -48,7 +48,11 @@ func NewDispatcher(cfg func() *config.Config, q *Queue, m Metrics) *Dispatcher {
 
 // Offer queues the runs evs call for and returns how many events concerned
 // a target. It never blocks on a run.
-func (d *Dispatcher) Offer(src string, evs []source.LogEvent) int {
+func (d *Dispatcher) Offer(src string, evs []source.LogEvent) int { return d.OfferFrom(src, "", evs) }
+
+// OfferFrom is Offer for events the Okta org at org logged (its System
+// Log): they concern only that org's targets. org "" is any org.
+func (d *Dispatcher) OfferFrom(src, org string, evs []source.LogEvent) int {
 	ix := d.index()
 	queued := 0
 	for _, ev := range evs {
@@ -56,7 +60,7 @@ func (d *Dispatcher) Offer(src string, evs []source.LogEvent) int {
 			d.metrics.Event(src, ResultDuplicate)
 			continue
 		}
-		targets := ix.Targets(ev)
+		targets := ix.TargetsIn(ev, org)
 		if len(targets) == 0 {
 			d.metrics.Event(src, ResultIgnored)
 			continue
@@ -68,6 +72,22 @@ func (d *Dispatcher) Offer(src string, evs []source.LogEvent) int {
 		queued++
 	}
 	return queued
+}
+
+// OfferDelivery is Offer for an Event Hook delivery whose source field is
+// from: Okta names the hook there (https://ORG/api/v1/eventHooks/ID), so a
+// delivery from a configured org concerns only that org's targets.
+func (d *Dispatcher) OfferDelivery(src, from string, evs []source.LogEvent) int {
+	org := ""
+	if o := origin(from); o != "" {
+		for _, eo := range d.cfg().EventOrgs() {
+			if origin(eo.URL) == o {
+				org = eo.URL
+				break
+			}
+		}
+	}
+	return d.OfferFrom(src, org, evs)
 }
 
 // index is the index of the current config, rebuilt after a reload.

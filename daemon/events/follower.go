@@ -120,7 +120,7 @@ func (f *Follower) PollOnce(ctx context.Context) {
 			f.Log.Warn("polling the System Log; the next poll resumes from the same cursor", "org", f.Org, "err", err)
 			break
 		}
-		f.Dispatch.Offer(SourceSystemLog, page.Events)
+		f.Dispatch.OfferFrom(SourceSystemLog, f.Org, page.Events)
 		f.cur = advanceSince(page)
 		f.save(started)
 		if !page.Full {

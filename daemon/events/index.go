@@ -18,6 +18,9 @@ import (
 type Index struct {
 	byID     map[string][]string
 	byOrigin map[string][]string
+	// orgOf is each target's Okta org URL: ids such as "default" (every
+	// org's default authorization server) repeat across orgs.
+	orgOf map[string]string
 
 	mu      sync.Mutex
 	learned map[string][]string // trusted origin id -> targets
@@ -25,9 +28,10 @@ type Index struct {
 
 // NewIndex indexes cfg's targets.
 func NewIndex(cfg *config.Config) *Index {
-	ix := &Index{byID: map[string][]string{}, byOrigin: map[string][]string{}, learned: map[string][]string{}}
+	ix := &Index{byID: map[string][]string{}, byOrigin: map[string][]string{}, learned: map[string][]string{}, orgOf: map[string]string{}}
 	for i := range cfg.Targets {
 		t := &cfg.Targets[i]
+		ix.orgOf[t.Name] = cfg.OrgFor(t).URL
 		add(ix.byID, t.Okta.AppID, t.Name)
 		add(ix.byID, authServerID(t.OIDC.Issuer), t.Name)
 		add(ix.byOrigin, origin(t.Wandb.URL), t.Name)
@@ -52,11 +56,18 @@ func add(m map[string][]string, key, target string) {
 
 // Targets returns the names of the targets ev concerns, each once, in a
 // stable order; none for an event about objects no target uses.
-func (ix *Index) Targets(ev source.LogEvent) []string {
+func (ix *Index) Targets(ev source.LogEvent) []string { return ix.TargetsIn(ev, "") }
+
+// TargetsIn is Targets for an event logged by the Okta org at org: only
+// that org's targets (all of them when org is "", origin unknown).
+func (ix *Index) TargetsIn(ev source.LogEvent, org string) []string {
 	var out []string
 	seen := map[string]bool{}
 	put := func(names []string) {
 		for _, n := range names {
+			if org != "" && !strings.EqualFold(ix.orgOf[n], org) {
+				continue
+			}
 			if !seen[n] {
 				seen[n] = true
 				out = append(out, n)

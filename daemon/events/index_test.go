@@ -34,3 +34,28 @@ func TestIndexMapsEventTargetsToDriftdTargets(t *testing.T) {
 		})
 	}
 }
+
+func TestAnEventFromOneOrgsSystemLogTriggersOnlyThatOrgsTargets(t *testing.T) {
+	w := newWorld(t, "prod", "other")
+	w.cfg.Targets[0].OIDC.Issuer = w.sim.URL + "/oauth2/default"
+	w.cfg.Targets[1].OIDC.Issuer = "https://other.okta.com/oauth2/default"
+	w.cfg.Targets[1].Okta.OrgURL = "https://other.okta.com"
+	ix := NewIndex(w.cfg)
+	// Every Okta org has an authorization server whose id is "default".
+	ev := source.LogEvent{Targets: []source.LogTarget{{ID: "default", Type: "AuthorizationServer"}}}
+	cases := []struct {
+		name, org string
+		want      []string
+	}{
+		{"the global org's default server concerns only the global org's target", w.cfg.Okta.OrgURL, []string{"prod"}},
+		{"another org's default server concerns only that org's target", "https://other.okta.com", []string{"other"}},
+		{"an event of no known org (an Event Hook delivery) concerns both", "", []string{"prod", "other"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ix.TargetsIn(ev, tc.org); !slices.Equal(got, tc.want) {
+				t.Errorf("targets %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
