@@ -28,26 +28,7 @@ func startDaemon(t *testing.T, f *fixture.Fixture) (base string, stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Server.Listen = "127.0.0.1:0"
-	cfg.Schedule = "@every 1h"
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{Ready: func(a string) { ready <- a }})
-	}()
-	select {
-	case a := <-ready:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	return base, func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-	}
+	return startConfig(t, cfg)
 }
 
 // reconcileWhenFree retries while the start-up pass holds the target.
