@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -133,7 +131,7 @@ type EnvFile struct {
 
 // Env reads and parses the file.
 func (f EnvFile) Env(ctx context.Context) (*checks.WandbEnv, error) {
-	data, err := readBounded(f.Path, MaxEnvFileBytes)
+	data, err := ReadRegularFile(f.Path, MaxEnvFileBytes)
 	if err != nil {
 		return nil, BoundError(fmt.Errorf("reading W&B env file: %w", err))
 	}
@@ -148,45 +146,4 @@ func (f EnvFile) Env(ctx context.Context) (*checks.WandbEnv, error) {
 		return nil, fmt.Errorf("reading W&B env file %s: the env file has no variables", f.Path)
 	}
 	return &checks.WandbEnv{Source: "file:" + f.Path, Vars: vars}, nil
-}
-
-// readBounded reads a regular file of at most limit bytes. Anything else
-// is refused before it is opened: a named pipe blocks open until a writer
-// comes (no context ends that), a device never ends.
-func readBounded(path string, limit int64) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fileKind(fi.Mode()))
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %s", path, size(limit))
-	}
-	return data, nil
-}
-
-// fileKind names what a path that is not a regular file is.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	}
-	return m.Type().String()
 }

@@ -115,13 +115,9 @@ func (k *KubernetesEnv) restConfig() (cfg *rest.Config, where string, err error)
 		}
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules() // $KUBECONFIG, else ~/.kube/config
-	if k.Kubeconfig != "" {
-		// client-go reads the whole file with os.ReadFile: a named pipe
-		// would block it for good and a device never ends.
-		if fi, err := os.Stat(k.Kubeconfig); err == nil && !fi.Mode().IsRegular() {
-			return nil, "", fmt.Errorf("loading the kubeconfig: %s is not a regular file (%s)", k.Kubeconfig, fileKind(fi.Mode()))
-		}
-		rules.ExplicitPath = k.Kubeconfig
+	rules.ExplicitPath = k.Kubeconfig
+	if err := checkKubeconfigs(rules); err != nil {
+		return nil, "", err
 	}
 	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: k.Context})
 	cfg, err = loader.ClientConfig()
@@ -210,4 +206,21 @@ func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn 
 		return nil, err
 	}
 	return &checks.WandbEnv{Source: "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name, Vars: vars, Rollout: rollout}, nil
+}
+
+// checkKubeconfigs refuses, before client-go reads them with os.ReadFile,
+// every kubeconfig it would load (wandb.env.kubeconfig, else each file
+// $KUBECONFIG lists, else ~/.kube/config) that exists and is not a regular
+// file: a named pipe would block client-go for good, a device never ends.
+func checkKubeconfigs(rules *clientcmd.ClientConfigLoadingRules) error {
+	paths := rules.Precedence
+	if rules.ExplicitPath != "" {
+		paths = []string{rules.ExplicitPath}
+	}
+	for _, p := range paths {
+		if err := CheckRegularFile(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("loading the kubeconfig: %w", err)
+		}
+	}
+	return nil
 }

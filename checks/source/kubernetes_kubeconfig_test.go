@@ -37,3 +37,29 @@ func TestAKubeconfigThatIsNotARegularFileIsAFailedReadAtOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestAKubeconfigNamedByTheEnvironmentThatIsNotARegularFileIsAFailedReadAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "kubeconfig")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+	// Neither in a cluster nor with wandb.env.kubeconfig: client-go loads
+	// every file $KUBECONFIG lists.
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	t.Setenv("KUBECONFIG", filepath.Join(dir, "absent")+string(filepath.ListSeparator)+fifo)
+	done := make(chan error, 1)
+	go func() {
+		k := &KubernetesEnv{Namespace: "wandb", Deployment: "wandb-app"}
+		_, err := k.Env(context.Background())
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") || !strings.Contains(err.Error(), fifo) {
+			t.Fatalf("err = %v, want one naming %s as not a regular file", err, fifo)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("loading the kubeconfig named by $KUBECONFIG still blocked after 5s")
+	}
+}

@@ -3,14 +3,13 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"reflect"
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 
+	"github.com/driftd/driftd/checks/source"
 	"gopkg.in/yaml.v3"
 )
 
@@ -27,7 +26,7 @@ func (e *ConfigError) Error() string {
 
 // LoadConfig reads, expands, defaults and validates a config file.
 func LoadConfig(file string) (*Config, error) {
-	data, err := readRegularFile(file, maxConfigBytes)
+	data, err := source.ReadRegularFile(file, maxConfigBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
@@ -37,36 +36,6 @@ func LoadConfig(file string) (*Config, error) {
 // maxConfigBytes bounds a config file and a key file: real ones are a few
 // kilobytes.
 const maxConfigBytes = 1 << 20
-
-// readRegularFile reads a regular file of at most limit bytes. Anything
-// else is refused before a byte is read: it is opened non-blocking, so a
-// named pipe with no writer cannot hold open(2), and a device such as
-// /dev/zero is never read without end.
-func readRegularFile(path string, limit int64) ([]byte, error) {
-	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	fi, err := fh.Stat()
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case fi.IsDir():
-		return nil, fmt.Errorf("%s is a directory, not a file", path)
-	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
-	}
-	return data, nil
-}
 
 // ParseConfig parses config bytes; file names the source in errors and
 // anchors relative paths; lookup resolves ${VAR}. Every problem is reported,

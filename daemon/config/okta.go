@@ -124,7 +124,7 @@ func (c *Config) oauthDefaults(a *OAuthConfig) {
 	}
 	if a.PrivateKeyFile != "" && a.PrivateKey.IsZero() {
 		a.PrivateKeyFile = c.resolve(a.PrivateKeyFile)
-		data, err := readRegularFile(a.PrivateKeyFile, maxConfigBytes)
+		data, err := source.ReadRegularFile(a.PrivateKeyFile, maxConfigBytes)
 		if err != nil {
 			// The path is not secret; the error never includes file content.
 			a.keyFileErr = err
