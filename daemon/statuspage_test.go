@@ -23,10 +23,7 @@ func chromium(t *testing.T) string {
 	}
 	p, err := exec.LookPath("chromium")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chromium is not installed (.ci/run installs Debian's chromium): %v", err)
-		}
-		t.Skip("chromium is not installed; apt-get install -y chromium")
+		fixture.MissingTool(t, "chromium is not installed (.ci/run installs Debian's chromium): %v", err)
 	}
 	return p
 }

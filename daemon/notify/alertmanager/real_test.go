@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/internal/fixture"
 )
 
 // alertmanagerBinary is the real Alertmanager that .ci/build-alertmanager
@@ -31,10 +31,7 @@ func alertmanagerBinary(t *testing.T) string {
 		bin = filepath.Join(home, ".cache", "driftd", "bin", "alertmanager")
 	}
 	if _, err := os.Stat(bin); err != nil {
-		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-			t.Fatalf("no Alertmanager at %s: .ci/run builds it (.ci/build-alertmanager)", bin)
-		}
-		t.Skipf("no Alertmanager at %s: run .ci/build-alertmanager ~/.cache/driftd/bin", bin)
+		fixture.MissingTool(t, "no Alertmanager at %s: .ci/run builds it (.ci/build-alertmanager)", bin)
 	}
 	return bin
 }
