@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -74,16 +72,11 @@ func (s eventSoak) run(ctx context.Context) error {
 	if err := s.configure(cfgFile, sim, slack); err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "serve", "--config", cfgFile)
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
+	cmd, base, err := serve(ctx, bin, cfgFile, listen)
+	if err != nil {
 		return err
 	}
 	defer cmd.Process.Kill()
-	base := "http://" + listen
-	if err := waitReady(ctx, base); err != nil {
-		return err
-	}
 	if s.mode == "event_hook" {
 		sim.DeliverEventHooks(base+"/v1/okta/events", soakHookSecret)
 	}

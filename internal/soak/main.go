@@ -72,16 +72,11 @@ func run(ctx context.Context, n int, schedule string, interval, duration, reconc
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "serve", "--config", cfgFile)
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
+	cmd, base, err := serve(ctx, bin, cfgFile, listen)
+	if err != nil {
 		return err
 	}
 	defer cmd.Process.Kill()
-	base := "http://" + listen
-	if err := waitReady(ctx, base); err != nil {
-		return err
-	}
 	start := time.Now()
 	fmt.Printf("soak: %d targets, schedule %s, %s\n", n, schedule, duration)
 	fmt.Printf("%8s %10s %10s %12s\n", "elapsed", "rss_mb", "goroutines", "cpu_s")
@@ -138,6 +133,22 @@ func prepare(dir string, sim *oktasim.Server, n int, schedule string) (bin, cfgF
 	}
 	cfgFile = filepath.Join(dir, "driftd.yaml")
 	return bin, cfgFile, listen, os.WriteFile(cfgFile, []byte(cfg.String()), 0o600)
+}
+
+// serve starts `driftd serve` on cfgFile and waits until it is ready; the
+// caller kills it.
+func serve(ctx context.Context, bin, cfgFile, listen string) (*exec.Cmd, string, error) {
+	cmd := exec.Command(bin, "serve", "--config", cfgFile)
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, "", fmt.Errorf("starting driftd serve: %w", err)
+	}
+	base := "http://" + listen
+	if err := waitReady(ctx, base); err != nil {
+		_ = cmd.Process.Kill()
+		return nil, "", err
+	}
+	return cmd, base, nil
 }
 
 func waitReady(ctx context.Context, base string) error {
