@@ -28,7 +28,7 @@ import (
 // W&B's env from the Deployment the module's ConfigMap feeds.
 type tfFixture struct {
 	*fixture.Fixture
-	kube                           *kubetest.Server
+	kube                          *kubetest.Server
 	work, envSrc, appID, clientID string
 }
 
