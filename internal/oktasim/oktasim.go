@@ -67,6 +67,7 @@ type Server struct {
 	as     asStore     // authorization servers, policies, rules
 	oauth  oauthState  // service apps and issued tokens
 	log    eventLog    // System Log
+	pol    map[string]*orgPolicy // the org's policies (/api/v1/policies)
 	hooks  []eventHook // Event Hook targets
 	hookWG sync.WaitGroup
 }
@@ -124,6 +125,7 @@ func New(opts Options) *Server {
 		counts: map[string]int{}, limit: limit, remaining: limit, maxLog: 100000}
 	s.SetClock(time.Now)
 	s.born = s.now().UTC()
+	s.pol = newOrgPolicies(s.born)
 	s.dir = newDirectory()
 	s.orgs = originStore{byID: map[string]*TrustedOrigin{}}
 	s.as = newASStore()
