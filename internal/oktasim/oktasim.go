@@ -62,13 +62,13 @@ type Server struct {
 	born      time.Time // when the org was made: its admin's and default objects' created
 	maxLog    int
 
-	dir    directory   // groups, assignments, app users
-	orgs   originStore // trusted origins
-	as     asStore     // authorization servers, policies, rules
-	oauth  oauthState  // service apps and issued tokens
-	log    eventLog    // System Log
+	dir    directory             // groups, assignments, app users
+	orgs   originStore           // trusted origins
+	as     asStore               // authorization servers, policies, rules
+	oauth  oauthState            // service apps and issued tokens
+	log    eventLog              // System Log
 	pol    map[string]*orgPolicy // the org's policies (/api/v1/policies)
-	hooks  []eventHook // Event Hook targets
+	hooks  []eventHook           // Event Hook targets
 	hookWG sync.WaitGroup
 }
 
