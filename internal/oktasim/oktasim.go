@@ -68,6 +68,7 @@ type Server struct {
 	oauth  oauthState            // service apps and issued tokens
 	log    eventLog              // System Log
 	pol    map[string]*orgPolicy // the org's policies (/api/v1/policies)
+	people map[string]*person    // the org's users
 	hooks  []eventHook           // Event Hook targets
 	hookWG sync.WaitGroup
 }
@@ -127,6 +128,8 @@ func New(opts Options) *Server {
 	s.born = s.now().UTC()
 	s.pol = newOrgPolicies(s.born)
 	s.dir = newDirectory()
+	s.people = map[string]*person{consoleAdmin.ID: s.adminPerson()}
+	s.addEveryone()
 	s.orgs = originStore{byID: map[string]*TrustedOrigin{}}
 	s.as = newASStore()
 	s.oauth = oauthState{ttl: ttl, clients: map[string]*serviceClient{}, tokens: map[string]issuedToken{}}

@@ -57,6 +57,7 @@ func (s *Server) route(r *http.Request) (route, bool) {
 		if m == http.MethodGet && len(parts) <= 2 {
 			return route{"okta.groups.read", func(w http.ResponseWriter, r *http.Request, _ caller) { s.listGroups(w, r, parts[1:]) }}, true
 		}
+		return s.groupRoute(m, parts[1:])
 	case "trustedOrigins":
 		return s.originRoute(m, parts[1:])
 	case "authorizationServers":

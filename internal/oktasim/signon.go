@@ -83,7 +83,7 @@ func (s *Server) listOrgPolicies(w http.ResponseWriter, r *http.Request) {
 		out = append(out, s.policyJSON(p, true))
 	}
 	s.mu.Unlock()
-	writeValue(w, http.StatusOK, out)
+	s.writePage(w, r, out, func(i int) string { return ps[i].id }, policyPages)
 }
 
 // getOrgPolicy serves GET /api/v1/policies/{id}.
