@@ -60,7 +60,9 @@ func (s *Server) groupRoute(m string, p []string) (route, bool) {
 	case len(p) == 2 && p[1] == "users" && m == http.MethodGet:
 		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.groupUsers(w, r, p[0]) }}, true
 	case len(p) == 3 && p[1] == "users" && (m == http.MethodPut || m == http.MethodDelete):
-		return route{manage, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.groupMember(w, p[0], p[2], m == http.MethodPut) }}, true
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, _ caller) {
+			s.groupMember(w, p[0], p[2], m == http.MethodPut)
+		}}, true
 	}
 	return route{}, false
 }
