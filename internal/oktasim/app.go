@@ -24,6 +24,19 @@ type App struct {
 	Credentials   Credentials    `json:"credentials"`
 	Settings      Settings       `json:"settings"`
 	Links         map[string]any `json:"_links,omitempty"`
+
+	// Extra holds what a client sent that the fields above do not model
+	// (settings.oauthClient.frontchannel_logout_uri, profile...): Okta
+	// stores and answers it, so a client that reads back what it wrote
+	// (the okta provider) sees no difference. See appJSON.
+	Extra map[string]any `json:"-"`
+	// AccessPolicy is the id of the app's authentication (ACCESS_POLICY)
+	// policy, its _links.accessPolicy; "" for none.
+	AccessPolicy string `json:"-"`
+	// IDToken is the app's ID token settings (the groups claim) the admin
+	// console and the okta provider keep at
+	// /api/v1/internal/apps/{id}/settings/oauth/idToken; nil when unset.
+	IDToken map[string]any `json:"-"`
 }
 
 // Credentials is the app's credentials object.
@@ -57,7 +70,7 @@ type OAuthClient struct {
 	ClientURI              *string        `json:"client_uri"`
 	LogoURI                *string        `json:"logo_uri"`
 	RedirectURIs           []string       `json:"redirect_uris"`
-	PostLogoutRedirectURIs []string       `json:"post_logout_redirect_uris"`
+	PostLogoutRedirectURIs []string       `json:"post_logout_redirect_uris,omitempty"`
 	ResponseTypes          []string       `json:"response_types"`
 	GrantTypes             []string       `json:"grant_types"`
 	ApplicationType        string         `json:"application_type"`
@@ -147,6 +160,7 @@ type appRequest struct {
 		OAuthClient struct {
 			AutoKeyRotation         *bool   `json:"autoKeyRotation"`
 			ClientID                string  `json:"client_id"`
+			ClientSecret            string  `json:"client_secret"`
 			TokenEndpointAuthMethod *string `json:"token_endpoint_auth_method"`
 			PKCERequired            *bool   `json:"pkce_required"`
 		} `json:"oauthClient"`
@@ -181,6 +195,11 @@ func applyRequest(a *App, in appRequest, create bool) {
 	setIf(&dst.WildcardRedirect, oc.WildcardRedirect)
 	cred := in.Credentials.OAuthClient
 	setIf(&a.Credentials.OAuthClient.TokenEndpointAuthMethod, cred.TokenEndpointAuthMethod)
+	if cred.ClientSecret != "" {
+		// A client may set its own secret (spec:
+		// ApplicationCredentialsOAuthClient.client_secret).
+		a.Credentials.OAuthClient.ClientSecret = cred.ClientSecret
+	}
 	if cred.AutoKeyRotation != nil {
 		a.Credentials.OAuthClient.AutoKeyRotation = *cred.AutoKeyRotation
 	}
@@ -237,5 +256,8 @@ func copyApp(a *App) App {
 	var cp App
 	b, _ := json.Marshal(a)
 	_ = json.Unmarshal(b, &cp)
+	cp.Extra = deepCopyMap(a.Extra)
+	cp.IDToken = deepCopyMap(a.IDToken)
+	cp.AccessPolicy = a.AccessPolicy
 	return cp
 }

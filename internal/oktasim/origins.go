@@ -179,7 +179,8 @@ func (s *Server) listOrigins(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].Created.Before(out[j].Created) || out[i].Created.Equal(out[j].Created) && out[i].ID < out[j].ID
 	})
-	writeValue(w, http.StatusOK, out)
+	items, cursor := pageItems(out, func(o TrustedOrigin) string { return o.ID })
+	s.writePage(w, r, items, cursor, originPages)
 }
 
 func (s *Server) getOrigin(w http.ResponseWriter, id string) {

@@ -57,20 +57,17 @@ func (s *Server) route(r *http.Request) (route, bool) {
 		if m == http.MethodGet && len(parts) <= 2 {
 			return route{"okta.groups.read", func(w http.ResponseWriter, r *http.Request, _ caller) { s.listGroups(w, r, parts[1:]) }}, true
 		}
+		return s.groupRoute(m, parts[1:])
 	case "trustedOrigins":
 		return s.originRoute(m, parts[1:])
 	case "authorizationServers":
 		return s.asRoute(m, parts[1:])
-	case "users":
-		if m == http.MethodGet && len(parts) == 2 {
-			return route{"okta.users.read", func(w http.ResponseWriter, _ *http.Request, c caller) { s.getUser(w, c, parts[1]) }}, true
-		}
 	case "logs":
 		if m == http.MethodGet && len(parts) == 1 {
 			return route{"okta.logs.read", func(w http.ResponseWriter, r *http.Request, _ caller) { s.listLogs(w, r) }}, true
 		}
 	}
-	return route{}, false
+	return s.orgRoute(m, parts)
 }
 
 func (s *Server) appRoute(m string, p []string) (route, bool) {
@@ -95,6 +92,8 @@ func (s *Server) appRoute(m string, p []string) (route, bool) {
 		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putAssignment(w, r, c, p[0], p[2]) }}, true
 	case len(p) == 3 && p[1] == "groups" && m == http.MethodDelete:
 		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.deleteAssignment(w, c, p[0], p[2]) }}, true
+	case len(p) == 3 && p[1] == "policies" && m == http.MethodPut:
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.assignAppPolicy(w, c, p[0], p[2]) }}, true
 	case len(p) == 2 && p[1] == "users" && m == http.MethodGet:
 		return route{read, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.listAppUsers(w, p[0]) }}, true
 	}
