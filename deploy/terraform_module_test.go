@@ -65,11 +65,12 @@ other_wandb_env = { GORILLA_CORS_ORIGINS = "https://old.example, null" }`, "[cod
 }
 
 // TestDeployModuleManagesAssignmentsOriginAndPolicyRuleWhenAsked: with
-// groups, trusted_origin and an authorization server policy set, the module
-// plans the three section-9 resources and leaves the app alone; applied,
-// a second plan is clean.
+// groups, trusted_origin and an authorization server policy set, the
+// module's Okta side plans the three section-9 resources and leaves the app
+// alone; applied, a second plan is clean; a change made in the console is
+// planned away and undone.
 func TestDeployModuleManagesAssignmentsOriginAndPolicyRuleWhenAsked(t *testing.T) {
-	w := deployWorkspace(t, baseVars)
+	w := oktaWorkspace(t, baseVars)
 	w.apply()
 	g, err := w.okta.AddGroup("wandb-users", "")
 	if err != nil {
@@ -92,7 +93,6 @@ auth_server_policy_id = %q
 		"okta_app_group_assignments.wandb[0]":   "create",
 		"okta_trusted_origin.wandb[0]":          "create",
 		"okta_auth_server_policy_rule.wandb[0]": "create",
-		"kubernetes_config_map.wandb_env":       "no-op",
 	} {
 		if got := action(plan[addr]); got != want {
 			t.Errorf("%s: %s, want %s", addr, got, want)

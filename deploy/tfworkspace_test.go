@@ -43,6 +43,25 @@ type workspace struct {
 // helm providers.
 func newWorkspace(t *testing.T, module fs.FS, root, tfvars string, kube bool) *workspace {
 	t.Helper()
+	return newWorkspaceWith(t, func(dir string) error {
+		sub, err := fs.Sub(module, root)
+		if err != nil {
+			return err
+		}
+		return os.CopyFS(dir, sub)
+	}, tfvars, kube)
+}
+
+// oktaWorkspace is deploy/terraform's Okta side alone (no wandb_env.tf),
+// with the given terraform.tfvars: no cluster is needed.
+func oktaWorkspace(t *testing.T, tfvars string) *workspace {
+	t.Helper()
+	return newWorkspaceWith(t, func(dir string) error { return example.Copy(dir, false) }, tfvars, false)
+}
+
+// newWorkspaceWith is newWorkspace with the module written by copyModule.
+func newWorkspaceWith(t *testing.T, copyModule func(dir string) error, tfvars string, kube bool) *workspace {
+	t.Helper()
 	w := &workspace{t: t, bin: fixture.Terraform(t), dir: t.TempDir()}
 	providers := fixture.Providers(t)
 	sim, err := oktasim.Start(oktasim.Options{})
@@ -63,14 +82,8 @@ func newWorkspace(t *testing.T, module fs.FS, root, tfvars string, kube bool) *w
 		w.kubeconfig = kubetest.WriteKubeconfig(t, w.kube.Config)
 		w.env = append(w.env, "KUBE_CONFIG_PATH="+w.kubeconfig)
 	}
-	if module != nil {
-		sub, err := fs.Sub(module, root)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.CopyFS(w.dir, sub); err != nil {
-			t.Fatal(err)
-		}
+	if err := copyModule(w.dir); err != nil {
+		t.Fatal(err)
 	}
 	w.write("terraform.tfvars", tfvars)
 	w.must("init", "-input=false", "-no-color")
