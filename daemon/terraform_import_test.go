@@ -154,4 +154,5 @@ targets:
 	if got := tfx.redirectURIs(); len(got) != 1 || got[0] != consoleWandbURL+"/oidc/callback" {
 		t.Errorf("redirect URIs after the approved fix: %v", got)
 	}
+	tfx.planIsClean("after the approved fix")
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -107,6 +108,24 @@ targets:
 	return tf
 }
 
+// planIsClean runs a second `terraform plan` in the workspace, with its own
+// terraform.tfvars, and fails the test unless it plans no change.
+func (tf *tfFixture) planIsClean(when string) {
+	tf.T.Helper()
+	bin, err := source.FindTerraform()
+	if err != nil {
+		tf.T.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), fixture.TerraformTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode")
+	cmd.Dir = tf.work
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tf.T.Fatalf("%s, terraform plan is not clean (%v):\n%s", when, err, out)
+	}
+}
+
 func (tf *tfFixture) redirectURIs() []string {
 	app, _ := tf.Sim.GetApp(tf.appID)
 	return app.Settings.OAuthClient.RedirectURIs
@@ -167,6 +186,7 @@ func TestTerraformFixesAChangedRedirectURI(t *testing.T) {
 	if got := tf.redirectURIs(); len(got) != 1 || got[0] != "https://wandb.acme.test/oidc/callback" {
 		t.Errorf("simulator redirect URIs = %v", got)
 	}
+	tf.planIsClean("after driftd's fix")
 }
 
 func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
@@ -184,6 +204,7 @@ func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
 	if got["GORILLA_CORS_ORIGINS"] != "https://wandb.acme.test,null" || got["BUCKET"] != "s3://keep-me" {
 		t.Errorf("env after fix = %v", got)
 	}
+	tf.planIsClean("after driftd's fix")
 }
 
 func TestTerraformRefusesAPlanThatReplacesTheApp(t *testing.T) {
@@ -255,6 +276,7 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 	if err != nil || after.Remediation.Action != report.ActionApplied || after.Remediation.Verification != "fixed" || after.Remediation.ApprovedBy != "alice" {
 		t.Fatalf("approve: %+v, %v", after.Remediation, err)
 	}
+	tf.planIsClean("after the approved fix")
 
 	// A plan made before the world changed again is stale.
 	tf.breakRedirect()
