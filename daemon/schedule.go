@@ -120,6 +120,9 @@ func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 	path := old.Path
 	d.mu.RUnlock()
 	cfg, err := config.LoadConfig(path)
+	if err == nil {
+		err = servable(cfg)
+	}
 	if err != nil {
 		err = &api.ReloadError{Invalid: true, Err: err}
 	} else if err = d.load(ctx, cfg); err != nil {
