@@ -36,7 +36,8 @@ type Daemon struct {
 	cfg          *config.Config
 	runner       *Runner
 	cron         *cron.Cron
-	entries      map[string]cron.EntryID
+	entries      map[string]cron.EntryID // target -> its cron entry
+	specs        map[string]string       // target -> the schedule spec of its entry
 	notifier     Notifier
 	alerter      *slack.Alerter
 	am           *alertmanager.Alerter
