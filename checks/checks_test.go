@@ -194,3 +194,24 @@ func TestIsOktaAdminHost(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectMatchesOktasWildcardExamples pins the examples of
+// okta-management-openapi 2026.06.3 (wildcard_redirect, SUBDOMAIN).
+func TestRedirectMatchesOktasWildcardExamples(t *testing.T) {
+	const pattern = "https://redirect-*-domain.example.com/oidc/redirect"
+	for uri, want := range map[string]bool{
+		"https://redirect-1-domain.example.com/oidc/redirect":     true,
+		"https://redirect-sub-domain.example.com/oidc/redirect":   true,
+		"https://redirect-1.sub-domain.example.com/oidc/redirect": false,
+		"https://redirect-1-domain.example.com/oidc/other":        false,
+		"http://redirect-1-domain.example.com/oidc/redirect":      false,
+		"https://redirect-1-domain.example.org/oidc/redirect":     false,
+	} {
+		if got := RedirectMatches(WildcardSubdomain, pattern, uri); got != want {
+			t.Errorf("SUBDOMAIN: %s matches %s = %v, want %v", pattern, uri, got, want)
+		}
+		if got := RedirectMatches("DISABLED", pattern, uri); got {
+			t.Errorf("DISABLED: %s matched %s", pattern, uri)
+		}
+	}
+}

@@ -48,10 +48,24 @@ func ClientID(d *Desired, app *OktaApp) []Finding {
 }
 
 // RedirectURIs: every desired sign-in redirect must be registered, or Okta
-// rejects the login with "redirect_uri is not allowed".
+// rejects the login with "redirect_uri is not allowed". A registered
+// wildcard URI counts when the app's wildcard_redirect lets Okta match it
+// (RedirectMatches).
 func RedirectURIs(d *Desired, app *OktaApp) []Finding {
-	return uriSet(d, "settings.oauthClient.redirect_uris", "sign-in redirect URI", d.RedirectURIs, app.RedirectURIs,
-		"Okta rejects the W&B login with \"The 'redirect_uri' parameter must be a Login redirect URI\" otherwise")
+	field, what := "settings.oauthClient.redirect_uris", "sign-in redirect URI"
+	consequence := "Okta rejects the W&B login with \"The 'redirect_uri' parameter must be a Login redirect URI\" otherwise"
+	missing, extra := compareMatching(d.RedirectURIs, app.RedirectURIs, func(have, want string) bool {
+		return RedirectMatches(app.WildcardRedirect, have, want)
+	})
+	if len(missing) > 0 && app.WildcardRedirect != WildcardSubdomain {
+		for _, h := range app.RedirectURIs {
+			if wildcardMatches(h, missing[0]) {
+				consequence += fmt.Sprintf(" (the app's %s would match, but its wildcard_redirect is %s, not SUBDOMAIN)", h, orUnset(app.WildcardRedirect))
+				break
+			}
+		}
+	}
+	return setFinding(d, field, what, d.RedirectURIs, app.RedirectURIs, missing, extra, consequence)
 }
 
 // PostLogoutRedirectURIs: every desired sign-out redirect must be registered.
