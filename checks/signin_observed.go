@@ -40,10 +40,12 @@ type TrustedOrigins struct {
 
 // AuthServer is a custom authorization server with its access policies.
 type AuthServer struct {
-	ID       string       `json:"id"`
-	Name     string       `json:"name"`
-	Status   string       `json:"status"`
-	Policies []AuthPolicy `json:"policies"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	// IssuerMode is the server's issuerMode (ORG_URL, CUSTOM_URL, DYNAMIC).
+	IssuerMode string       `json:"issuer_mode,omitempty"`
+	Policies   []AuthPolicy `json:"policies"`
 }
 
 // AuthPolicy is an access policy of a custom authorization server.

@@ -160,7 +160,7 @@ func (r *OktaReader) AuthServer(ctx context.Context, id string) (*checks.AuthSer
 	if err := checkAuthServerAnswer(id, as); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	out := &checks.AuthServer{ID: as.Id, Name: as.Name, Status: as.Status, Policies: []checks.AuthPolicy{}}
+	out := &checks.AuthServer{ID: as.Id, Name: as.Name, Status: as.Status, IssuerMode: as.IssuerMode, Policies: []checks.AuthPolicy{}}
 	policies, resp, err := r.client.AuthorizationServer.ListAuthorizationServerPolicies(ctx, id)
 	if err != nil {
 		return nil, r.explainRead(what+"'s access policies", scopeAuthServers, "authorization servers", resp, err)

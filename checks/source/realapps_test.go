@@ -91,6 +91,10 @@ func TestRealOktaAppDocumentsGetTheRightVerdict(t *testing.T) {
 			oauthCredentials(app)["token_endpoint_auth_method"] = "client_secret_basic"
 			oauthCredentials(app)["client_secret"] = "never-shown"
 		}, []string{checks.IDTokenAuth}},
+		{"a W&B SPA switched to the custom domain's issuer rejects tokens for the org URL issuer", checks.Implicit, func(app map[string]any) {
+			asWandbSPA(app)
+			oauthSettings(app)["issuer_mode"] = "CUSTOM_URL"
+		}, []string{checks.IDIssuerMode}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
