@@ -111,7 +111,7 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDTrustedOrigin, TrustedOriginCORS(d, o.TrustedOrigins))
 	}
 	if o.AuthServer != nil {
-		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer))
+		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer, o.Assignments))
 	}
 	if o.Env != nil {
 		add(IDWandbClientID, WandbClientID(d, o.Env))
