@@ -88,7 +88,7 @@ func newASStore() asStore {
 func defaultAuthServer(now time.Time) *AuthorizationServer {
 	return &AuthorizationServer{ID: "default", Name: "default", Description: "Default Authorization Server",
 		Audiences: []string{"api://default"}, IssuerMode: "ORG_URL", Status: "ACTIVE", Default: true, Created: now, LastUpdated: now,
-		Credentials: map[string]any{"signing": map[string]any{"rotationMode": "AUTO", "use": "sig", "kid": "sim-as-key"}}}
+		Credentials: signingCredentials(now)}
 }
 
 // AddAuthorizationServer makes /oauth2/{id} a known, ACTIVE custom
@@ -257,11 +257,7 @@ func (s *Server) getAuthServer(w http.ResponseWriter, id string) {
 		notFound(w, id, "AuthorizationServer")
 		return
 	}
-	out := *a
-	out.Issuer = s.URL + "/oauth2/" + a.ID
-	out.Links = map[string]any{"self": map[string]any{"href": s.URL + "/api/v1/authorizationServers/" + a.ID},
-		"policies": map[string]any{"href": s.URL + "/api/v1/authorizationServers/" + a.ID + "/policies"}}
-	writeValue(w, http.StatusOK, out)
+	writeValue(w, http.StatusOK, s.asJSON(a))
 }
 
 func (s *Server) listPolicies(w http.ResponseWriter, asID string) {
@@ -279,10 +275,20 @@ func (s *Server) listPolicies(w http.ResponseWriter, asID string) {
 	writeValue(w, http.StatusOK, out)
 }
 
+// policyLinks adds a policy's _links as recorded (TestAccResourceOktaAuthServerPolicyRule_create).
 func (s *Server) policyLinks(asID string, p *Policy) Policy {
 	out := *p
 	self := s.URL + "/api/v1/authorizationServers/" + asID + "/policies/" + p.ID
-	out.Links = map[string]any{"self": map[string]any{"href": self}, "rules": map[string]any{"href": self + "/rules"}}
+	hints := func(methods ...string) map[string]any { return map[string]any{"allow": methods} }
+	out.Links = map[string]any{
+		"self":  map[string]any{"href": self, "hints": hints("GET", "PUT", "DELETE")},
+		"rules": map[string]any{"href": self + "/rules", "hints": hints("GET")},
+	}
+	if p.Status == "ACTIVE" {
+		out.Links["deactivate"] = map[string]any{"href": self + "/lifecycle/deactivate", "hints": hints("POST")}
+	} else {
+		out.Links["activate"] = map[string]any{"href": self + "/lifecycle/activate", "hints": hints("POST")}
+	}
 	return out
 }
 
