@@ -85,10 +85,13 @@ func newASStore() asStore {
 	return asStore{servers: map[string]*AuthorizationServer{}, policies: map[string][]*Policy{}, rules: map[string][]*Rule{}}
 }
 
+// defaultAuthServer is the org's "default" server; its key rotates by hand
+// (recorded: rotationMode MANUAL, no nextRotation, in
+// TestAccResourceOktaAuthServerDefault_crud/oie-00.yaml).
 func defaultAuthServer(now time.Time) *AuthorizationServer {
 	return &AuthorizationServer{ID: "default", Name: "default", Description: "Default Authorization Server",
 		Audiences: []string{"api://default"}, IssuerMode: "ORG_URL", Status: "ACTIVE", Default: true, Created: now, LastUpdated: now,
-		Credentials: signingCredentials(now)}
+		Credentials: map[string]any{"signing": map[string]any{"kid": "sim-as-key", "rotationMode": "MANUAL", "lastRotated": now.Format(oktaTime)}}}
 }
 
 // AddAuthorizationServer makes /oauth2/{id} a known, ACTIVE custom
@@ -106,6 +109,7 @@ func (s *Server) AddAuthorizationServer(id string) {
 	now := s.now().UTC()
 	srv := defaultAuthServer(now)
 	srv.ID, srv.Name, srv.Default, srv.Audiences = id, id, false, []string{"api://" + id}
+	srv.Credentials = signingCredentials(now)
 	s.as.servers[id] = srv
 	p := &Policy{ID: newID("00p"), Type: "OAUTH_AUTHORIZATION_POLICY", Status: "ACTIVE", Name: "Default Policy",
 		Description: "Default policy description", Priority: 1, Conditions: PolicyConditions{Clients: Include{[]string{"ALL_CLIENTS"}}},
