@@ -30,6 +30,13 @@ func (s *Server) appJSON(a *App, withSecret bool) []byte {
 	_ = json.Unmarshal(b, &m)
 	fillMissing(m, a.Extra)
 	fillMissing(m, appDefaults(a))
+	if !withSecret {
+		if cred, _ := m["credentials"].(map[string]any); cred != nil {
+			if oc, _ := cred["oauthClient"].(map[string]any); oc != nil {
+				delete(oc, "client_secret")
+			}
+		}
+	}
 	out, _ := json.Marshal(m)
 	return out
 }
@@ -41,11 +48,9 @@ func appDefaults(a *App) map[string]any {
 		// unless sent.
 		"client_uri": nil, "logo_uri": nil,
 		"dpop_bound_access_tokens": false,
-	}
-	if a.Settings.OAuthClient.ApplicationType != "service" {
 		// participate_slo: false in the answers of 61 requests that did
-		// not send it; absent only for service apps.
-		oc["participate_slo"] = false
+		// not send it.
+		"participate_slo": false,
 	}
 	if ex, _ := a.Extra["settings"].(map[string]any); ex != nil {
 		if eoc, _ := ex["oauthClient"].(map[string]any); eoc != nil && eoc["frontchannel_logout_uri"] != nil {

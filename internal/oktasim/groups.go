@@ -250,7 +250,9 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, appID s
 
 func (s *Server) assignmentLinks(appID string, as *GroupAssignment) GroupAssignment {
 	out := *as
+	// As recorded (TestAccResourceOktaAppGroupAssignment_crud/oie-00.yaml).
 	out.Links = map[string]any{"app": map[string]any{"href": s.URL + "/api/v1/apps/" + appID},
+		"self":  map[string]any{"href": s.URL + "/api/v1/apps/" + appID + "/groups/" + as.ID},
 		"group": map[string]any{"href": s.URL + "/api/v1/groups/" + as.ID}}
 	return out
 }

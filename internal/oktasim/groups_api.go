@@ -19,7 +19,9 @@ func (s *Server) addEveryone() {
 		Profile: GroupProfile{Name: "Everyone", Description: "All users in your organization"}}
 }
 
-// groupLinks are a group's _links as recorded: logos, users and apps.
+// groupLinks are a group's _links as recorded in 2026: logos, users, apps
+// and owners (TestAccResourceOktaAppGroupAssignment_crud/oie-00.yaml;
+// the recordings of 2025-03 predate owners).
 func (s *Server) groupLinks(g *Group) Group {
 	out := *g
 	base := s.URL + "/api/v1/groups/" + g.ID
@@ -28,8 +30,9 @@ func (s *Server) groupLinks(g *Group) Group {
 			map[string]any{"name": "medium", "href": s.URL + "/assets/img/logos/groups/okta-medium.png", "type": "image/png"},
 			map[string]any{"name": "large", "href": s.URL + "/assets/img/logos/groups/okta-large.png", "type": "image/png"},
 		},
-		"users": map[string]any{"href": base + "/users"},
-		"apps":  map[string]any{"href": base + "/apps"},
+		"users":  map[string]any{"href": base + "/users"},
+		"apps":   map[string]any{"href": base + "/apps"},
+		"owners": map[string]any{"href": base + "/owners"},
 	}
 	return out
 }

@@ -13,7 +13,7 @@ import (
 // (test/fixtures/vcr/idaas/TestAccResourceOktaAppOauth_basic/oie-00.yaml).
 
 // idTokenKeys are the keys of a groups claim a client may set.
-var idTokenKeys = []string{"issuerMode", "valueType", "name", "value", "filterType"}
+var idTokenKeys = []string{"issuerMode", "valueType", "name", "value", "groupFilterType"}
 
 // postIDToken sets the groups claim: the answer echoes what was set, with
 // the computed issuer, orgUrl, customUrl and audience as null.

@@ -73,6 +73,10 @@ func (s *Server) route(r *http.Request) (route, bool) {
 func (s *Server) appRoute(m string, p []string) (route, bool) {
 	read, manage := "okta.apps.read", "okta.apps.manage"
 	switch {
+	case len(p) == 0 && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.listApps(w, r) }}, true
+	case len(p) == 3 && p[1] == "credentials" && p[2] == "secrets" && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.listSecrets(w, p[0]) }}, true
 	case len(p) == 0 && m == http.MethodPost:
 		return route{manage, s.createApp}, true
 	case len(p) == 1 && m == http.MethodGet:
@@ -123,6 +127,23 @@ func (s *Server) originRoute(m string, p []string) (route, bool) {
 func (s *Server) asRoute(m string, p []string) (route, bool) {
 	read, manage := "okta.authorizationServers.read", "okta.authorizationServers.manage"
 	switch {
+	case len(p) == 0 && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.listAuthServers(w, r) }}, true
+	case len(p) == 0 && m == http.MethodPost:
+		return route{manage, s.createAuthServer}, true
+	case len(p) == 1 && m == http.MethodPut:
+		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putAuthServer(w, r, c, p[0]) }}, true
+	case len(p) == 1 && m == http.MethodDelete:
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.deleteAuthServer(w, c, p[0]) }}, true
+	case len(p) == 3 && p[1] == "lifecycle" && m == http.MethodPost && (p[2] == "activate" || p[2] == "deactivate"):
+		status := map[string]string{"activate": "ACTIVE", "deactivate": "INACTIVE"}[p[2]]
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.asLifecycle(w, c, p[0], status) }}, true
+	case len(p) == 2 && p[1] == "policies" && m == http.MethodPost:
+		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.createASPolicy(w, r, c, p[0]) }}, true
+	case len(p) == 3 && p[1] == "policies" && m == http.MethodPut:
+		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putASPolicy(w, r, c, p[0], p[2]) }}, true
+	case len(p) == 3 && p[1] == "policies" && m == http.MethodDelete:
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.deleteASPolicy(w, c, p[0], p[2]) }}, true
 	case len(p) == 1 && m == http.MethodGet:
 		return route{read, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.getAuthServer(w, p[0]) }}, true
 	case len(p) == 2 && p[1] == "policies" && m == http.MethodGet:
