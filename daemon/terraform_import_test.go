@@ -147,7 +147,7 @@ targets:
 	if res.Remediation == nil || res.Remediation.Action != report.ActionAwaiting {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
-	after, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice", nil)
+	after, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, report.Approver{ID: "alice"}, nil)
 	if err != nil || after.Remediation.Action != report.ActionApplied || after.Remediation.Verification != "fixed" {
 		t.Fatalf("approve: %+v, %v", after.Remediation, err)
 	}
