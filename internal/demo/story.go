@@ -32,8 +32,10 @@ func (d *demo) story(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 		return err
 	}
 	edited := time.Now()
-	code, body := d.wandb.Preflight(ctx, "null")
-	fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
+	if !d.tf {
+		code, body := d.wandb.Preflight(ctx, "null")
+		fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
+	}
 
 	root, err := d.detect(ctx, edited)
 	if err != nil {
