@@ -72,6 +72,8 @@ func (s *Server) route(r *http.Request) (route, bool) {
 func (s *Server) appRoute(m string, p []string) (route, bool) {
 	read, manage := "okta.apps.read", "okta.apps.manage"
 	switch {
+	case len(p) == 0 && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.listApps(w, r) }}, true
 	case len(p) == 0 && m == http.MethodPost:
 		return route{manage, s.createApp}, true
 	case len(p) == 1 && m == http.MethodGet:
