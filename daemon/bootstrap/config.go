@@ -140,11 +140,11 @@ func groupIDs(in *Install) []string {
 func groupNames(in *Install) string {
 	var names []string
 	for _, g := range in.Groups {
-		n := g.Name
-		if n == "" {
-			n = "?"
+		if g.Name == "" {
+			names = append(names, g.ID)
+			continue
 		}
-		names = append(names, fmt.Sprintf("%s (%s)", n, g.ID))
+		names = append(names, fmt.Sprintf("%s (%s)", g.Name, g.ID))
 	}
 	return strings.Join(names, ", ")
 }

@@ -88,7 +88,10 @@ func (in *Install) mainTF() string {
 		w("  app_id = okta_app_oauth.wandb.id")
 		for _, g := range in.Groups {
 			w("  group {")
-			w("    id = %s # %s", hq(g.ID), strings.ReplaceAll(g.Name, "\n", " "))
+			if g.Name != "" {
+				w("    # %s", strings.ReplaceAll(g.Name, "\n", " "))
+			}
+			w("    id = %s", hq(g.ID))
 			w("  }")
 		}
 		w("}")
