@@ -59,6 +59,7 @@ type Server struct {
 	remaining int
 	window    time.Time
 	clock     atomic.Pointer[func() time.Time]
+	born      time.Time // when the org was made: its admin's and default objects' created
 	maxLog    int
 
 	dir    directory   // groups, assignments, app users
@@ -122,6 +123,7 @@ func New(opts Options) *Server {
 	s := &Server{Token: tok, apps: map[string]*App{},
 		counts: map[string]int{}, limit: limit, remaining: limit, maxLog: 100000}
 	s.SetClock(time.Now)
+	s.born = s.now().UTC()
 	s.dir = newDirectory()
 	s.orgs = originStore{byID: map[string]*TrustedOrigin{}}
 	s.as = newASStore()
@@ -218,6 +220,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration"):
 		s.discovery(w, r)
+	case r.URL.Path == "/.well-known/okta-organization":
+		s.orgMetadata(w)
 	case r.URL.Path == "/oauth2/v1/token":
 		s.token(w, r)
 	case strings.HasPrefix(r.URL.Path, "/api/v1/"):

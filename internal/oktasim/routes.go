@@ -61,6 +61,10 @@ func (s *Server) route(r *http.Request) (route, bool) {
 		return s.originRoute(m, parts[1:])
 	case "authorizationServers":
 		return s.asRoute(m, parts[1:])
+	case "users":
+		if m == http.MethodGet && len(parts) == 2 {
+			return route{"okta.users.read", func(w http.ResponseWriter, _ *http.Request, c caller) { s.getUser(w, c, parts[1]) }}, true
+		}
 	case "logs":
 		if m == http.MethodGet && len(parts) == 1 {
 			return route{"okta.logs.read", func(w http.ResponseWriter, r *http.Request, _ caller) { s.listLogs(w, r) }}, true

@@ -1,9 +1,8 @@
-package tfprovider
+package deploy_test
 
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"strings"
 	"testing"
 
@@ -13,26 +12,8 @@ import (
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/deploy"
+	"github.com/driftd/driftd/internal/kubetest"
 )
-
-// operatorWorkspace is deploy/terraform/operator with the given
-// terraform.tfvars.
-func operatorWorkspace(t *testing.T, tfvars string) *workspace {
-	t.Helper()
-	files := map[string]string{"terraform.tfvars": tfvars}
-	err := fs.WalkDir(deploy.TerraformOperator, "terraform/operator", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(deploy.TerraformOperator, p)
-		files[strings.TrimPrefix(p, "terraform/operator/")] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newWorkspaceFiles(t, files)
-}
 
 // specSet is the value of the release's `set` named spec, as applied.
 func specSet(t *testing.T, w *workspace) string {
@@ -84,9 +65,12 @@ oidc_issuer    = "https://acme.okta.test"
 
 // TestOperatorModuleEscapesCORSOriginsForHelmSet: the operator example puts
 // GORILLA_CORS_ORIGINS, joined with ",", into the spec it passes through a
-// Helm `set`; Helm's strvals gets every origin back from the applied value,
-// the unescaped text would be cut at the first comma, and driftd's
-// terraform env source reads the release back in sync.
+// Helm `set`; the real helm provider installs W&B's wandb-cr chart with it
+// on a real kube-apiserver, the WeightsAndBiases resource it creates holds
+// every origin, Helm's strvals gets every origin back from the applied
+// value while the unescaped text would be cut at the first comma, driftd's
+// terraform env source reads the release back in sync, and a second plan is
+// clean.
 func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 	for _, tc := range []struct{ name, vars, cors string }{
 		{"the default origins, the W&B URL and null", "", "https://wandb.acme.test,null"},
@@ -96,7 +80,7 @@ func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 			`https://wandb.acme.test,null,https://a\b.acme.test`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := operatorWorkspace(t, operatorVars+tc.vars+"\n")
+			w := newWorkspace(t, deploy.TerraformOperator, "terraform/operator", operatorVars+tc.vars+"\n", true)
 			w.apply()
 			value := specSet(t, w)
 			env, err := strvalsSpecEnv(value)
@@ -106,6 +90,13 @@ func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 			unescaped := strings.NewReplacer(`\,`, `,`, `\\`, `\`).Replace(value)
 			if env, err := strvalsSpecEnv(unescaped); err == nil && env["GORILLA_CORS_ORIGINS"] == tc.cors {
 				t.Error("strvals read the unescaped spec whole: the escaping proves nothing")
+			}
+			cr, err := (&source.KubernetesEnv{Kubeconfig: w.kubeconfig, Namespace: kubetest.WandbNamespace, WeightsAndBiases: "wandb"}).Env(context.Background())
+			if err != nil {
+				t.Fatalf("reading the WeightsAndBiases resource the release made: %v", err)
+			}
+			if cr.Vars["GORILLA_CORS_ORIGINS"] != tc.cors || cr.Vars["OIDC_CLIENT_ID"] != "0oawandbclient" {
+				t.Errorf("the WeightsAndBiases resource's env: %v", cr.Vars)
 			}
 			t.Setenv("DRIFTD_TERRAFORM", w.bin)
 			got, err := (&source.TerraformEnv{Dir: w.dir, Address: "helm_release.wandb"}).Env(context.Background())
@@ -119,6 +110,7 @@ func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 			if fs := checks.WandbCORSOrigins(d, got); len(fs) != 0 {
 				t.Errorf("driftd finds the CORS origins out of sync: %+v", fs)
 			}
+			w.planIsClean("after apply")
 		})
 	}
 }
