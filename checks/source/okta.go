@@ -136,6 +136,9 @@ func (r *OktaReader) explain(appID string, resp *okta.Response, err error) error
 		// A service app's failures are about tokens and scopes (okta_signin.go).
 		return r.explainRead("reading Okta app "+appID, scopeApps, "applications", resp, err)
 	}
+	if e := featureOff("reading Okta app "+appID, "applications", r.org, err); e != nil {
+		return e
+	}
 	status := 0
 	if resp != nil && resp.Response != nil {
 		status = resp.StatusCode

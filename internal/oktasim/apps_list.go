@@ -1,31 +1,26 @@
 package oktasim
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
-	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 )
 
-// appFilterAttrs are the attributes GET /api/v1/apps filters on that the
-// simulator models (okta-management-openapi-spec, listApplications:
-// "Filtering supports the following limited number of properties: id,
-// status, credentials.signing.kid, settings.slo.enabled, or name").
 var appFilterAttrs = map[string]func(*App) []string{
-	"id":     func(a *App) []string { return []string{a.ID} },
 	"status": func(a *App) []string { return []string{a.Status} },
 	"name":   func(a *App) []string { return []string{a.Name} },
 }
 
-// listApps is GET /api/v1/apps (listApplications): q matches name or label
-// by prefix, filter as above, limit (at most 200; the spec's default -1 is
-// "all") and the opaque after cursor, with Link: rel="next" while more
-// remain. Apps are listed in id order, so a cursor is the last id served.
+// listApps serves GET /api/v1/apps: q matches the start of a name or label,
+// filter takes status and name (spec: listApplications; the okta
+// provider's data source sends filter=status eq "ACTIVE"&limit=1&q=label,
+// recorded in TestAccDataSourceOktaAppOauth_read). Listed apps carry no
+// client secret, as on GET.
 func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
 	match := func(*App) bool { return true }
-	if f := query.Get("filter"); f != "" {
+	if f := r.URL.Query().Get("filter"); f != "" {
 		m, err := parseFilterOf(f, appFilterAttrs)
 		if err != nil {
 			writeAPIError(w, err)
@@ -33,43 +28,53 @@ func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
 		}
 		match = m
 	}
-	limit := 200
-	if l := query.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "E0000001", "Api validation failed: limit")
-			return
-		}
-		if n > 0 && n < limit {
-			limit = n
-		}
-	}
-	q := strings.ToLower(query.Get("q"))
-	after := query.Get("after")
+	q := strings.ToLower(r.URL.Query().Get("q"))
 	s.mu.Lock()
-	var all []*App
+	defer s.mu.Unlock()
+	var apps []*App
 	for _, a := range s.apps {
-		if a.ID > after && match(a) && (strings.HasPrefix(strings.ToLower(a.Name), q) || strings.HasPrefix(strings.ToLower(a.Label), q)) {
-			all = append(all, a)
+		named := strings.HasPrefix(strings.ToLower(a.Label), q) || strings.HasPrefix(strings.ToLower(a.Name), q)
+		if named && match(a) {
+			apps = append(apps, a)
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	out := []App{}
-	for i, a := range all {
-		if i == limit {
-			break
-		}
-		out = append(out, s.withLinks(a))
+	sort.Slice(apps, func(i, j int) bool { return apps[i].ID < apps[j].ID })
+	items := make([]any, len(apps))
+	for i, a := range apps {
+		items[i] = rawJSON(s.appJSON(a, false))
 	}
-	s.mu.Unlock()
-	if len(all) > limit {
-		next := url.Values{}
-		for k, v := range query {
-			next[k] = v
-		}
-		next.Set("after", out[len(out)-1].ID)
-		next.Set("limit", strconv.Itoa(limit))
-		w.Header().Add("Link", `<`+s.URL+`/api/v1/apps?`+next.Encode()+`>; rel="next"`)
+	s.writePage(w, r, items, func(i int) string { return apps[i].ID }, pageSize{200, 200})
+}
+
+// rawJSON is an answer already encoded.
+type rawJSON []byte
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+// listSecrets serves GET /api/v1/apps/{id}/credentials/secrets: the app's
+// client secret as a secret object, as recorded (TestAccDataSourceOktaAppOauth_read:
+// id, created, lastUpdated, status, client_secret, secret_hash and a
+// deactivate link); none for an app without a secret.
+func (s *Server) listSecrets(w http.ResponseWriter, appID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[appID]
+	if !ok {
+		notFound(w, appID, "AppInstance")
+		return
+	}
+	out := []any{}
+	if sec := a.Credentials.OAuthClient.ClientSecret; sec != "" {
+		sum := sha256.Sum256([]byte(sec))
+		id := "ocs" + a.ID[3:]
+		out = append(out, map[string]any{
+			"id": id, "created": a.Created.Format(oktaTime), "lastUpdated": a.LastUpdated.Format(oktaTime), "status": "ACTIVE",
+			"client_secret": sec, "secret_hash": base64.RawURLEncoding.EncodeToString(sum[:16]),
+			"_links": map[string]any{"deactivate": map[string]any{
+				"href":  s.URL + "/api/v1/apps/" + a.ID + "/credentials/secrets/" + id + "/lifecycle/deactivate",
+				"hints": map[string]any{"allow": []string{"POST"}},
+			}},
+		})
 	}
 	writeValue(w, http.StatusOK, out)
 }
