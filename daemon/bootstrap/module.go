@@ -80,6 +80,16 @@ func (in *Install) mainTF() string {
 	if app.LoginURI != "" {
 		w("  login_uri                  = %s", hq(app.LoginURI))
 	}
+	w("")
+	w("  # An import leaves these null, and the okta provider would plan its")
+	w("  # defaults into them on the first apply: omit_secret and")
+	w("  # skip_authentication_policy are the provider's own settings, never read")
+	w("  # from Okta, and refresh_token_* are read only when Okta answers a")
+	w("  # refresh_token object, which a browser app without the refresh_token")
+	w("  # grant lacks (resource_okta_app_oauth.go, resourceAppOAuthRead).")
+	w("  lifecycle {")
+	w("    ignore_changes = [omit_secret, skip_authentication_policy, refresh_token_rotation, refresh_token_leeway]")
+	w("  }")
 	w("}")
 	if len(in.Groups) > 0 {
 		w("")
