@@ -164,6 +164,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	a := newAppFromRequest(newID("0oa"), in, s.now().UTC())
 	a.Extra = requestExtra(raw)
+	keyIDs(a.Settings.OAuthClient.JWKS, nil)
 	if r.URL.Query().Get("activate") == "false" {
 		a.Status = "INACTIVE"
 	}
@@ -202,6 +203,7 @@ func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id str
 	next := copyApp(cur)
 	applyRequest(&next, in, false)
 	next.Extra = requestExtra(raw)
+	keyIDs(next.Settings.OAuthClient.JWKS, cur.Settings.OAuthClient.JWKS)
 	if !needsSecret(next.Credentials.OAuthClient.TokenEndpointAuthMethod) {
 		next.Credentials.OAuthClient.ClientSecret = ""
 	} else if next.Credentials.OAuthClient.ClientSecret == "" {
