@@ -87,14 +87,65 @@ type JWKS struct {
 	Keys []JWK `json:"keys"`
 }
 
-// JWK is one RSA public key of a JWKS.
+// JWK is one public key of a JWKS (RSA: e and n; EC: crv, x and y). Okta
+// gives each key an id and a status and answers use null when unset, as
+// recorded (TestAccResourceOktaAppOauth_serviceWithJWKS/oie-00.yaml:
+// {"kty":"RSA","id":"pks…","status":"ACTIVE","kid":…,"use":null,"e":…,"n":…}).
 type JWK struct {
-	Kty string `json:"kty"`
-	Kid string `json:"kid,omitempty"`
-	Use string `json:"use,omitempty"`
-	Alg string `json:"alg,omitempty"`
-	E   string `json:"e"`
-	N   string `json:"n"`
+	Kty    string `json:"kty"`
+	ID     string `json:"id,omitempty"`
+	Status string `json:"status,omitempty"`
+	Kid    string `json:"kid,omitempty"`
+	Use    string `json:"use,omitempty"`
+	Alg    string `json:"alg,omitempty"`
+	E      string `json:"e,omitempty"`
+	N      string `json:"n,omitempty"`
+	Crv    string `json:"crv,omitempty"`
+	X      string `json:"x,omitempty"`
+	Y      string `json:"y,omitempty"`
+}
+
+// MarshalJSON writes use, and an EC key's crv, as null when unset, as Okta
+// does (recorded: an EC key sent without crv answers "crv":null).
+func (k JWK) MarshalJSON() ([]byte, error) {
+	type plain JWK
+	b, err := json.Marshal(plain(k))
+	if err != nil {
+		return b, err
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	if k.Use == "" {
+		m["use"] = nil
+	}
+	if k.Kty == "EC" && k.Crv == "" {
+		m["crv"] = nil
+	}
+	return json.Marshal(m)
+}
+
+// keyIDs gives every key of a JWKS Okta's id and status: a key the app
+// already had (same kid) keeps its id.
+func keyIDs(set, prev *JWKS) {
+	if set == nil {
+		return
+	}
+	for i := range set.Keys {
+		k := &set.Keys[i]
+		if prev != nil {
+			for _, p := range prev.Keys {
+				if p.Kid == k.Kid && p.ID != "" && k.ID == "" {
+					k.ID = p.ID
+				}
+			}
+		}
+		if k.ID == "" {
+			k.ID = newID("pks")
+		}
+		if k.Status == "" {
+			k.Status = "ACTIVE"
+		}
+	}
 }
 
 // NewWandbApp returns an app wired the way W&B's Okta guide sets it up for

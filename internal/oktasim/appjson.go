@@ -30,6 +30,12 @@ func (s *Server) appJSON(a *App, withSecret bool) []byte {
 	_ = json.Unmarshal(b, &m)
 	fillMissing(m, a.Extra)
 	fillMissing(m, appDefaults(a))
+	if st, _ := m["settings"].(map[string]any); st != nil {
+		if oc, _ := st["oauthClient"].(map[string]any); oc != nil && oc["redirect_uris"] == nil {
+			// An app without redirect URIs (a service app) answers [] (recorded).
+			oc["redirect_uris"] = []any{}
+		}
+	}
 	if !withSecret {
 		if cred, _ := m["credentials"].(map[string]any); cred != nil {
 			if oc, _ := cred["oauthClient"].(map[string]any); oc != nil {

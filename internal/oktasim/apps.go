@@ -26,6 +26,11 @@ func (s *Server) LoadApp(a App) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cp := copyApp(&a)
+	if cp.AccessPolicy == "" {
+		// Every app of an Identity Engine org has an authentication
+		// policy; the console gives a new one the default.
+		cp.AccessPolicy = s.defaultAccessPolicyLocked()
+	}
 	s.apps[a.ID] = &cp
 	return nil
 }
@@ -164,6 +169,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	a := newAppFromRequest(newID("0oa"), in, s.now().UTC())
 	a.Extra = requestExtra(raw)
+	keyIDs(a.Settings.OAuthClient.JWKS, nil)
 	if r.URL.Query().Get("activate") == "false" {
 		a.Status = "INACTIVE"
 	}
@@ -202,6 +208,7 @@ func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id str
 	next := copyApp(cur)
 	applyRequest(&next, in, false)
 	next.Extra = requestExtra(raw)
+	keyIDs(next.Settings.OAuthClient.JWKS, cur.Settings.OAuthClient.JWKS)
 	if !needsSecret(next.Credentials.OAuthClient.TokenEndpointAuthMethod) {
 		next.Credentials.OAuthClient.ClientSecret = ""
 	} else if next.Credentials.OAuthClient.ClientSecret == "" {

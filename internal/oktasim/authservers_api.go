@@ -15,12 +15,21 @@ import (
 
 // signingCredentials is an authorization server's credentials as
 // recorded: a key rotated automatically every 90 days (the recorded
-// lastRotated and nextRotation are 90 days apart).
+// lastRotated and nextRotation are 90 days apart). Real Okta creates every
+// server AUTO, whatever rotationMode the request names, and only a replace
+// switches it to MANUAL, which drops nextRotation
+// (TestAccResourceOktaAuthServer_gh299/oie-00.yaml, #0 and #4).
 func signingCredentials(now time.Time) map[string]any {
-	return map[string]any{"signing": map[string]any{
-		"kid": "sim-as-key", "rotationMode": "AUTO",
-		"lastRotated": now.Format(oktaTime), "nextRotation": now.Add(90 * 24 * time.Hour).Format(oktaTime),
-	}}
+	return signingFor("AUTO", now)
+}
+
+func signingFor(mode string, now time.Time) map[string]any {
+	sig := map[string]any{"kid": "sim-as-key", "rotationMode": mode, "lastRotated": now.Format(oktaTime)}
+	if mode != "MANUAL" {
+		sig["rotationMode"] = "AUTO"
+		sig["nextRotation"] = now.Add(90 * 24 * time.Hour).Format(oktaTime)
+	}
+	return map[string]any{"signing": sig}
 }
 
 // asJSON is an authorization server with its issuer and recorded _links.
@@ -78,6 +87,11 @@ type asRequest struct {
 	Audiences   []string `json:"audiences"`
 	IssuerMode  string   `json:"issuerMode"`
 	Status      string   `json:"status"`
+	Credentials struct {
+		Signing struct {
+			RotationMode string `json:"rotationMode"`
+		} `json:"signing"`
+	} `json:"credentials"`
 }
 
 func (in asRequest) validate() *APIError {
@@ -133,6 +147,9 @@ func (s *Server) putAuthServer(w http.ResponseWriter, r *http.Request, c caller,
 		return
 	}
 	a.Name, a.Description, a.Audiences = in.Name, in.Description, in.Audiences
+	if mode := in.Credentials.Signing.RotationMode; mode != "" {
+		a.Credentials = signingFor(mode, a.Created)
+	}
 	if in.IssuerMode != "" {
 		a.IssuerMode = in.IssuerMode
 	}
