@@ -81,6 +81,9 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if err := d.showInit(ctx); err != nil {
+		return err
+	}
 	cfg, err := d.writeConfig(orDefault(o.Listen), mode)
 	if err != nil {
 		return err
