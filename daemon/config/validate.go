@@ -413,6 +413,7 @@ func (c *Config) validateRemediation(t *Target, at string, add func(string, ...a
 			}
 		}
 	}
+	validateTerraformEnv(r.Terraform.Env, at, add)
 	for j, g := range r.Terraform.Allow {
 		if _, err := path.Match(g, ""); err != nil || g == "" {
 			add("%s.remediation.terraform.allow[%d]: %q is not a valid address glob", at, j, g)
