@@ -74,6 +74,10 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
 		backoff: map[string]store.Backoff{}, pending: map[string]*terraform.SavedPlan{}, slots: newRunSlots(engine.cfg.Concurrency)}
 	r.halt, r.haltFunc = context.WithCancel(context.Background())
+	// Nothing of an earlier process's runs may go on or stay on disk: its
+	// Terraform process groups race this one's plans, and its var files hold
+	// the env's credentials (a Runner is made once per process).
+	terraform.SweepUnfinished(engine.cfg.StateDir, log)
 	if opts.Backoff != nil {
 		saved, err := opts.Backoff.Backoffs()
 		if err != nil {
