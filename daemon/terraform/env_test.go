@@ -58,3 +58,18 @@ func TestTerraformGetsOnlyItsOwnEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestAMissingWorkspaceIsNamedNotTheBinary: exec blamed the binary
+// ("fork/exec /usr/local/bin/terraform: no such file or directory") for a
+// working directory that does not exist.
+func TestAMissingWorkspaceIsNamedNotTheBinary(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "terraform")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\nexit 0\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tf := &Terraform{bin: bin, stateDir: t.TempDir()}
+	_, err := tf.run(context.Background(), "/nonexistent/workspace", nil, time.Minute, "init")
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/workspace") || strings.Contains(err.Error(), bin) {
+		t.Fatalf("error = %v, want one naming the directory, not %s", err, bin)
+	}
+}

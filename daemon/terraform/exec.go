@@ -52,6 +52,11 @@ const stderrKept = 4 << 10
 // (tfexec/init.go, plan.go, apply.go, show.go), which cannot signal a
 // process group: it interrupts Terraform alone.
 func (tf *Terraform) run(ctx context.Context, dir string, env map[string]string, limit time.Duration, args ...string) ([]byte, error) {
+	// exec names the binary when the directory is missing ("fork/exec
+	// /usr/local/bin/terraform: no such file or directory"): name the directory.
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("terraform %s: the working directory %s (remediation.terraform.dir) does not exist or is not a directory", args[0], dir)
+	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, tf.bin, args...)
