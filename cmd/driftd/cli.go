@@ -47,7 +47,7 @@ Exit codes: 0 valid, 1 invalid.`,
 }
 
 func (c *cli) validate(ctx context.Context, file string, deep bool) int {
-	cfg, err := loadFromFlag(file)
+	cfg, err := loadFromFlag(file, config.ForAll)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError
@@ -94,11 +94,13 @@ func workspaceProblems(ctx context.Context, cfg *config.Config, deep bool) []str
 	return out
 }
 
-func loadFromFlag(file string) (*config.Config, error) {
+// loadFromFlag loads --config for a command that uses the sections cmd
+// names: it requires only their secrets.
+func loadFromFlag(file string, cmd config.Command) (*config.Config, error) {
 	if file == "" {
 		return nil, errors.New("--config is required (or DRIFTD_CONFIG)")
 	}
-	return config.LoadConfig(file)
+	return config.LoadConfigFor(file, cmd)
 }
 
 // checkOptions are check's and reconcile's flags.
@@ -150,7 +152,11 @@ func (c *cli) check(ctx context.Context, o *checkOptions) int {
 	if o.output != "text" && o.output != "json" {
 		return fail(fmt.Errorf("--output %q: use text or json", o.output))
 	}
-	cfg, err := loadFromFlag(o.file)
+	uses := config.ForCheck
+	if o.reconcile {
+		uses = config.ForReconcile
+	}
+	cfg, err := loadFromFlag(o.file, uses)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError

@@ -110,3 +110,15 @@ terraform {
 		t.Fatalf("a module that does not validate: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestCheckRunsWithoutTheServersToken(t *testing.T) {
+	f := fixture.New(t, "prod")
+	t.Setenv("DRIFTD_TEST_API_TOKEN", "")
+	os.Unsetenv("DRIFTD_TEST_API_TOKEN")
+	if code, out, stderr := runCLI(t, "check", "--config", f.Cfg); code != ExitOK {
+		t.Fatalf("check without DRIFTD_TEST_API_TOKEN: exit %d, want 0\n%s\n%s", code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, "validate", "--config", f.Cfg); code != ExitError || !strings.Contains(stderr, "DRIFTD_TEST_API_TOKEN") {
+		t.Fatalf("validate checks for serve: exit %d\n%s", code, stderr)
+	}
+}
