@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,4 +60,23 @@ alertmanager:
 			}
 		})
 	}
+}
+
+// TestAYAMLSyntaxErrorNamesTheLineOfTheProblem: an indentation error on
+// line 22 of a config was reported at line 9, where targets: began.
+func TestAYAMLSyntaxErrorNamesTheLineOfTheProblem(t *testing.T) {
+	lines := strings.Split(strings.TrimPrefix(goodConfig, "\n"), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "    oidc:") {
+			lines[i] = "   oidc:" // one space short: line i+1
+			doc := strings.Join(lines, "\n")
+			_, err := ParseConfig([]byte(doc), "d.yaml", testEnv)
+			want := "not valid YAML: line " + strconv.Itoa(i+1) + ": did not find expected '-' indicator"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("error = %v, want %q", err, want)
+			}
+			return
+		}
+	}
+	t.Fatal("goodConfig has no oidc: line")
 }

@@ -47,7 +47,7 @@ func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (
 func parseConfig(data []byte, file string, lookup func(string) (string, bool), cmd Command) (*Config, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &ConfigError{Path: file, Problems: []string{"not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+		return nil, &ConfigError{Path: file, Problems: []string{"not valid YAML: " + syntaxError(data, err)}}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &ConfigError{Path: file, Problems: []string{"the file is empty"}}
@@ -181,6 +181,9 @@ func (w *walker) walkKeys(n *yaml.Node, t reflect.Type, at string) {
 		if n.Kind != yaml.ScalarNode {
 			w.add("%s: expected a single value", at)
 			setNull(n)
+		} else if isNull(n) && strings.HasSuffix(at, "]") && strings.HasSuffix(strings.TrimRight(at, "0123456789[]"), "cors_origins") {
+			// W&B needs the literal origin null, which YAML reads as no value.
+			w.add("%s: an unquoted null is YAML's empty value, not the origin null: write \"null\" in quotes", at)
 		} else if t.Kind() != reflect.String {
 			w.leaves = append(w.leaves, leaf{n, t, at})
 		}
