@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,32 @@ func TestCheckRunsWithoutTheServersToken(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "validate", "--config", f.Cfg); code != ExitError || !strings.Contains(stderr, "DRIFTD_TEST_API_TOKEN") {
 		t.Fatalf("validate checks for serve: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestEveryTargetInTheJSONCarriesRemediation: the README says each target
+// carries remediation, but check's JSON had none, and reconcile's only for
+// targets whose mode ran Terraform.
+func TestEveryTargetInTheJSONCarriesRemediation(t *testing.T) {
+	f := fixture.New(t, "prod", "staging")
+	for _, command := range []string{"check", "reconcile"} {
+		code, out, stderr := runCLI(t, command, "--config", f.Cfg, "--output", "json")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s\n%s", command, code, out, stderr)
+		}
+		var doc struct {
+			Targets []struct {
+				Name        string
+				Remediation *struct{ Mode, Action string }
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Targets) != 2 {
+			t.Fatalf("%s: %v\n%s", command, err, out)
+		}
+		for _, tg := range doc.Targets {
+			if tg.Remediation == nil || tg.Remediation.Action != "none" || tg.Remediation.Mode != "alert" {
+				t.Errorf("%s: target %s has remediation %+v, want mode alert, action none", command, tg.Name, tg.Remediation)
+			}
+		}
 	}
 }
