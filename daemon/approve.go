@@ -78,13 +78,11 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report
 	if !ok {
 		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
 	}
-	runID, err := r.tryLock(t.Name, "approval")
+	runID, done, err := r.start(ctx, t.Name, "approval")
 	if err != nil {
 		return report.TargetResult{Name: t.Name}, err
 	}
-	r.wg.Add(1)
-	defer r.wg.Done()
-	defer r.unlock(t.Name)
+	defer done()
 	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver.ID)
 	res := r.eng().CheckTarget(ctx, t)
 	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver.ID, ApproverName: approver.Name}
