@@ -31,12 +31,12 @@ import (
 // TestChartAlertingRulesParseWithPrometheusRulefmt).
 func applyChart(t *testing.T, srv *kubetest.Server, valuesFile string) {
 	t.Helper()
-	applyDocs(t, srv, render(t, valuesFile).keysWithDocs())
+	applyDocs(t, srv, "wandb", render(t, valuesFile).keysWithDocs())
 }
 
-// applyManifest creates the objects of a file under deploy/ as
-// applyChart does.
-func applyManifest(t *testing.T, srv *kubetest.Server, path string) {
+// applyManifest creates the objects of a file under deploy/ in namespace
+// ns as applyChart does (as kustomize's namespace would).
+func applyManifest(t *testing.T, srv *kubetest.Server, ns, path string) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -46,11 +46,11 @@ func applyManifest(t *testing.T, srv *kubetest.Server, path string) {
 	for i, doc := range strings.Split(string(raw), "\n---\n") {
 		docs = append(docs, renderedDoc{fmt.Sprintf("%s#%d", path, i), []byte(doc)})
 	}
-	applyDocs(t, srv, docs)
+	applyDocs(t, srv, ns, docs)
 }
 
-// applyDocs server-side applies docs in namespace wandb.
-func applyDocs(t *testing.T, srv *kubetest.Server, docs []renderedDoc) {
+// applyDocs server-side applies docs in namespace ns.
+func applyDocs(t *testing.T, srv *kubetest.Server, ns string, docs []renderedDoc) {
 	t.Helper()
 	ctx := t.Context()
 	dc, err := discovery.NewDiscoveryClientForConfig(srv.Config)
@@ -77,7 +77,7 @@ func applyDocs(t *testing.T, srv *kubetest.Server, docs []renderedDoc) {
 		}
 		var ri dynamic.ResourceInterface = dyn.Resource(m.Resource)
 		if m.Scope.Name() == "namespace" {
-			ri = dyn.Resource(m.Resource).Namespace("wandb")
+			ri = dyn.Resource(m.Resource).Namespace(ns)
 		}
 		opts := metav1.ApplyOptions{FieldManager: "helm-test", Force: true}
 		if _, err := ri.Apply(ctx, obj.GetName(), obj, opts); err != nil {
@@ -109,30 +109,35 @@ func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 	srv := kubetest.Start(t)
 	cs := kubetest.Clientset(t, srv.Config)
 	ctx := t.Context()
-	for _, ns := range []string{"wandb", "wandb-staging"} {
+	// wandb-plain holds deploy/kubernetes's install, whose write Role has
+	// the chart's name.
+	for _, ns := range []string{"wandb", "wandb-staging", "wandb-plain"} {
 		must(t)(cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}))
 	}
 	for _, s := range []struct{ ns, name string }{{"wandb-staging", "wandb-global-secret"}, {"wandb-staging", "wandb-mysql"}, {"wandb", "driftd-credentials"}} {
 		must(t)(cs.CoreV1().Secrets(s.ns).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: s.name}, StringData: map[string]string{"k": "v"}}, metav1.CreateOptions{}))
 	}
-	for _, name := range []string{"wandb-prod-env", "wandb-other", "wandb-env"} {
-		must(t)(cs.CoreV1().ConfigMaps("wandb").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name}, Data: map[string]string{"dotenv": "OIDC_CLIENT_ID=0oa1"}}, metav1.CreateOptions{}))
+	for _, cm := range []struct{ ns, name string }{{"wandb", "wandb-prod-env"}, {"wandb", "wandb-other"}, {"wandb-plain", "wandb-env"}, {"wandb-plain", "wandb-other"}} {
+		ns, name := cm.ns, cm.name
+		must(t)(cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name}, Data: map[string]string{"dotenv": "OIDC_CLIENT_ID=0oa1"}}, metav1.CreateOptions{}))
 	}
 	applyChart(t, srv, "")
 	applyChart(t, srv, "helm/driftd/ci/sample-values.yaml")
-	applyManifest(t, srv, "kubernetes/terraform-rbac.example.yaml")
+	applyManifest(t, srv, "wandb-plain", "kubernetes/serviceaccount.yaml")
+	applyManifest(t, srv, "wandb-plain", "kubernetes/terraform-rbac.example.yaml")
 	if t.Failed() {
 		return
 	}
-	sa := serviceAccountClient(t, srv, cs, "driftd")
+	sa := serviceAccountClient(t, srv, cs, "wandb", "driftd")
+	plain := serviceAccountClient(t, srv, cs, "wandb-plain", "driftd")
 	type access struct {
 		name string
 		do   func() error
 		want bool
 	}
-	cmPatch := func(name string) func() error {
+	cmPatch := func(as kubernetes.Interface, ns, name string) func() error {
 		return func() error {
-			_, err := sa.CoreV1().ConfigMaps("wandb").Patch(context.Background(), name, "application/merge-patch+json",
+			_, err := as.CoreV1().ConfigMaps(ns).Patch(context.Background(), name, "application/merge-patch+json",
 				[]byte(`{"data":{"dotenv":"OIDC_CLIENT_ID=0oa2"}}`), metav1.PatchOptions{})
 			return err
 		}
@@ -147,9 +152,10 @@ func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 		{"reads the Secret rbac.secrets names", getSecret("wandb-staging", "wandb-global-secret"), true},
 		{"reads no other Secret", getSecret("wandb-staging", "wandb-mysql"), false},
 		{"reads not its own credentials Secret", getSecret("wandb", "driftd-credentials"), false},
-		{"lets Terraform change the ConfigMap terraform.rbac names", cmPatch("wandb-prod-env"), true},
-		{"lets Terraform change no other ConfigMap", cmPatch("wandb-other"), false},
-		{"lets Terraform change the ConfigMap deploy/kubernetes's example Role names", cmPatch("wandb-env"), true},
+		{"lets Terraform change the ConfigMap terraform.rbac names", cmPatch(sa, "wandb", "wandb-prod-env"), true},
+		{"lets Terraform change no other ConfigMap", cmPatch(sa, "wandb", "wandb-other"), false},
+		{"of deploy/kubernetes lets Terraform change the ConfigMap its example Role names", cmPatch(plain, "wandb-plain", "wandb-env"), true},
+		{"of deploy/kubernetes lets Terraform change no other ConfigMap", cmPatch(plain, "wandb-plain", "wandb-other"), false},
 	} {
 		// RBAC reads new Roles through an informer: allow it a generous while.
 		var err error
@@ -164,11 +170,11 @@ func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 	}
 }
 
-// serviceAccountClient is a client with a token of the chart's service
-// account (named after the release) in namespace wandb.
-func serviceAccountClient(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface, name string) kubernetes.Interface {
+// serviceAccountClient is a client with a token of service account
+// ns/name.
+func serviceAccountClient(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface, ns, name string) kubernetes.Interface {
 	t.Helper()
-	tr, err := cs.CoreV1().ServiceAccounts("wandb").CreateToken(t.Context(), name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
+	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(t.Context(), name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
