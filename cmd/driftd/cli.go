@@ -49,6 +49,9 @@ func (c *cli) validate(file string) int {
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(c.stdout, "  warning: %s\n", w)
 	}
+	for _, n := range cfg.EventNotes() {
+		fmt.Fprintf(c.stdout, "  note: %s\n", n)
+	}
 	return ExitOK
 }
 
