@@ -114,11 +114,11 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer, o.Assignments))
 	}
 	if o.Env != nil {
-		add(IDWandbClientID, WandbClientID(d, o.Env))
-		add(IDWandbIssuer, WandbIssuer(d, o.Env))
-		add(IDWandbAuthMethod, WandbAuthMethod(d, o.Env))
-		add(IDWandbCORSOrigins, WandbCORSOrigins(d, o.Env))
-		add(IDWandbSSOEnabled, WandbSSOEnabled(d, o.Env))
+		add(IDWandbClientID, whereToFix(o.Env, WandbClientID(d, o.Env)))
+		add(IDWandbIssuer, whereToFix(o.Env, WandbIssuer(d, o.Env)))
+		add(IDWandbAuthMethod, whereToFix(o.Env, WandbAuthMethod(d, o.Env)))
+		add(IDWandbCORSOrigins, whereToFix(o.Env, WandbCORSOrigins(d, o.Env)))
+		add(IDWandbSSOEnabled, whereToFix(o.Env, WandbSSOEnabled(d, o.Env)))
 	}
 	if o.Rollout != nil {
 		add(IDWandbRolloutPending, RolloutPending(o.Rollout))

@@ -32,6 +32,11 @@ type WandbEnv struct {
 	// Rollout is set by readers of live pods (env source kubernetes with a
 	// deployment); the engine moves it to Observed.Rollout.
 	Rollout *Rollout `json:"-"`
+	// Where says, by variable name, where the variable is configured: the
+	// place to fix it when that is not the object the pods read (the W&B
+	// operator's resource, for one). The W&B checks name it in their
+	// findings. Empty for sources that are the configuration themselves.
+	Where map[string]string `json:"-"`
 }
 
 // Lookup returns an env var's value and whether it is set.
