@@ -68,6 +68,8 @@ type Server struct {
 	log    eventLog    // System Log
 	hooks  []eventHook // Event Hook targets
 	hookWG sync.WaitGroup
+	// hookGate holds Event Hook deliveries (HoldEventHooks).
+	hookGate hookGate
 }
 
 // Options configures a simulator.
