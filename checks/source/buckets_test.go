@@ -1,10 +1,14 @@
 package source
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/driftd/driftd/internal/oktasim"
 )
 
 func TestOktaBucketFollowsOktasManagementBuckets(t *testing.T) {
@@ -53,5 +57,37 @@ func TestRateBudgetKeepsOneWindowPerBucket(t *testing.T) {
 	b.observe("/api/v1/apps/{id}", &http.Response{StatusCode: 200, Header: rateHeaders(now, 500, reset(time.Minute))})
 	if b.LimitedSince() != now {
 		t.Error("an app read's 200 ended the System Log bucket's 429")
+	}
+}
+
+// Against the simulator's per-bucket windows: the app's assignment lists
+// spend the /api/v1/apps* bucket down to the reserve, and the app read by
+// id (its own bucket) still goes out at once. With one window per org the
+// apps* answer held it until the reset, a minute away, and a read that
+// cannot wait that long failed.
+func TestASpentAssignmentsBucketDoesNotHoldTheAppRead(t *testing.T) {
+	sim, err := oktasim.Start(oktasim.Options{BucketLimits: map[string]int{"/api/v1/apps*": 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sim.Close)
+	sim.PutApp(oktasim.NewWandbApp("0oa1", "0oa1client", "https://wandb.acme.com", true))
+	budget := NewRateBudget(0.5)
+	r, err := NewOktaReader(context.Background(), OktaOptions{OrgURL: sim.URL, Token: sim.Token, Retry: testPolicy, Transport: budget.Transport(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := r.AppGroups(context.Background(), "0oa1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := r.App(ctx, "0oa1"); err != nil {
+		t.Fatalf("the app read by id waited for the assignments bucket: %v", err)
+	}
+	if _, err := r.AppGroups(ctx, "0oa1"); err == nil || !strings.Contains(err.Error(), "rate-limit window") {
+		t.Errorf("the spent apps* bucket let a third list through: %v", err)
 	}
 }
