@@ -39,52 +39,78 @@ func resetWait(h http.Header, now time.Time) (time.Duration, bool) {
 	return time.Duration(ahead) * time.Second, true
 }
 
-// RateBudget shares one Okta org's rate limit between all targets. It reads
-// X-Rate-Limit-Limit/Remaining/Reset from every answer and, once the
-// remaining requests fall to the reserved share, holds further requests
-// until the window resets, so driftd slows down before Okta has to say 429
-// and the org's other integrations keep their share. It never holds a
-// request longer than MaxWait: then the request goes out as a probe, whose
-// answer refreshes the window (only an answer can).
+// RateBudget shares one Okta org's rate limits between all targets, one
+// window per bucket: Okta counts requests per bucket, a family of endpoints
+// with its own quota and its own window (OktaBucket). It reads
+// X-Rate-Limit-Limit/Remaining/Reset from every answer into the bucket of
+// the request answered and, once a bucket's remaining requests fall to the
+// reserved share, holds further requests to that bucket until its window
+// resets, so driftd slows down before Okta has to say 429 and the org's
+// other integrations keep their share; an answer from one bucket never
+// changes what another said. It never holds a request longer than MaxWait:
+// then the request goes out as a probe, whose answer refreshes the window
+// (only an answer can).
 type RateBudget struct {
 	// Reserve is the share of the limit (0-1) left to others.
 	Reserve float64
 	// MaxWait caps one hold; zero means DefaultRateLimitMaxWait.
 	MaxWait time.Duration
 
-	mu        sync.Mutex
+	mu      sync.Mutex
+	buckets map[string]*window
+	now     func() time.Time
+}
+
+// window is what Okta last said of one bucket.
+type window struct {
 	limit     int
 	remaining int
 	reset     time.Time // on our clock
 	lastSent  time.Time
 	since     time.Time // first 429 of the current run of them
-	now       func() time.Time
 }
 
-// NewRateBudget returns a budget reserving share of the org's limit.
+// NewRateBudget returns a budget reserving share of the org's limits.
 func NewRateBudget(reserve float64) *RateBudget {
-	return &RateBudget{Reserve: reserve, remaining: -1, now: time.Now}
+	return &RateBudget{Reserve: reserve, buckets: map[string]*window{}, now: time.Now}
 }
 
-// LimitedSince is when Okta began answering 429 with no other answer since;
-// zero when driftd is not rate limited.
+func (b *RateBudget) bucket(name string) *window {
+	w, ok := b.buckets[name]
+	if !ok {
+		w = &window{remaining: -1}
+		b.buckets[name] = w
+	}
+	return w
+}
+
+// LimitedSince is when Okta began answering 429 in a bucket with no other
+// answer from that bucket since (the earliest such bucket); zero when
+// driftd is not rate limited.
 func (b *RateBudget) LimitedSince() time.Time {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.since
+	var since time.Time
+	for _, w := range b.buckets {
+		if !w.since.IsZero() && (since.IsZero() || w.since.Before(since)) {
+			since = w.since
+		}
+	}
+	return since
 }
 
-// Transport wraps next so every request waits for the budget. A request
-// whose deadline comes before its turn fails at once with a
+// Transport wraps next so every request waits for its bucket's budget. A
+// request whose deadline comes before its turn fails at once with a
 // RateLimitedError rather than sleeping toward a wait it cannot finish.
 func (b *RateBudget) Transport(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		if wait := b.wait(); wait > 0 {
+		bucket := OktaBucket(req.Method, req.URL.Path)
+		if wait := b.wait(bucket); wait > 0 {
 			if dl, ok := req.Context().Deadline(); ok && time.Until(dl) < wait {
-				return nil, b.heldError(wait)
+				return nil, b.heldError(bucket, wait)
 			}
 			if err := sleepCtx(req.Context(), wait); err != nil {
 				return nil, err
@@ -92,7 +118,7 @@ func (b *RateBudget) Transport(next http.RoundTripper) http.RoundTripper {
 		}
 		resp, err := next.RoundTrip(req)
 		if err == nil {
-			b.observe(resp)
+			b.observe(bucket, resp)
 		}
 		return resp, err
 	})
@@ -109,44 +135,47 @@ func (b *RateBudget) maxWait() time.Duration {
 	return DefaultRateLimitMaxWait
 }
 
-// wait is how long the next request must wait; it spends one request.
-func (b *RateBudget) wait() time.Duration {
+// wait is how long the next request to a bucket must wait; it spends one
+// request of the bucket.
+func (b *RateBudget) wait(bucket string) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	w := b.bucket(bucket)
 	now := b.now()
-	floor := int(b.Reserve * float64(b.limit))
+	floor := int(b.Reserve * float64(w.limit))
 	switch {
-	case b.remaining < 0 || !now.Before(b.reset):
+	case w.remaining < 0 || !now.Before(w.reset):
 		// No window known, or it has reset.
-	case b.remaining > floor:
-		b.remaining--
-	case now.Sub(b.lastSent) >= b.maxWait():
+	case w.remaining > floor:
+		w.remaining--
+	case now.Sub(w.lastSent) >= b.maxWait():
 		// Nothing went out for a whole cap: this request is the probe.
 	default:
-		return min(b.reset.Sub(now), b.maxWait()-now.Sub(b.lastSent))
+		return min(w.reset.Sub(now), b.maxWait()-now.Sub(w.lastSent))
 	}
-	b.lastSent = now
+	w.lastSent = now
 	return 0
 }
 
 // heldError is the error of a request not sent: its turn comes after wait.
-func (b *RateBudget) heldError(wait time.Duration) error {
+func (b *RateBudget) heldError(bucket string, wait time.Duration) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return &RateLimitedError{Since: b.since, Reset: b.now().Add(wait), Held: true}
+	return &RateLimitedError{Since: b.bucket(bucket).since, Reset: b.now().Add(wait), Held: true}
 }
 
-func (b *RateBudget) observe(resp *http.Response) {
+func (b *RateBudget) observe(bucket string, resp *http.Response) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	w := b.bucket(bucket)
 	now := b.now()
-	b.lastSent = now // an answer: the window is as fresh as it gets
+	w.lastSent = now // an answer: the window is as fresh as it gets
 	if resp.StatusCode == http.StatusTooManyRequests {
-		if b.since.IsZero() {
-			b.since = now
+		if w.since.IsZero() {
+			w.since = now
 		}
 	} else {
-		b.since = time.Time{}
+		w.since = time.Time{}
 	}
 	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
 	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
@@ -156,8 +185,8 @@ func (b *RateBudget) observe(resp *http.Response) {
 	ahead, ok := resetWait(resp.Header, now)
 	if !ok {
 		// An absurd reset is no window at all: nothing is held for it.
-		b.remaining = -1
+		w.remaining = -1
 		return
 	}
-	b.limit, b.remaining, b.reset = limit, remaining, now.Add(ahead)
+	w.limit, w.remaining, w.reset = limit, remaining, now.Add(ahead)
 }
