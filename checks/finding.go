@@ -39,6 +39,7 @@ const (
 	IDGrantTypes             = "okta.grant_types"
 	IDResponseTypes          = "okta.response_types"
 	IDTokenAuth              = "okta.token_auth"
+	IDIssuerMode             = "okta.issuer_mode"
 	IDWandbClientID          = "wandb.oidc_client_id"
 	IDWandbIssuer            = "wandb.oidc_issuer"
 	IDWandbAuthMethod        = "wandb.oidc_auth_method"
@@ -54,7 +55,7 @@ const (
 // IDs lists every check id in the order reports show them.
 var IDs = []string{
 	IDAppStatus, IDAppType, IDClientID, IDRedirectURIs, IDPostLogoutRedirectURIs,
-	IDGrantTypes, IDResponseTypes, IDTokenAuth,
+	IDGrantTypes, IDResponseTypes, IDTokenAuth, IDIssuerMode,
 	IDAssignments, IDTrustedOrigin, IDAuthServer,
 	IDWandbClientID, IDWandbIssuer, IDWandbAuthMethod, IDWandbCORSOrigins, IDWandbSSOEnabled,
 	IDWandbRolloutPending, IDDiscovery,
@@ -101,6 +102,7 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDGrantTypes, GrantTypes(d, o.Okta))
 		add(IDResponseTypes, ResponseTypes(d, o.Okta))
 		add(IDTokenAuth, TokenAuth(d, o.Okta))
+		add(IDIssuerMode, IssuerMode(d, o.Okta, o.AuthServer))
 	}
 	if o.Assignments != nil {
 		add(IDAssignments, AppAssignments(d, o.Assignments))
@@ -109,7 +111,7 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDTrustedOrigin, TrustedOriginCORS(d, o.TrustedOrigins))
 	}
 	if o.AuthServer != nil {
-		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer))
+		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer, o.Assignments))
 	}
 	if o.Env != nil {
 		add(IDWandbClientID, whereToFix(o.Env, WandbClientID(d, o.Env)))
