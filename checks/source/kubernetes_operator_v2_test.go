@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,4 +236,30 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestKubernetesWatchFollowsTheV2ResourceAndTheSecretItsAppReads: the watch
+// of a v2 resource watches it as v2 and the operator's `api` Deployment,
+// then the OIDC Secret that Deployment's env reads.
+func TestKubernetesWatchFollowsTheV2ResourceAndTheSecretItsAppReads(t *testing.T) {
+	k, _ := startOperatorV2(t)
+	env := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
+	w, c := startWatch(t, env, time.Second, "WeightsAndBiases/wandb", "Deployment/api", "Deployment/wandb-app-bc", "Deployment/wandb-app")
+	k.operatorV2Deployment(t, "api", "api")
+	expectOnly(t, c, "Deployment/api")
+	waitFor(t, 5*time.Second, "the watch of the OIDC Secret", func() bool {
+		return slices.Contains(w.Watching(), "Secret/wandb-oidc-converted") && w.Synced()
+	})
+	k.must(t, "editing the OIDC Secret", func(ctx context.Context) error {
+		s, err := k.cs.CoreV1().Secrets(kubeNS).Get(ctx, "wandb-oidc-converted", metav1.GetOptions{})
+		if err == nil {
+			s.Data["issuerUrl"] = []byte("https://acme.okta.com/oauth2/default")
+			_, err = k.cs.CoreV1().Secrets(kubeNS).Update(ctx, s, metav1.UpdateOptions{})
+		}
+		return err
+	})
+	expectOnly(t, c, "Secret/wandb-oidc-converted")
+	if errs := c.errors(); len(errs) > 0 {
+		t.Errorf("watch errors: %v", errs)
+	}
 }
