@@ -52,7 +52,7 @@ func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map
 		// Each org has its own rate limit, so its own budget: one org
 		// answering 429 never slows another down.
 		budget := source.NewRateBudget(o.Reserve)
-		budget.MaxWait = opts.Retry.MaxRateLimitWait
+		budget.MaxWait, budget.Clock = opts.Retry.MaxRateLimitWait, opts.Retry.Clock
 		if opts.Retry.Attempts == 0 {
 			budget.MaxWait = source.DefaultRetryPolicy.MaxRateLimitWait
 		}

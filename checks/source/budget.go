@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -45,12 +46,17 @@ func resetWait(h http.Header, now time.Time) (time.Duration, bool) {
 // until the window resets, so driftd slows down before Okta has to say 429
 // and the org's other integrations keep their share. It never holds a
 // request longer than MaxWait: then the request goes out as a probe, whose
-// answer refreshes the window (only an answer can).
+// answer refreshes the window (only an answer can). The first answer other
+// than 429 ends every hold at once: the requests it held go out then, not
+// when their timers would have let them.
 type RateBudget struct {
 	// Reserve is the share of the limit (0-1) left to others.
 	Reserve float64
-	// MaxWait caps one hold; zero means DefaultRateLimitMaxWait.
+	// MaxWait caps one hold; zero means DefaultRateLimitMaxWait. It is the
+	// probe interval of a long rate limit.
 	MaxWait time.Duration
+	// Clock is what holds wait on; nil means the wall clock.
+	Clock Clock
 
 	mu        sync.Mutex
 	limit     int
@@ -58,13 +64,17 @@ type RateBudget struct {
 	reset     time.Time // on our clock
 	lastSent  time.Time
 	since     time.Time // first 429 of the current run of them
-	now       func() time.Time
+	// answered is closed, and replaced, by every answer other than 429:
+	// it wakes the held requests.
+	answered chan struct{}
 }
 
 // NewRateBudget returns a budget reserving share of the org's limit.
 func NewRateBudget(reserve float64) *RateBudget {
-	return &RateBudget{Reserve: reserve, remaining: -1, now: time.Now}
+	return &RateBudget{Reserve: reserve, remaining: -1, answered: make(chan struct{})}
 }
+
+func (b *RateBudget) now() time.Time { return clockOr(b.Clock).Now() }
 
 // LimitedSince is when Okta began answering 429 with no other answer since;
 // zero when driftd is not rate limited.
@@ -82,13 +92,8 @@ func (b *RateBudget) Transport(next http.RoundTripper) http.RoundTripper {
 		next = http.DefaultTransport
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		if wait := b.wait(); wait > 0 {
-			if dl, ok := req.Context().Deadline(); ok && time.Until(dl) < wait {
-				return nil, b.heldError(wait)
-			}
-			if err := sleepCtx(req.Context(), wait); err != nil {
-				return nil, err
-			}
+		if err := b.hold(req.Context()); err != nil {
+			return nil, err
 		}
 		resp, err := next.RoundTrip(req)
 		if err == nil {
@@ -109,10 +114,33 @@ func (b *RateBudget) maxWait() time.Duration {
 	return DefaultRateLimitMaxWait
 }
 
-// wait is how long the next request must wait; it spends one request.
-func (b *RateBudget) wait() time.Duration {
+// hold waits for the request's turn: until the window resets, the cap
+// lets it out as a probe, or an answer other than 429 comes back (then it
+// asks again, as the window has changed). Deadlines are the request's, on
+// the wall clock.
+func (b *RateBudget) hold(ctx context.Context) error {
+	for {
+		wait, answered := b.wait()
+		if wait <= 0 {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return b.heldError(wait, answered)
+		}
+		if err := clockOr(b.Clock).Sleep(ctx, wait, answered); err != nil {
+			return err
+		}
+	}
+}
+
+// wait is how long the next request must wait, and the channel an answer
+// closes; a request not told to wait spends one of the window.
+func (b *RateBudget) wait() (time.Duration, <-chan struct{}) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.answered == nil {
+		b.answered = make(chan struct{})
+	}
 	now := b.now()
 	floor := int(b.Reserve * float64(b.limit))
 	switch {
@@ -123,17 +151,18 @@ func (b *RateBudget) wait() time.Duration {
 	case now.Sub(b.lastSent) >= b.maxWait():
 		// Nothing went out for a whole cap: this request is the probe.
 	default:
-		return min(b.reset.Sub(now), b.maxWait()-now.Sub(b.lastSent))
+		return min(b.reset.Sub(now), b.maxWait()-now.Sub(b.lastSent)), b.answered
 	}
 	b.lastSent = now
-	return 0
+	return 0, b.answered
 }
 
-// heldError is the error of a request not sent: its turn comes after wait.
-func (b *RateBudget) heldError(wait time.Duration) error {
+// heldError is the error of a request not sent: its turn comes after wait,
+// or when answered closes.
+func (b *RateBudget) heldError(wait time.Duration, answered <-chan struct{}) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return &RateLimitedError{Since: b.since, Reset: b.now().Add(wait), Held: true}
+	return &RateLimitedError{Since: b.since, Reset: b.now().Add(wait), Held: true, answered: answered}
 }
 
 func (b *RateBudget) observe(resp *http.Response) {
@@ -147,6 +176,12 @@ func (b *RateBudget) observe(resp *http.Response) {
 		}
 	} else {
 		b.since = time.Time{}
+		// Okta answers again: whatever the headers say, every held
+		// request asks for its turn anew.
+		if b.answered != nil {
+			close(b.answered)
+		}
+		b.answered = make(chan struct{})
 	}
 	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
 	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))

@@ -37,6 +37,7 @@ var forbidden = map[string][]string{
 	"internal/slacksim":          {"daemon/...", "cmd/...", "checks/..."},
 	"internal/wandbsim":          {"daemon/...", "cmd/..."},
 	"internal/tfprovider":        {"daemon/...", "cmd/..."},
+	"internal/fakeclock":         {"daemon/...", "cmd/...", "checks/...", "internal/..."},
 }
 
 func root(t *testing.T) string {
