@@ -87,6 +87,9 @@ func TestReloadThroughTheAPI(t *testing.T) {
 		{"a config with a target less is loaded", strings.Split(f.Body, "  - name: staging")[0], 200, `"targets":["prod"]`},
 		{"a config with an unknown key is refused by key path", f.Body + "bogus: 1\n", 400, `config refused, the running config stays: invalid config ` + f.Cfg + `:\n  - bogus: unknown key`},
 		{"a config that does not parse is refused", "okta: [\n", 400, `config refused`},
+		// Start-up refuses it; a reload that took it would lock out every bearer request.
+		{"a config without server.token is refused as serve refuses it at start-up",
+			strings.Replace(f.Body, "server:\n  token: ${DRIFTD_TEST_API_TOKEN}\n", "", 1), 400, `server.token: required for serve`},
 		{"the full config is loaded again", f.Body, 200, `"targets":["prod","staging"]`},
 	}
 	for _, tc := range tests {
@@ -98,6 +101,9 @@ func TestReloadThroughTheAPI(t *testing.T) {
 			}
 			if !strings.HasPrefix(body, "{") {
 				t.Errorf("not JSON: %s", body)
+			}
+			if code, _ := fixture.Call(t, "GET", base+"/v1/status", apiToken, ""); code != 200 {
+				t.Errorf("after the reload the bearer token gets %d", code)
 			}
 		})
 	}

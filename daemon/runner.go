@@ -30,6 +30,7 @@ type Runner struct {
 	tf      *terraform.Terraform
 	backoff map[string]store.Backoff
 	pending map[string]*terraform.SavedPlan // approve mode: plan id -> plan
+	slots   *runSlots                       // at most cfg.Concurrency targets observed at once
 	wg      sync.WaitGroup
 	// halt ends even the applies no client can cancel: shutdown after its
 	// grace, so no Terraform process group outlives driftd.
@@ -71,7 +72,7 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 		opts.Now = time.Now
 	}
 	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
-		backoff: map[string]store.Backoff{}, pending: map[string]*terraform.SavedPlan{}}
+		backoff: map[string]store.Backoff{}, pending: map[string]*terraform.SavedPlan{}, slots: newRunSlots(engine.cfg.Concurrency)}
 	r.halt, r.haltFunc = context.WithCancel(context.Background())
 	if opts.Backoff != nil {
 		saved, err := opts.Backoff.Backoffs()
@@ -94,6 +95,21 @@ func (r *Runner) tryLock(target, trigger string) (string, error) {
 	id := fmt.Sprintf("%s-%s-%d", target, r.opts.Now().UTC().Format("20060102T150405"), r.seq)
 	r.running[target] = id
 	return id, nil
+}
+
+// start claims a target and then waits for a run slot, so the target
+// waits in line once whatever asked for it; done releases both.
+func (r *Runner) start(ctx context.Context, target, trigger string) (runID string, done func(), err error) {
+	runID, err = r.tryLock(target, trigger)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := r.slots.acquire(ctx); err != nil {
+		r.unlock(target)
+		return "", nil, fmt.Errorf("waiting for a run slot (concurrency): %w", err)
+	}
+	r.wg.Add(1)
+	return runID, func() { r.wg.Done(); r.slots.release(); r.unlock(target) }, nil
 }
 
 func (r *Runner) unlock(target string) {
@@ -147,13 +163,11 @@ func (r *Runner) Reconcile(ctx context.Context, t *config.Target, trigger string
 }
 
 func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger string, finish FinishFunc) (report.TargetResult, string, error) {
-	runID, err := r.tryLock(t.Name, trigger)
+	runID, done, err := r.start(ctx, t.Name, trigger)
 	if err != nil {
 		return report.TargetResult{Name: t.Name}, "", err
 	}
-	r.wg.Add(1)
-	defer r.wg.Done()
-	defer r.unlock(t.Name)
+	defer done()
 	engine := r.eng()
 	log := r.log.With("target", t.Name, "run", runID, "trigger", trigger)
 	res := engine.CheckTarget(ctx, t)
@@ -181,6 +195,7 @@ func (r *Runner) setEngine(e *Engine) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.engine = e
+	r.slots.setLimit(e.cfg.Concurrency)
 }
 
 // runningID returns the id of the target's run in progress, or "".

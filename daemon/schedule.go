@@ -14,8 +14,11 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// load builds the engine, runner and schedule for cfg and swaps them in
-// only once all are built: a config that fails leaves the running one.
+// load builds the engine and runner for cfg and reschedules, swapping
+// them in only once all are built: a config that fails leaves the running
+// one. The cron lives as long as the daemon: a target whose schedule is
+// unchanged keeps its entry and so its next run (an identical reload every
+// few seconds must not push every run a full interval away forever).
 func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	opts := d.opts.Engine
 	// Each Okta org gets its own rate budget in NewEngine.
@@ -30,7 +33,7 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	sched, entries, err := d.schedule(ctx, cfg)
+	specs, err := schedules(cfg)
 	if err != nil {
 		return err
 	}
@@ -44,18 +47,24 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	} else {
 		d.runner.setEngine(engine)
 	}
-	if d.cron != nil {
-		d.cron.Stop()
+	d.cfg = cfg
+	if d.cron == nil {
+		d.cron = cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC))
+		d.cron.Start()
 	}
-	d.cfg, d.cron, d.entries = cfg, sched, entries
-	d.cron.Start()
+	d.reschedule(ctx, specs)
 	return nil
 }
 
-// schedule builds, without starting it, the cron of cfg's targets.
-func (d *Daemon) schedule(ctx context.Context, cfg *config.Config) (*cron.Cron, map[string]cron.EntryID, error) {
-	c := cron.New(cron.WithParser(config.CronParser), cron.WithLocation(time.UTC))
-	entries := map[string]cron.EntryID{}
+// targetSchedule is one target's parsed schedule and the spec it came from.
+type targetSchedule struct {
+	spec  string
+	sched cron.Schedule
+}
+
+// schedules parses every target's schedule, naming the one that fails.
+func schedules(cfg *config.Config) (map[string]targetSchedule, error) {
+	out := map[string]targetSchedule{}
 	for i := range cfg.Targets {
 		t := &cfg.Targets[i]
 		spec := cfg.Schedule
@@ -64,28 +73,58 @@ func (d *Daemon) schedule(ctx context.Context, cfg *config.Config) (*cron.Cron, 
 		}
 		sched, err := config.CronParser.Parse(spec)
 		if err != nil {
-			return nil, nil, fmt.Errorf("targets[%d].schedule: %w", i, err)
+			return nil, fmt.Errorf("targets[%d].schedule: %w", i, err)
 		}
-		maxJitter := jitterBound(sched)
-		name := t.Name
-		entries[name] = c.Schedule(sched, cron.FuncJob(func() {
-			// Jitter spreads a fleet's passes so they do not hit Okta in the same second.
-			if maxJitter > 0 {
-				select {
-				case <-time.After(rand.N(maxJitter)):
-				case <-ctx.Done():
-					return
-				}
-			}
-			if _, err := d.Run(ctx, name, "schedule"); err != nil {
-				var busy *report.BusyError
-				if errors.As(err, &busy) {
-					d.log.Info("skipping scheduled run: the previous one is still going", "target", name, "run", busy.RunID)
-				}
-			}
-		}))
+		out[t.Name] = targetSchedule{spec: spec, sched: sched}
 	}
-	return c, entries, nil
+	return out, nil
+}
+
+// reschedule makes the cron's entries those of specs: a target whose spec
+// is unchanged keeps its entry, a changed one starts afresh, a removed one
+// goes. d.mu is held.
+func (d *Daemon) reschedule(ctx context.Context, specs map[string]targetSchedule) {
+	if d.entries == nil {
+		d.entries = map[string]cron.EntryID{}
+	}
+	if d.specs == nil {
+		d.specs = map[string]string{}
+	}
+	for name, id := range d.entries {
+		if ts, ok := specs[name]; !ok || ts.spec != d.specs[name] {
+			d.cron.Remove(id)
+			delete(d.entries, name)
+			delete(d.specs, name)
+		}
+	}
+	for name, ts := range specs {
+		if _, ok := d.entries[name]; ok {
+			continue
+		}
+		d.entries[name] = d.cron.Schedule(ts.sched, d.scheduledRun(ctx, name, jitterBound(ts.sched)))
+		d.specs[name] = ts.spec
+	}
+}
+
+// scheduledRun is a target's cron job: it runs the target through the
+// one run path, whose run queue bounds how many go at once.
+func (d *Daemon) scheduledRun(ctx context.Context, name string, maxJitter time.Duration) cron.Job {
+	return cron.FuncJob(func() {
+		// Jitter spreads a fleet's passes so they do not hit Okta in the same second.
+		if maxJitter > 0 {
+			select {
+			case <-time.After(rand.N(maxJitter)):
+			case <-ctx.Done():
+				return
+			}
+		}
+		if _, err := d.Run(ctx, name, "schedule"); err != nil {
+			var busy *report.BusyError
+			if errors.As(err, &busy) {
+				d.log.Info("skipping scheduled run: the previous one is still going", "target", name, "run", busy.RunID)
+			}
+		}
+	})
 }
 
 // jitterBound is the most a run is delayed: 10% of the schedule's period,
@@ -120,6 +159,9 @@ func (d *Daemon) reloadConfig(ctx context.Context) (api.ReloadResult, error) {
 	path := old.Path
 	d.mu.RUnlock()
 	cfg, err := config.LoadConfig(path)
+	if err == nil {
+		err = servable(cfg)
+	}
 	if err != nil {
 		err = &api.ReloadError{Invalid: true, Err: err}
 	} else if err = d.load(ctx, cfg); err != nil {

@@ -36,7 +36,8 @@ type Daemon struct {
 	cfg          *config.Config
 	runner       *Runner
 	cron         *cron.Cron
-	entries      map[string]cron.EntryID
+	entries      map[string]cron.EntryID // target -> its cron entry
+	specs        map[string]string       // target -> the schedule spec of its entry
 	notifier     Notifier
 	alerter      *slack.Alerter
 	am           *alertmanager.Alerter
@@ -78,8 +79,8 @@ func (d *Daemon) config() *config.Config {
 
 // Serve runs the daemon until ctx is cancelled, then shuts down cleanly.
 func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts DaemonOptions) error {
-	if cfg.Server.Token.IsZero() {
-		return errors.New("server.token: required for serve: the /v1 API takes a bearer token")
+	if err := servable(cfg); err != nil {
+		return err
 	}
 	if opts.ShutdownGrace == 0 {
 		opts.ShutdownGrace = time.Minute
@@ -124,6 +125,16 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	d.background(func() { d.runAll(runCtx, "startup") })
 	d.waitForShutdown(ctx, runCtx)
 	d.shutdown(srv, cancelRuns)
+	return nil
+}
+
+// servable is what serve refuses in a config that loads. Start-up and
+// every reload ask it, so a reload can never take a config start-up
+// would refuse (one without server.token locks out every bearer request).
+func servable(cfg *config.Config) error {
+	if cfg.Server.Token.IsZero() {
+		return errors.New("server.token: required for serve: the /v1 API takes a bearer token")
+	}
 	return nil
 }
 

@@ -236,10 +236,10 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 	if res.Remediation.Action != report.ActionAwaiting || res.Remediation.PlanID == "" {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
-	if _, err := r.ApprovePlan(context.Background(), "no-such-plan", "alice", nil); err == nil {
+	if _, err := r.ApprovePlan(context.Background(), "no-such-plan", report.Approver{ID: "alice"}, nil); err == nil {
 		t.Fatal("approving an unknown plan must fail")
 	}
-	after, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice", nil)
+	after, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, report.Approver{ID: "alice"}, nil)
 	if err != nil || after.Remediation.Action != report.ActionApplied || after.Remediation.Verification != "fixed" || after.Remediation.ApprovedBy != "alice" {
 		t.Fatalf("approve: %+v, %v", after.Remediation, err)
 	}
@@ -248,7 +248,7 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 	tf.breakRedirect()
 	res, r = tf.reconcile()
 	_ = tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
-	stale, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice", nil)
+	stale, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, report.Approver{ID: "alice"}, nil)
 	if err != nil || stale.Remediation.Action != report.ActionRefused || !strings.HasPrefix(stale.Remediation.Refused[0], "stale:") {
 		t.Fatalf("stale approve: %+v, %v", stale.Remediation, err)
 	}
@@ -262,7 +262,7 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 		t.Fatalf("remediation %+v", res.Remediation)
 	}
 	r.opts.Now = func() time.Time { return time.Now().Add(PlanTTL + time.Minute) }
-	if _, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice", nil); err == nil || !strings.Contains(err.Error(), "expired") {
+	if _, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, report.Approver{ID: "alice"}, nil); err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("approving an expired plan: %v", err)
 	}
 	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {

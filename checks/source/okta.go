@@ -104,7 +104,9 @@ func (r *OktaReader) App(ctx context.Context, appID string) (*checks.OktaApp, er
 	if err := checkAnswer(appID, oidc); err != nil {
 		return nil, BoundError(fmt.Errorf("reading Okta app %s: %w", appID, err))
 	}
-	return appFromSDK(oidc), nil
+	app := appFromSDK(oidc)
+	app.OrgURL = r.org
+	return app, nil
 }
 
 // checkAnswer refuses an answer that is not the OIDC app asked for: an empty
@@ -170,6 +172,8 @@ func appFromSDK(a *okta.OpenIdConnectApplication) *checks.OktaApp {
 	if s := a.Settings; s != nil && s.OauthClient != nil {
 		oc := s.OauthClient
 		out.ApplicationType = oc.ApplicationType
+		out.WildcardRedirect = oc.WildcardRedirect
+		out.IssuerMode = oc.IssuerMode
 		out.RedirectURIs = oc.RedirectUris
 		out.PostLogoutRedirectURIs = oc.PostLogoutRedirectUris
 		for _, g := range oc.GrantTypes {

@@ -2,9 +2,11 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A 200 that is not the object asked for must be a failed read: judged, an
@@ -54,5 +56,40 @@ func TestSignInListReadersRefuseANullEntry(t *testing.T) {
 				t.Fatal("no error for a list holding null")
 			}
 		})
+	}
+}
+
+// Real Okta answers [] for an empty list; an empty body, {} or null is no
+// answer at all, and read as an empty list it would be drift (nothing
+// assigned, no trusted origin, no rule).
+func TestOktaListReadersRefuseAnAnswerThatIsNoList(t *testing.T) {
+	readers := []struct {
+		name    string
+		answers []http.HandlerFunc // proxied (nil) answers first, then the broken list
+		read    func(r *OktaReader) error
+	}{
+		{"group assignments", nil, func(r *OktaReader) error { _, err := r.AppGroups(context.Background(), "0oa1"); return err }},
+		{"trusted origins", nil, func(r *OktaReader) error { _, err := r.TrustedOrigins(context.Background()); return err }},
+		{"user assignments", nil, func(r *OktaReader) error { _, err := r.AppUserCount(context.Background(), "0oa1"); return err }},
+		{"a group lookup", nil, func(r *OktaReader) error { _, err := r.ResolveGroup(context.Background(), "Everyone"); return err }},
+		{"an authorization server's policies", []http.HandlerFunc{nil},
+			func(r *OktaReader) error { _, err := r.AuthServer(context.Background(), "default"); return err }},
+		{"a policy's rules", []http.HandlerFunc{nil, jsonAnswer(200, `[{"id":"00p1","name":"p","status":"ACTIVE","priority":1}]`)},
+			func(r *OktaReader) error { _, err := r.AuthServer(context.Background(), "default"); return err }},
+		{"the System Log", nil, func(r *OktaReader) error {
+			_, err := r.ReadLog(context.Background(), LogCursor{Since: time.Now().Add(-time.Hour)}, "", 10)
+			return err
+		}},
+	}
+	for _, rd := range readers {
+		for _, body := range []string{"", "{}", "null"} {
+			t.Run(fmt.Sprintf("%s answered %q is a failed read", rd.name, body), func(t *testing.T) {
+				f, _ := startFront(t)
+				f.answer(append(append([]http.HandlerFunc{}, rd.answers...), jsonAnswer(200, body))...)
+				if err := rd.read(f.reader(t)); err == nil {
+					t.Fatal("no error")
+				}
+			})
+		}
 	}
 }

@@ -114,6 +114,10 @@ func (r *OktaReader) ReadLog(ctx context.Context, cur LogCursor, filter string, 
 		}
 		return LogPage{}, r.explainLog(resp, err)
 	}
+	if evs == nil {
+		// Not "no events": the cursor would stay, but a broken answer is an error.
+		return LogPage{}, fmt.Errorf("reading the System Log: %w", errNotAList)
+	}
 	page := LogPage{Next: cur, Full: len(evs) >= limit && limit > 0}
 	for _, e := range evs {
 		if e == nil {

@@ -60,7 +60,7 @@ variable "cors_origins" {
 variable "issuer_mode" {
   type        = string
   default     = "ORG_URL"
-  description = "The app's issuer_mode (ORG_URL, CUSTOM_URL or DYNAMIC), pinned so a fix never changes the tokens' issuer."
+  description = "The app's issuer_mode (ORG_URL, CUSTOM_URL or DYNAMIC); driftd passes the app's own mode when it yields oidc_issuer, else the one that does (okta.issuer_mode)."
 }
 
 variable "consent_method" {
