@@ -179,7 +179,9 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 	if t.policy.AttemptTimeout > 0 {
 		ctx, cancel = context.WithTimeout(req.Context(), t.policy.AttemptTimeout)
 	}
-	resp, err := t.next.RoundTrip(req.Clone(ctx))
+	// WithContext, not Clone: nothing below changes the request, and a
+	// deep copy of its headers per attempt was a pass's allocation.
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	t.limited(resp)
 	if t.observe != nil {
 		t.observe(req, resp, err)
