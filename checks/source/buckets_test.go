@@ -36,17 +36,17 @@ func TestOktaBucketFollowsOktasManagementBuckets(t *testing.T) {
 func TestRateBudgetKeepsOneWindowPerBucket(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	b := NewRateBudget(0.1)
-	b.now = func() time.Time { return now }
+	b.Clock = nowFunc(func() time.Time { return now })
 	reset := func(d time.Duration) string { return strconv.FormatInt(now.Add(d).Unix(), 10) }
 	h := rateHeaders(now, 0, reset(40*time.Second))
 	h.Set("X-Rate-Limit-Limit", "100")
 	b.observe("/api/v1/apps*", &http.Response{StatusCode: 200, Header: h})
 	b.observe("/api/v1", &http.Response{StatusCode: 200, Header: rateHeaders(now, 1100, reset(25*time.Second))})
-	if w := b.wait("/api/v1/apps*"); w != 40*time.Second {
+	if w, _ := b.wait("/api/v1/apps*"); w != 40*time.Second {
 		t.Errorf("the spent apps* bucket: wait %s, want its own reset in 40s", w)
 	}
 	for _, other := range []string{"/api/v1/apps/{id}", "/api/v1/logs", "/api/v1"} {
-		if w := b.wait(other); w != 0 {
+		if w, _ := b.wait(other); w != 0 {
 			t.Errorf("%s waits %s for the apps* bucket", other, w)
 		}
 	}

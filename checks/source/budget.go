@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -49,16 +50,20 @@ func resetWait(h http.Header, now time.Time) (time.Duration, bool) {
 // other integrations keep their share; an answer from one bucket never
 // changes what another said. It never holds a request longer than MaxWait:
 // then the request goes out as a probe, whose answer refreshes the window
-// (only an answer can).
+// (only an answer can). The first answer from a bucket other than 429 ends
+// every hold on that bucket at once: the requests it held go out then, not
+// when their timers would have let them.
 type RateBudget struct {
 	// Reserve is the share of the limit (0-1) left to others.
 	Reserve float64
-	// MaxWait caps one hold; zero means DefaultRateLimitMaxWait.
+	// MaxWait caps one hold; zero means DefaultRateLimitMaxWait. It is the
+	// probe interval of a long rate limit.
 	MaxWait time.Duration
+	// Clock is what holds wait on; nil means the wall clock.
+	Clock Clock
 
 	mu      sync.Mutex
 	buckets map[string]*window
-	now     func() time.Time
 }
 
 // window is what Okta last said of one bucket.
@@ -68,17 +73,22 @@ type window struct {
 	reset     time.Time // on our clock
 	lastSent  time.Time
 	since     time.Time // first 429 of the current run of them
+	// answered is closed, and replaced, by every answer from the bucket
+	// other than 429: it wakes the requests held for it.
+	answered chan struct{}
 }
 
 // NewRateBudget returns a budget reserving share of the org's limits.
 func NewRateBudget(reserve float64) *RateBudget {
-	return &RateBudget{Reserve: reserve, buckets: map[string]*window{}, now: time.Now}
+	return &RateBudget{Reserve: reserve, buckets: map[string]*window{}}
 }
+
+func (b *RateBudget) now() time.Time { return clockOr(b.Clock).Now() }
 
 func (b *RateBudget) bucket(name string) *window {
 	w, ok := b.buckets[name]
 	if !ok {
-		w = &window{remaining: -1}
+		w = &window{remaining: -1, answered: make(chan struct{})}
 		b.buckets[name] = w
 	}
 	return w
@@ -108,13 +118,8 @@ func (b *RateBudget) Transport(next http.RoundTripper) http.RoundTripper {
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		bucket := OktaBucket(req.Method, req.URL.Path)
-		if wait := b.wait(bucket); wait > 0 {
-			if dl, ok := req.Context().Deadline(); ok && time.Until(dl) < wait {
-				return nil, b.heldError(bucket, wait)
-			}
-			if err := sleepCtx(req.Context(), wait); err != nil {
-				return nil, err
-			}
+		if err := b.hold(req.Context(), bucket); err != nil {
+			return nil, err
 		}
 		resp, err := next.RoundTrip(req)
 		if err == nil {
@@ -135,9 +140,29 @@ func (b *RateBudget) maxWait() time.Duration {
 	return DefaultRateLimitMaxWait
 }
 
-// wait is how long the next request to a bucket must wait; it spends one
+// hold waits for the request's turn in its bucket: until the window
+// resets, the cap lets it out as a probe, or an answer other than 429 comes
+// back from the bucket (then it asks again, as the window has changed).
+// Deadlines are the request's, on the wall clock.
+func (b *RateBudget) hold(ctx context.Context, bucket string) error {
+	for {
+		wait, answered := b.wait(bucket)
+		if wait <= 0 {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return b.heldError(bucket, wait, answered)
+		}
+		if err := clockOr(b.Clock).Sleep(ctx, wait, answered); err != nil {
+			return err
+		}
+	}
+}
+
+// wait is how long the next request to a bucket must wait, and the channel
+// an answer from the bucket closes; a request not told to wait spends one
 // request of the bucket.
-func (b *RateBudget) wait(bucket string) time.Duration {
+func (b *RateBudget) wait(bucket string) (time.Duration, <-chan struct{}) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	w := b.bucket(bucket)
@@ -151,17 +176,18 @@ func (b *RateBudget) wait(bucket string) time.Duration {
 	case now.Sub(w.lastSent) >= b.maxWait():
 		// Nothing went out for a whole cap: this request is the probe.
 	default:
-		return min(w.reset.Sub(now), b.maxWait()-now.Sub(w.lastSent))
+		return min(w.reset.Sub(now), b.maxWait()-now.Sub(w.lastSent)), w.answered
 	}
 	w.lastSent = now
-	return 0
+	return 0, w.answered
 }
 
-// heldError is the error of a request not sent: its turn comes after wait.
-func (b *RateBudget) heldError(bucket string, wait time.Duration) error {
+// heldError is the error of a request not sent: its turn comes after wait,
+// or when answered closes.
+func (b *RateBudget) heldError(bucket string, wait time.Duration, answered <-chan struct{}) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return &RateLimitedError{Since: b.bucket(bucket).since, Reset: b.now().Add(wait), Held: true}
+	return &RateLimitedError{Since: b.bucket(bucket).since, Reset: b.now().Add(wait), Held: true, answered: answered}
 }
 
 func (b *RateBudget) observe(bucket string, resp *http.Response) {
@@ -176,6 +202,10 @@ func (b *RateBudget) observe(bucket string, resp *http.Response) {
 		}
 	} else {
 		w.since = time.Time{}
+		// Okta answers again: whatever the headers say, every request held
+		// for this bucket asks for its turn anew.
+		close(w.answered)
+		w.answered = make(chan struct{})
 	}
 	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
 	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
