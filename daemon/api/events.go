@@ -57,7 +57,7 @@ const maxDelivery = 1 << 20
 // Okta sends (EventHookChannelConfigAuthScheme: key Authorization, type
 // HEADER, in okta/okta-management-openapi-spec). Deliveries are queued,
 // never run inline, so the answer comes well within Okta's 3 seconds.
-func oktaEvents(ev OktaEvents) http.Handler {
+func oktaEvents(ev OktaEvents, throttle *loginThrottle) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			w.Header().Set("Allow", "GET, POST")
@@ -69,7 +69,12 @@ func oktaEvents(ev OktaEvents) http.Handler {
 			writeError(w, http.StatusNotFound, "okta.event_hook.secret is not configured")
 			return
 		}
+		client := clientOf(r)
+		if throttle.refuseThrottled(w, client) {
+			return
+		}
 		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(secret)) != 1 {
+			throttle.fail(client)
 			writeError(w, http.StatusUnauthorized, "missing or invalid Authorization header")
 			return
 		}
