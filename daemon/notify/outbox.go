@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/driftd/driftd/daemon/store"
@@ -99,35 +100,76 @@ func (d *Deliverer) Run(ctx context.Context) {
 	}
 }
 
-// Flush tries every due item once; a target whose head item fails waits,
-// so its later messages never overtake it. It returns how many were sent
-// and when the earliest remaining item is due (zero when none remain).
+// maxParallelTargets bounds how many targets' items are sent at once: a
+// slow service delays each target by its own posts only, and is not asked
+// for more than this many at a time.
+const maxParallelTargets = 4
+
+// Flush tries every due item once: targets in parallel (at most
+// maxParallelTargets), each target's items in order; a target whose head
+// item fails waits, so its later messages never overtake it. It returns
+// how many were sent and when the earliest remaining item is due (zero
+// when none remain).
 func (d *Deliverer) Flush(ctx context.Context) (int, time.Time) {
 	items, err := d.store.Outbox()
 	if err != nil {
 		d.log.Error("reading the outbox", "err", err)
 		return 0, d.now().Add(d.base)
 	}
-	blocked := map[string]bool{}
-	sent := 0
-	var next time.Time
-	later := func(at time.Time) {
-		if next.IsZero() || at.Before(next) {
-			next = at
-		}
-	}
 	name := ""
 	if n, ok := d.sender.(Named); ok {
 		name = n.Notifier()
 	}
+	var mu sync.Mutex
+	sent := 0
+	var next time.Time
+	later := func(at time.Time) {
+		mu.Lock()
+		defer mu.Unlock()
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	var order []string
+	byTarget := map[string][]store.OutboxItem{}
 	for _, it := range items {
-		if it.Notifier != name || blocked[it.Target] || ctx.Err() != nil {
+		if it.Notifier != name {
 			continue
 		}
+		if _, ok := byTarget[it.Target]; !ok {
+			order = append(order, it.Target)
+		}
+		byTarget[it.Target] = append(byTarget[it.Target], it)
+	}
+	sem := make(chan struct{}, maxParallelTargets)
+	var wg sync.WaitGroup
+	for _, target := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			n := d.flushTarget(ctx, byTarget[target], later)
+			mu.Lock()
+			sent += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return sent, next
+}
+
+// flushTarget sends one target's items in order until one is not due or
+// fails; later hears when the target's next item is due.
+func (d *Deliverer) flushTarget(ctx context.Context, items []store.OutboxItem, later func(time.Time)) int {
+	sent := 0
+	for _, it := range items {
+		if ctx.Err() != nil {
+			return sent
+		}
 		if d.now().Before(it.NextAttempt) {
-			blocked[it.Target] = true
 			later(it.NextAttempt)
-			continue
+			return sent
 		}
 		root, _ := d.store.Root(it.Target, it.Episode)
 		if it.Op != store.OpPostRoot && root.TS == "" && d.needsRoot() {
@@ -142,23 +184,21 @@ func (d *Deliverer) Flush(ctx context.Context) (int, time.Time) {
 			it.Attempts++
 			it.LastError = err.Error()
 			it.NextAttempt = d.now().Add(d.retryAfter(err, it.Attempts))
-			blocked[it.Target] = true
 			later(it.NextAttempt)
 			if rerr := d.store.Reschedule(it); rerr != nil {
 				d.log.Error("rescheduling alert", "err", rerr)
 			}
 			d.log.Warn("alert delivery failed; will retry", "target", it.Target, "kind", it.Kind, "attempt", it.Attempts, "next", it.NextAttempt, "err", err)
-			continue
+			return sent
 		}
 		if err := d.store.Delivered(it, got); err != nil {
 			d.log.Error("recording a delivered alert", "err", err)
-			blocked[it.Target] = true
 			later(d.now().Add(d.base))
-			continue
+			return sent
 		}
 		sent++
 	}
-	return sent, next
+	return sent
 }
 
 func (d *Deliverer) needsRoot() bool {
