@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -27,6 +28,13 @@ type Threaded interface {
 // Each notifier drains its own items, so one's outage never holds up another.
 type Named interface {
 	Notifier() string
+}
+
+// Finder is a Sender that can find a post an earlier attempt made though
+// its answer was lost (driftd was killed, or timed out, while the service
+// was still answering), so the item is not posted twice.
+type Finder interface {
+	FindPosted(ctx context.Context, it store.OutboxItem) (store.Root, bool, error)
 }
 
 // RetryAdvisor is a Sender that knows its service's retry hints: it returns
@@ -178,8 +186,11 @@ func (d *Deliverer) flushTarget(ctx context.Context, items []store.OutboxItem, l
 			it.Op = store.OpPostRoot
 		}
 		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		got, err := d.sender.Send(sctx, it, root)
+		got, found, err := d.findOrSend(sctx, &it, root)
 		cancel()
+		if found {
+			d.log.Info("an earlier attempt had posted this alert; not posting it again", "target", it.Target, "kind", it.Kind)
+		}
 		if err != nil {
 			it.Attempts++
 			it.LastError = err.Error()
@@ -199,6 +210,34 @@ func (d *Deliverer) flushTarget(ctx context.Context, items []store.OutboxItem, l
 		sent++
 	}
 	return sent
+}
+
+// findOrSend sends it, unless a Finder finds that an earlier attempt
+// already posted it. Before the first attempt it marks the item Tried in
+// the store, so even a crash mid-post leaves the mark for the next start.
+// A lookup that fails posts anyway: a duplicate beats a lost alert.
+func (d *Deliverer) findOrSend(ctx context.Context, it *store.OutboxItem, root store.Root) (store.Root, bool, error) {
+	f, ok := d.sender.(Finder)
+	if !ok || it.Op != store.OpPostRoot {
+		got, err := d.sender.Send(ctx, *it, root)
+		return got, false, err
+	}
+	if it.Tried {
+		got, found, err := f.FindPosted(ctx, *it)
+		if err == nil && found {
+			return got, true, nil
+		}
+		if err != nil {
+			d.log.Warn("could not look for an earlier post of this alert; posting it (it may show twice)", "target", it.Target, "err", err)
+		}
+	} else {
+		it.Tried = true
+		if err := d.store.Reschedule(*it); err != nil {
+			return store.Root{}, false, fmt.Errorf("marking the alert as being posted: %w", err)
+		}
+	}
+	got, err := d.sender.Send(ctx, *it, root)
+	return got, false, err
 }
 
 func (d *Deliverer) needsRoot() bool {
