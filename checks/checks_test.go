@@ -21,7 +21,7 @@ func goodApp() *OktaApp {
 		ID: "0oa1", Status: "ACTIVE", SignOnMode: "OPENID_CONNECT", ApplicationType: "browser", ClientID: "0oa1client",
 		RedirectURIs: []string{"https://wandb.acme.com/oidc/callback"}, PostLogoutRedirectURIs: []string{"https://wandb.acme.com/logout"},
 		GrantTypes: []string{"authorization_code", "implicit"}, ResponseTypes: []string{"code", "id_token", "token"},
-		TokenEndpointAuthMethod: "none", PKCERequired: true,
+		TokenEndpointAuthMethod: "none", PKCERequired: true, IssuerMode: "ORG_URL",
 	}
 }
 
@@ -92,8 +92,16 @@ func TestEvaluate(t *testing.T) {
 		{name: "implicit without the token response type is drift", app: func(a *OktaApp) { a.ResponseTypes = []string{"code", "id_token"} }, want: want{IDResponseTypes: SeverityError}},
 		{name: "pkce needs only the code response type", d: func(d *Desired) { d.AuthMethod = PKCE }, app: func(a *OktaApp) { a.ResponseTypes = []string{"code"} }, env: func(e map[string]string) { e["OIDC_AUTH_METHOD"] = "pkce" }, want: want{}},
 		{name: "pkce without the code response type is drift", d: func(d *Desired) { d.AuthMethod = PKCE }, app: func(a *OktaApp) { a.ResponseTypes = []string{"id_token", "token"} }, env: func(e map[string]string) { e["OIDC_AUTH_METHOD"] = "pkce" }, want: want{IDResponseTypes: SeverityError}},
-		{name: "a client secret on the token endpoint is drift", app: func(a *OktaApp) { a.TokenEndpointAuthMethod = "client_secret_basic" }, want: want{IDTokenAuth: SeverityError}},
+		{name: "a client secret on the token endpoint is only a warning under implicit, which never calls it", app: func(a *OktaApp) { a.TokenEndpointAuthMethod = "client_secret_basic" }, want: want{IDTokenAuth: SeverityWarning}},
+		{name: "a client secret on the token endpoint is drift under pkce", d: func(d *Desired) { d.AuthMethod = PKCE }, app: func(a *OktaApp) { a.TokenEndpointAuthMethod = "client_secret_basic" }, env: func(e map[string]string) { e["OIDC_AUTH_METHOD"] = "pkce" }, want: want{IDTokenAuth: SeverityError}},
 		{name: "pkce without pkce_required is drift", d: func(d *Desired) { d.AuthMethod = PKCE }, app: func(a *OktaApp) { a.PKCERequired = false }, env: func(e map[string]string) { e["OIDC_AUTH_METHOD"] = "pkce" }, want: want{IDTokenAuth: SeverityError}},
+		{name: "a CUSTOM_URL app whose tokens name the custom domain is drift for an issuer on the Okta domain", app: func(a *OktaApp) { a.IssuerMode = "CUSTOM_URL" }, want: want{IDIssuerMode: SeverityError}},
+		{name: "a DYNAMIC app yields the Okta domain issuer", app: func(a *OktaApp) { a.IssuerMode = "DYNAMIC" }, want: want{}},
+		{name: "a CUSTOM_URL app yields a custom domain issuer", d: func(d *Desired) { d.Issuer = "https://login.acme.com" }, app: func(a *OktaApp) { a.IssuerMode = "CUSTOM_URL" },
+			env: func(e map[string]string) { e["OIDC_ISSUER"] = "https://login.acme.com" }, disc: func(d *Discovery) { d.Issuer = "https://login.acme.com" }, want: want{}},
+		{name: "an ORG_URL app is drift for a custom domain issuer", d: func(d *Desired) { d.Issuer = "https://login.acme.com" },
+			env: func(e map[string]string) { e["OIDC_ISSUER"] = "https://login.acme.com" }, disc: func(d *Discovery) { d.Issuer = "https://login.acme.com" }, want: want{IDIssuerMode: SeverityError}},
+		{name: "an answer without issuer_mode is only a warning", app: func(a *OktaApp) { a.IssuerMode = "" }, want: want{IDIssuerMode: SeverityWarning}},
 		{name: "implicit does not need pkce_required", app: func(a *OktaApp) { a.PKCERequired = false }, want: want{}},
 		{name: "an unset OIDC_CLIENT_ID is drift", env: func(e map[string]string) { delete(e, "OIDC_CLIENT_ID") }, want: want{IDWandbClientID: SeverityError}},
 		{name: "a wrong OIDC_CLIENT_ID is drift", env: func(e map[string]string) { e["OIDC_CLIENT_ID"] = "0oaOld" }, want: want{IDWandbClientID: SeverityError}},
@@ -191,5 +199,57 @@ func TestIsOktaAdminHost(t *testing.T) {
 		if got := IsOktaAdminHost(in); got != want {
 			t.Errorf("IsOktaAdminHost(%q) = %v", in, got)
 		}
+	}
+}
+
+// TestRedirectMatchesOktasWildcardExamples pins the examples of
+// okta-management-openapi 2026.06.3 (wildcard_redirect, SUBDOMAIN).
+func TestRedirectMatchesOktasWildcardExamples(t *testing.T) {
+	const pattern = "https://redirect-*-domain.example.com/oidc/redirect"
+	for uri, want := range map[string]bool{
+		"https://redirect-1-domain.example.com/oidc/redirect":     true,
+		"https://redirect-sub-domain.example.com/oidc/redirect":   true,
+		"https://redirect-1.sub-domain.example.com/oidc/redirect": false,
+		"https://redirect-1-domain.example.com/oidc/other":        false,
+		"http://redirect-1-domain.example.com/oidc/redirect":      false,
+		"https://redirect-1-domain.example.org/oidc/redirect":     false,
+	} {
+		if got := RedirectMatches(WildcardSubdomain, pattern, uri); got != want {
+			t.Errorf("SUBDOMAIN: %s matches %s = %v, want %v", pattern, uri, got, want)
+		}
+		if got := RedirectMatches("DISABLED", pattern, uri); got {
+			t.Errorf("DISABLED: %s matched %s", pattern, uri)
+		}
+	}
+}
+
+func TestACustomAuthorizationServersIssuerModeIsJudgedToo(t *testing.T) {
+	d := desired()
+	d.Issuer = "https://acme.okta.com/oauth2/aus1"
+	// The spec's example server (okta-management-openapi 2026.06.3,
+	// AuthorizationServer examples) with issuerMode CUSTOM_URL.
+	as := &AuthServer{ID: "aus1", Name: "Sample Authorization Server", Status: "ACTIVE", IssuerMode: "CUSTOM_URL"}
+	fs := IssuerMode(d, goodApp(), as)
+	if len(fs) != 1 || fs[0].Field != "authorizationServer.issuerMode" || fs[0].Severity != SeverityError || fs[0].Expected != "ORG_URL" {
+		t.Fatalf("findings = %+v", fs)
+	}
+	as.IssuerMode = "DYNAMIC"
+	if fs := IssuerMode(d, goodApp(), as); len(fs) != 0 {
+		t.Fatalf("a DYNAMIC server yields either issuer, got %+v", fs)
+	}
+}
+
+func TestTheDesiredIssuerModeKeepsAModeThatWorks(t *testing.T) {
+	d := desired()
+	for mode, want := range map[string]string{"DYNAMIC": "DYNAMIC", "ORG_URL": "ORG_URL", "CUSTOM_URL": "ORG_URL"} {
+		app := goodApp()
+		app.IssuerMode = mode
+		if got := DesiredIssuerMode(d, app); got != want {
+			t.Errorf("app %s: desired %s, want %s", mode, got, want)
+		}
+	}
+	d.Issuer = "https://login.acme.com"
+	if got := DesiredIssuerMode(d, goodApp()); got != "CUSTOM_URL" {
+		t.Errorf("custom domain: desired %s", got)
 	}
 }

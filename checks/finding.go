@@ -39,6 +39,7 @@ const (
 	IDGrantTypes             = "okta.grant_types"
 	IDResponseTypes          = "okta.response_types"
 	IDTokenAuth              = "okta.token_auth"
+	IDIssuerMode             = "okta.issuer_mode"
 	IDWandbClientID          = "wandb.oidc_client_id"
 	IDWandbIssuer            = "wandb.oidc_issuer"
 	IDWandbAuthMethod        = "wandb.oidc_auth_method"
@@ -54,7 +55,7 @@ const (
 // IDs lists every check id in the order reports show them.
 var IDs = []string{
 	IDAppStatus, IDAppType, IDClientID, IDRedirectURIs, IDPostLogoutRedirectURIs,
-	IDGrantTypes, IDResponseTypes, IDTokenAuth,
+	IDGrantTypes, IDResponseTypes, IDTokenAuth, IDIssuerMode,
 	IDAssignments, IDTrustedOrigin, IDAuthServer,
 	IDWandbClientID, IDWandbIssuer, IDWandbAuthMethod, IDWandbCORSOrigins, IDWandbSSOEnabled,
 	IDWandbRolloutPending, IDDiscovery,
@@ -101,6 +102,7 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDGrantTypes, GrantTypes(d, o.Okta))
 		add(IDResponseTypes, ResponseTypes(d, o.Okta))
 		add(IDTokenAuth, TokenAuth(d, o.Okta))
+		add(IDIssuerMode, IssuerMode(d, o.Okta, o.AuthServer))
 	}
 	if o.Assignments != nil {
 		add(IDAssignments, AppAssignments(d, o.Assignments))
@@ -109,14 +111,14 @@ func Evaluate(d *Desired, o *Observed) []Finding {
 		add(IDTrustedOrigin, TrustedOriginCORS(d, o.TrustedOrigins))
 	}
 	if o.AuthServer != nil {
-		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer))
+		add(IDAuthServer, AuthServerPolicy(d, o.AuthServer, o.Assignments))
 	}
 	if o.Env != nil {
-		add(IDWandbClientID, WandbClientID(d, o.Env))
-		add(IDWandbIssuer, WandbIssuer(d, o.Env))
-		add(IDWandbAuthMethod, WandbAuthMethod(d, o.Env))
-		add(IDWandbCORSOrigins, WandbCORSOrigins(d, o.Env))
-		add(IDWandbSSOEnabled, WandbSSOEnabled(d, o.Env))
+		add(IDWandbClientID, whereToFix(o.Env, WandbClientID(d, o.Env)))
+		add(IDWandbIssuer, whereToFix(o.Env, WandbIssuer(d, o.Env)))
+		add(IDWandbAuthMethod, whereToFix(o.Env, WandbAuthMethod(d, o.Env)))
+		add(IDWandbCORSOrigins, whereToFix(o.Env, WandbCORSOrigins(d, o.Env)))
+		add(IDWandbSSOEnabled, whereToFix(o.Env, WandbSSOEnabled(d, o.Env)))
 	}
 	if o.Rollout != nil {
 		add(IDWandbRolloutPending, RolloutPending(o.Rollout))

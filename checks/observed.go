@@ -2,13 +2,22 @@ package checks
 
 // OktaApp is what driftd reads of an Okta OIDC app.
 type OktaApp struct {
-	ID                      string   `json:"id"`
-	Label                   string   `json:"label"`
-	Status                  string   `json:"status"`
-	SignOnMode              string   `json:"sign_on_mode"`
-	ApplicationType         string   `json:"application_type"`
-	ClientID                string   `json:"client_id"`
-	RedirectURIs            []string `json:"redirect_uris"`
+	ID              string   `json:"id"`
+	Label           string   `json:"label"`
+	Status          string   `json:"status"`
+	SignOnMode      string   `json:"sign_on_mode"`
+	ApplicationType string   `json:"application_type"`
+	ClientID        string   `json:"client_id"`
+	RedirectURIs    []string `json:"redirect_uris"`
+	// WildcardRedirect is settings.oauthClient.wildcard_redirect
+	// (DISABLED or SUBDOMAIN): whether Okta matches a `*` in a redirect URI.
+	WildcardRedirect string `json:"wildcard_redirect,omitempty"`
+	// IssuerMode is settings.oauthClient.issuer_mode (ORG_URL, CUSTOM_URL
+	// or DYNAMIC): which host Okta puts in the tokens' iss.
+	IssuerMode string `json:"issuer_mode,omitempty"`
+	// OrgURL is the Okta org the app was read from, against which the
+	// issuer mode is judged.
+	OrgURL                  string   `json:"org_url,omitempty"`
 	PostLogoutRedirectURIs  []string `json:"post_logout_redirect_uris"`
 	GrantTypes              []string `json:"grant_types"`
 	ResponseTypes           []string `json:"response_types"`
@@ -23,6 +32,11 @@ type WandbEnv struct {
 	// Rollout is set by readers of live pods (env source kubernetes with a
 	// deployment); the engine moves it to Observed.Rollout.
 	Rollout *Rollout `json:"-"`
+	// Where says, by variable name, where the variable is configured: the
+	// place to fix it when that is not the object the pods read (the W&B
+	// operator's resource, for one). The W&B checks name it in their
+	// findings. Empty for sources that are the configuration themselves.
+	Where map[string]string `json:"-"`
 }
 
 // Lookup returns an env var's value and whether it is set.

@@ -48,10 +48,24 @@ func ClientID(d *Desired, app *OktaApp) []Finding {
 }
 
 // RedirectURIs: every desired sign-in redirect must be registered, or Okta
-// rejects the login with "redirect_uri is not allowed".
+// rejects the login with "redirect_uri is not allowed". A registered
+// wildcard URI counts when the app's wildcard_redirect lets Okta match it
+// (RedirectMatches).
 func RedirectURIs(d *Desired, app *OktaApp) []Finding {
-	return uriSet(d, "settings.oauthClient.redirect_uris", "sign-in redirect URI", d.RedirectURIs, app.RedirectURIs,
-		"Okta rejects the W&B login with \"The 'redirect_uri' parameter must be a Login redirect URI\" otherwise")
+	field, what := "settings.oauthClient.redirect_uris", "sign-in redirect URI"
+	consequence := "Okta rejects the W&B login with \"The 'redirect_uri' parameter must be a Login redirect URI\" otherwise"
+	missing, extra := compareMatching(d.RedirectURIs, app.RedirectURIs, func(have, want string) bool {
+		return RedirectMatches(app.WildcardRedirect, have, want)
+	})
+	if len(missing) > 0 && app.WildcardRedirect != WildcardSubdomain {
+		for _, h := range app.RedirectURIs {
+			if wildcardMatches(h, missing[0]) {
+				consequence += fmt.Sprintf(" (the app's %s would match, but its wildcard_redirect is %s, not SUBDOMAIN)", h, orUnset(app.WildcardRedirect))
+				break
+			}
+		}
+	}
+	return setFinding(d, field, what, d.RedirectURIs, app.RedirectURIs, missing, extra, consequence)
 }
 
 // PostLogoutRedirectURIs: every desired sign-out redirect must be registered.
@@ -111,14 +125,24 @@ func ResponseTypes(d *Desired, app *OktaApp) []Finding {
 }
 
 // TokenAuth: a browser app has no secret, so the token endpoint must not ask
-// for one; with PKCE the app must also insist on a code challenge.
+// for one; with PKCE the app must also insist on a code challenge. An
+// implicit sign-in takes its tokens from the authorize redirect and never
+// calls the token endpoint (RFC 6749 section 4.2: "The implicit grant type
+// ... does not include client authentication"), so there a client secret
+// breaks nothing today and is only a warning; under pkce W&B redeems the
+// code at the token endpoint without a secret, and Okta refuses it.
 func TokenAuth(d *Desired, app *OktaApp) []Finding {
 	var out []Finding
 	if app.TokenEndpointAuthMethod != "none" {
-		out = append(out, Finding{
+		f := Finding{
 			Severity: SeverityError, Field: "credentials.oauthClient.token_endpoint_auth_method", Expected: "none", Actual: app.TokenEndpointAuthMethod, Fixable: true,
-			Message: fmt.Sprintf("Set the Okta app's client authentication to none (it is %s): W&B's browser login has no client secret to send.", orUnset(app.TokenEndpointAuthMethod)),
-		})
+			Message: fmt.Sprintf("Set the Okta app's client authentication to none (it is %s): W&B's pkce login redeems its code at the token endpoint with no client secret to send.", orUnset(app.TokenEndpointAuthMethod)),
+		}
+		if d.AuthMethod != PKCE {
+			f.Severity = SeverityWarning
+			f.Message = fmt.Sprintf("Set the Okta app's client authentication to none (it is %s): W&B's implicit login never calls the token endpoint, but switching W&B to pkce would fail with \"client authentication failed\".", orUnset(app.TokenEndpointAuthMethod))
+		}
+		out = append(out, f)
 	}
 	if d.AuthMethod == PKCE && !app.PKCERequired {
 		out = append(out, Finding{

@@ -142,81 +142,11 @@ func originScore(o *TrustedOrigin) int {
 	return n
 }
 
-// AuthServerPolicy: a custom authorization server issues W&B's tokens only
-// when it is ACTIVE and an ACTIVE access policy that applies to the client
-// has an ACTIVE rule granting the flow's grant type with the openid scope.
-// Okta tries the policies and their rules in priority order and moves on
-// from one that does not match, failing only when no policy and rule does
-// (support.okta.com "Tokens not issued with lifetime configured in access
-// rule for custom authorization server"; help.okta.com
-// Security/api-config-access-policies), so any matching pair suffices.
-func AuthServerPolicy(d *Desired, as *AuthServer) []Finding {
-	where := fmt.Sprintf("Security > API > Authorization Servers > %s%s", labelAS(as), d.inOrg())
-	if as.Status != "ACTIVE" {
-		return []Finding{{
-			Severity: SeverityError, Field: "authorizationServer.status", Expected: "ACTIVE", Actual: orUnset(as.Status),
-			Message: fmt.Sprintf("Activate the authorization server %s of issuer %s (%s): it is %s, so W&B cannot sign anybody in.", labelAS(as), d.Issuer, where, orUnset(as.Status)),
-		}}
-	}
-	var missing []string
-	for _, g := range d.GrantTypes {
-		if !policyGrants(as, d.ClientID, g) {
-			missing = append(missing, g)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	_, hasPolicy := applicablePolicy(as, d.ClientID)
-	return []Finding{{
-		Severity: SeverityError, Field: "authorizationServer.policies", Expected: nonNil(d.GrantTypes), Actual: grantedTypes(as, d.ClientID),
-		Missing: missing, Fixable: hasPolicy && d.terraformOwns(ValueAuthServerPolicyID),
-		Message: fmt.Sprintf("Okta answers W&B's sign-in with %q: no ACTIVE access policy of authorization server %s that applies to client %s has an ACTIVE rule granting %s with the openid scope; add one (%s > Access Policies).", policyEvaluationError, labelAS(as), d.ClientID, quoteList(missing), where),
-	}}
-}
-
 func labelAS(as *AuthServer) string {
 	if as.Name != "" && as.Name != as.ID {
 		return fmt.Sprintf("%s (%s)", as.Name, as.ID)
 	}
 	return as.ID
-}
-
-func policyGrants(as *AuthServer, clientID, grantType string) bool {
-	for _, p := range as.Policies {
-		if p.Status != "ACTIVE" || !p.Applies(clientID) {
-			continue
-		}
-		for _, r := range p.Rules {
-			if r.Grants(grantType) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// grantedTypes lists the grant types the client is granted with openid.
-func grantedTypes(as *AuthServer, clientID string) []string {
-	set := map[string]bool{}
-	for _, p := range as.Policies {
-		if p.Status != "ACTIVE" || !p.Applies(clientID) {
-			continue
-		}
-		for _, r := range p.Rules {
-			for _, g := range r.GrantTypes {
-				if r.Grants(g) {
-					set[g] = true
-				}
-			}
-		}
-	}
-	out := make([]string, 0, len(set))
-	for g := range set {
-		out = append(out, g)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ApplicablePolicyID is the ACTIVE access policy, first by priority, that

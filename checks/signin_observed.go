@@ -40,10 +40,15 @@ type TrustedOrigins struct {
 
 // AuthServer is a custom authorization server with its access policies.
 type AuthServer struct {
-	ID       string       `json:"id"`
-	Name     string       `json:"name"`
-	Status   string       `json:"status"`
-	Policies []AuthPolicy `json:"policies"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	// IssuerMode is the server's issuerMode (ORG_URL, CUSTOM_URL, DYNAMIC).
+	IssuerMode string       `json:"issuer_mode,omitempty"`
+	Policies   []AuthPolicy `json:"policies"`
+	// EveryoneGroupID is the id of the org's BUILT_IN Everyone group, read
+	// when a rule names a group by id: a rule naming it admits every user.
+	EveryoneGroupID string `json:"everyone_group_id,omitempty"`
 }
 
 // AuthPolicy is an access policy of a custom authorization server.
@@ -65,6 +70,10 @@ type AuthRule struct {
 	Priority   int64    `json:"priority"`
 	GrantTypes []string `json:"grant_types"`
 	Scopes     []string `json:"scopes"`
+	// Groups and Users are conditions.people.{groups,users}.include; both
+	// nil when the rule has no people condition.
+	Groups []string `json:"groups,omitempty"`
+	Users  []string `json:"users,omitempty"`
 }
 
 // AuthServerID returns the id of the custom authorization server an Okta

@@ -136,11 +136,13 @@ func goodAuthServer() *AuthServer {
 
 func TestAuthServerPolicy(t *testing.T) {
 	cases := []struct {
-		name    string
-		change  func(*AuthServer)
-		field   string
-		missing []string
-		fixable bool
+		name     string
+		change   func(*AuthServer)
+		field    string
+		missing  []string
+		fixable  bool
+		assigned *Assignments // nil: group wandb-users (00gwandb)
+		says     string
 	}{
 		{name: "an active policy for the client with an active rule granting both grant types and openid is in sync", change: func(*AuthServer) {}},
 		{name: "a policy for ALL_CLIENTS with a rule for every scope is in sync", change: func(as *AuthServer) {
@@ -149,7 +151,7 @@ func TestAuthServerPolicy(t *testing.T) {
 		}},
 		{name: "grant types spread over two rules are in sync", change: func(as *AuthServer) {
 			as.Policies[0].Rules[0].GrantTypes = []string{"implicit"}
-			as.Policies[0].Rules = append(as.Policies[0].Rules, AuthRule{Status: "ACTIVE", GrantTypes: []string{"authorization_code"}, Scopes: []string{"openid"}})
+			as.Policies[0].Rules = append(as.Policies[0].Rules, AuthRule{Status: "ACTIVE", GrantTypes: []string{"authorization_code"}, Scopes: []string{"openid", "profile", "email"}})
 		}},
 		{name: "an inactive authorization server drifts and is not fixable", field: "authorizationServer.status",
 			change: func(as *AuthServer) { as.Status = "INACTIVE" }},
@@ -163,12 +165,64 @@ func TestAuthServerPolicy(t *testing.T) {
 			change: func(as *AuthServer) { as.Policies[0].Rules[0].GrantTypes = []string{"authorization_code"} }},
 		{name: "a rule without the openid scope drifts", field: "authorizationServer.policies", missing: []string{"authorization_code", "implicit"}, fixable: true,
 			change: func(as *AuthServer) { as.Policies[0].Rules[0].Scopes = []string{"profile"} }},
+		// "Requests sent with different scopes don't match any rules and
+		// therefore fail" (okta-developer-docs customize-authz-server).
+		{name: "a rule granting only openid drifts because W&B also requests profile and email", field: "authorizationServer.policies",
+			missing: []string{"authorization_code", "implicit"}, fixable: true, says: `rule "0pr1" (priority 1) grants it, but its scopes (openid) lack profile email`,
+			change: func(as *AuthServer) { as.Policies[0].Rules[0].Scopes = []string{"openid"} }},
+		{name: "a higher-priority policy for all clients without a matching rule captures the client", field: "authorizationServer.policies",
+			missing: []string{"authorization_code", "implicit"}, fixable: true,
+			says: `access policy "Default Policy" (priority 1) of authorization server wandb (aus1) is the first ACTIVE policy that applies to client 0oa1client`,
+			change: func(as *AuthServer) {
+				as.Policies[0].Priority = 2
+				// The default policy as Okta creates it (okta-vcr
+				// TestAccResourceOktaAuthServerPolicyRule_priority_concurrency_bug):
+				// ALL_CLIENTS, with a rule for client credentials only.
+				as.Policies = append(as.Policies, AuthPolicy{ID: "00pdefault", Name: "Default Policy", Status: "ACTIVE", Priority: 1, Clients: []string{"ALL_CLIENTS"},
+					Rules: []AuthRule{{ID: "0prcc", Name: "Default Policy Rule", Status: "ACTIVE", Priority: 1, GrantTypes: []string{"client_credentials"}, Scopes: []string{"*"}, Groups: []string{"EVERYONE"}, Users: []string{}}}})
+			}},
+		{name: "a rule narrowed to another group drifts naming it", field: "authorizationServer.policies",
+			missing: []string{"authorization_code", "implicit"}, fixable: true, says: "its people condition names only group 00gadmins",
+			change: func(as *AuthServer) {
+				as.Policies[0].Rules[0].Groups, as.Policies[0].Rules[0].Users = []string{"00gadmins"}, []string{}
+			}},
+		{name: "a rule narrowed to the app's assigned group is in sync",
+			change: func(as *AuthServer) {
+				as.Policies[0].Rules[0].Groups, as.Policies[0].Rules[0].Users = []string{"00gwandb"}, []string{}
+			}},
+		{name: "a rule naming the org's Everyone group by id, as real orgs answer, is in sync",
+			change: func(as *AuthServer) {
+				as.EveryoneGroupID = "00g5qwjvgrD3WR89l1d7"
+				as.Policies[0].Rules[0].Groups, as.Policies[0].Rules[0].Users = []string{"00g5qwjvgrD3WR89l1d7"}, []string{}
+			}},
+		{name: "a rule for one of two assigned groups leaves the other group's users out", field: "authorizationServer.policies",
+			missing: []string{"authorization_code", "implicit"}, fixable: true, says: "for group contractors",
+			assigned: &Assignments{Groups: []AssignedGroup{{ID: "00gwandb", Name: "wandb-users"}, {ID: "00gcontract", Name: "contractors"}}},
+			change: func(as *AuthServer) {
+				as.Policies[0].Rules[0].Groups, as.Policies[0].Rules[0].Users = []string{"00gwandb"}, []string{}
+			}},
+		{name: "users assigned directly need a rule for everyone", field: "authorizationServer.policies",
+			missing: []string{"authorization_code", "implicit"}, fixable: true, assigned: &Assignments{Users: 3},
+			change: func(as *AuthServer) {
+				as.Policies[0].Rules[0].Groups, as.Policies[0].Rules[0].Users = []string{"00gwandb"}, []string{}
+			}},
+		{name: "an inactive first rule is skipped for an active later one",
+			change: func(as *AuthServer) {
+				r := as.Policies[0].Rules[0]
+				r.ID, r.Priority = "0pr2", 2
+				as.Policies[0].Rules[0].Status = "INACTIVE"
+				as.Policies[0].Rules = append(as.Policies[0].Rules, r)
+			}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			as := goodAuthServer()
 			c.change(as)
-			fs := AuthServerPolicy(signinDesired(), as)
+			assigned := c.assigned
+			if assigned == nil {
+				assigned = &Assignments{Groups: []AssignedGroup{{ID: "00gwandb", Name: "wandb-users"}}}
+			}
+			fs := AuthServerPolicy(signinDesired(), as, assigned)
 			if c.field == "" {
 				if len(fs) != 0 {
 					t.Fatalf("want in sync, got %+v", fs)
@@ -186,6 +240,9 @@ func TestAuthServerPolicy(t *testing.T) {
 				if !strings.Contains(fs[0].Message, policyEvaluationError) {
 					t.Errorf("message %q does not quote Okta's error", fs[0].Message)
 				}
+			}
+			if c.says != "" && !strings.Contains(fs[0].Message, c.says) {
+				t.Errorf("message %q does not say %q", fs[0].Message, c.says)
 			}
 			if !strings.Contains(fs[0].Message, "Authorization Servers > wandb (aus1)") {
 				t.Errorf("message %q does not say where", fs[0].Message)

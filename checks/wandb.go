@@ -182,3 +182,27 @@ func WandbSSOEnabled(d *Desired, env *WandbEnv) []Finding {
 		Message: "Unset LOCAL_RESTORE in the W&B deployment: while it is true SSO is switched off and only local accounts can sign in.",
 	}}
 }
+
+// envPairs are the settings W&B reads under two names; a finding names one,
+// and the place to fix it may be recorded under the other (the W&B
+// operator's v2 app sets only the GORILLA_ spellings).
+var envPairs = map[string]string{
+	EnvClientID: EnvGorillaClientID, EnvGorillaClientID: EnvClientID,
+	EnvIssuer: EnvGorillaIssuer, EnvGorillaIssuer: EnvIssuer,
+	EnvAuthMethod: EnvGorillaAuthMethod, EnvGorillaAuthMethod: EnvAuthMethod,
+}
+
+// whereToFix ends each finding's message with where its variable is
+// configured, when the env's source says so (env.Where).
+func whereToFix(env *WandbEnv, fs []Finding) []Finding {
+	for i := range fs {
+		where, ok := env.Where[fs[i].Field]
+		if !ok {
+			where, ok = env.Where[envPairs[fs[i].Field]]
+		}
+		if ok && where != "" {
+			fs[i].Message += " Fix it in " + where + "."
+		}
+	}
+	return fs
+}

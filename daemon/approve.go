@@ -23,7 +23,7 @@ func (a approvals) PendingPlan(planID string) (string, bool) {
 }
 
 // Approve applies an approved plan in the background.
-func (a approvals) Approve(planID, target, user string) {
+func (a approvals) Approve(planID, target string, user report.Approver) {
 	a.d.background(func() { a.d.approve(planID, target, user) })
 }
 
@@ -35,7 +35,7 @@ func (d *Daemon) runnerRef() *Runner {
 
 // approve applies an approved plan through the one run path and reports,
 // recording and replying while the target is still locked.
-func (d *Daemon) approve(planID, target, user string) {
+func (d *Daemon) approve(planID, target string, user report.Approver) {
 	ctx := d.baseCtx
 	t, ok := d.config().Target(target)
 	if !ok {
@@ -44,13 +44,13 @@ func (d *Daemon) approve(planID, target, user string) {
 	start := time.Now()
 	res, err := d.runnerRef().ApprovePlan(ctx, planID, user, func(res *report.TargetResult, _ string) {
 		d.alerts(target).Lock()
-		d.alerterRef().Reply(target, "approval", slack.ApprovalText(user, planID, res.Remediation, nil))
+		d.alerterRef().Reply(target, "approval", slack.ApprovalText(user.ID, planID, res.Remediation, nil))
 		d.alerts(target).Unlock()
 		d.finish(ctx, t, *res, "approval-"+planID, "approval", start)
 	})
 	if err != nil {
 		d.alerts(target).Lock()
-		d.alerterRef().Reply(target, "approval", slack.ApprovalText(user, planID, nil, err))
+		d.alerterRef().Reply(target, "approval", slack.ApprovalText(user.ID, planID, nil, err))
 		d.alerts(target).Unlock()
 		return
 	}
@@ -63,7 +63,7 @@ func (d *Daemon) approve(planID, target, user string) {
 
 // ApprovePlan applies a plan kept by approve mode, through the same lock
 // and checks as every other run; finish runs before the lock is released.
-func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string, finish FinishFunc) (report.TargetResult, error) {
+func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report.Approver, finish FinishFunc) (report.TargetResult, error) {
 	r.mu.Lock()
 	sp, ok := r.pending[planID]
 	r.mu.Unlock()
@@ -83,9 +83,9 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID, approver string, finis
 		return report.TargetResult{Name: t.Name}, err
 	}
 	defer done()
-	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver)
+	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver.ID)
 	res := r.eng().CheckTarget(ctx, t)
-	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver}
+	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver.ID, ApproverName: approver.Name}
 	r.applyPlan(ctx, t, sp, &res, rem, log)
 	if rem.Action == report.ActionApplied || rem.Action == report.ActionRefused {
 		r.dropPlan(planID)

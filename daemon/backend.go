@@ -8,6 +8,7 @@ import (
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/daemon/api"
 	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/notify/slack"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/daemon/store"
 )
@@ -52,6 +53,11 @@ func (b backend) Status(context.Context) ([]api.TargetStatus, error) {
 			}
 		}
 		st.RunningRun = runner.runningID(t.Name)
+		// The status page links what the Slack alert links.
+		if t.Okta.AppID != "" {
+			st.OktaAppURL = slack.OktaAdminAppURL(cfg.Okta.OrgURL, cfg.Okta.AdminURL, t.Okta.AppID)
+		}
+		st.WandbURL = slack.WandbAdminURL(t.Wandb.URL)
 		out = append(out, st)
 	}
 	return out, nil

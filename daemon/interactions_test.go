@@ -156,6 +156,12 @@ server:
 		}
 		return false
 	})
+	// The run records the id that was authorised and the name Slack's
+	// payload gave, which the status page shows.
+	waitFor(t, "the approval run to record who approved", func() bool {
+		code, runs := fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=5", apiToken, "")
+		return code == 200 && strings.Contains(runs, `"approved_by":"UALICE","approver_name":"ualice"`)
+	})
 
 	staleClickIsRefused(t, tf, sim, base, plan)
 	for _, m := range sim.Messages() {

@@ -74,7 +74,7 @@ func TestAnApproveModePlanIsKeptPrivateUntilApprovedOrExpired(t *testing.T) {
 			t.Errorf("%s: mode %v (%v), want 0700", dir, fi.Mode().Perm(), err)
 		}
 	}
-	if _, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice", nil); err != nil {
+	if _, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, report.Approver{ID: "alice"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if files := planFiles(t, state); len(files) > 0 {
@@ -87,7 +87,7 @@ func TestAnApproveModePlanIsKeptPrivateUntilApprovedOrExpired(t *testing.T) {
 		t.Fatalf("remediation %+v, files %v", res.Remediation, planFiles(t, state))
 	}
 	r.opts.Now = func() time.Time { return time.Now().Add(PlanTTL + time.Minute) }
-	if _, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, "alice", nil); err == nil {
+	if _, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, report.Approver{ID: "alice"}, nil); err == nil {
 		t.Fatal("an expired plan must not be approved")
 	}
 	if files := planFiles(t, state); len(files) > 0 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -31,17 +32,57 @@ func startDaemon(t *testing.T, f *fixture.Fixture) (base string, stop func()) {
 	return startConfig(t, cfg)
 }
 
-// reconcileWhenFree retries while the start-up pass holds the target.
+// reconcileWhenFree reconciles prod once the start-up pass is over.
 func reconcileWhenFree(t *testing.T, base string) int {
 	t.Helper()
-	for i := 0; i < 100; i++ {
-		code, _ := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
-		if code != http.StatusConflict {
-			return code
+	waitStartup(t, base)
+	code, _ := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+	return code
+}
+
+// startupDeadline bounds the wait for the start-up pass: generous, since
+// on a loaded machine a pass can take many seconds, and a barrier, not a
+// guess at how long the pass takes.
+const startupDeadline = 2 * time.Minute
+
+// waitStartup waits until the start-up pass is over: every target has a
+// stored result (it is no longer pending) and no run holds it. The result
+// is stored before the target's lock is released, so both together mean
+// the pass has let go of every target.
+func waitStartup(t *testing.T, base string) {
+	t.Helper()
+	waitStatus(t, base, "the start-up pass to finish", func(st statusTarget) bool { return st.Status != "pending" && st.RunningRun == "" })
+}
+
+// waitRunning waits until a run holds every target.
+func waitRunning(t *testing.T, base string) {
+	t.Helper()
+	waitStatus(t, base, "a run to hold the target", func(st statusTarget) bool { return st.RunningRun != "" })
+}
+
+// statusTarget is what waitStatus reads of each target in GET /v1/status.
+type statusTarget struct {
+	Name       string `json:"name"`
+	Status     string `json:"status"`
+	RunningRun string `json:"running_run"`
+}
+
+// waitStatus polls GET /v1/status until every target satisfies cond.
+func waitStatus(t *testing.T, base, what string, cond func(statusTarget) bool) {
+	t.Helper()
+	var body string
+	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var code int
+		code, body = fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
+		var st struct{ Targets []statusTarget }
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &st) != nil || len(st.Targets) == 0 {
+			continue
 		}
-		time.Sleep(20 * time.Millisecond)
+		if !slices.ContainsFunc(st.Targets, func(s statusTarget) bool { return !cond(s) }) {
+			return
+		}
 	}
-	return http.StatusConflict
+	t.Fatalf("waited %s for %s; the status is %s", startupDeadline, what, body)
 }
 
 func TestAPIStatusCodes(t *testing.T) {
@@ -82,8 +123,7 @@ func TestFiftyConcurrentReconcilesRunOneAtATime(t *testing.T) {
 	f.Sim.SetLatency(20 * time.Millisecond)
 	base, stop := startDaemon(t, f)
 	defer stop()
-	// Let the start-up pass finish first.
-	time.Sleep(200 * time.Millisecond)
+	waitStartup(t, base)
 	f.Sim.ResetCounts()
 	var wg sync.WaitGroup
 	codes := make([]int, 50)
@@ -131,14 +171,14 @@ func TestBusyTargetAnswers409WithTheRunID(t *testing.T) {
 	f := fixture.New(t, "prod")
 	base, stop := startDaemon(t, f)
 	defer stop()
-	time.Sleep(200 * time.Millisecond)
+	waitStartup(t, base)
 	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: time.Second})
 	first := make(chan int, 1)
 	go func() {
 		c, _ := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
 		first <- c
 	}()
-	time.Sleep(200 * time.Millisecond)
+	waitRunning(t, base)
 	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
 	if code != 409 || !strings.Contains(body, `"run_id":"prod-`) {
 		t.Fatalf("second call = %d %s", code, body)
@@ -250,7 +290,7 @@ func TestReconcileAllWaitsForABusyTargetInsteadOfInventingAStatus(t *testing.T) 
 			resp.Body.Close()
 		}
 	}()
-	time.Sleep(100 * time.Millisecond)
+	waitRunning(t, base)
 	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, ``)
 	var rep report.Report
 	if err := json.Unmarshal([]byte(body), &rep); err != nil || code != 200 {

@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,58 +10,16 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/driftd/driftd/internal/chromium"
 	"github.com/driftd/driftd/internal/fixture"
 )
-
-// chromium finds Debian's chromium (.ci/run installs it): a test that
-// needs it skips on a workstation without it but fails in CI.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("DRIFTD_CHROMIUM"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("chromium")
-	if err != nil {
-		fixture.MissingTool(t, "chromium is not installed (.ci/run installs Debian's chromium): %v", err)
-	}
-	return p
-}
-
-// browserContext starts a headless Chromium with the flags this machine
-// needs (no sandbox as root, no background networking on a closed
-// network) and a fresh profile.
-func browserContext(t *testing.T) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 30*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
-}
-
-// artifactDir is where screenshots go: $DRIFTD_ARTIFACTS (CI keeps
-// .ci-artifacts/) or the test's temp dir.
-func artifactDir(t *testing.T) string {
-	if d := os.Getenv("DRIFTD_ARTIFACTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
 
 // evilClientID is a client id someone slipped into the W&B env; its
 // script must show as text on the page, never run.
 const evilClientID = `0oa-wrong<script>document.title="owned"</script>`
 
 func TestTheStatusPageInChromium(t *testing.T) {
-	ctx := browserContext(t)
+	ctx := chromium.Context(t, 2*time.Minute)
 	f := fixture.New(t, "prod")
 	f.WriteEnv("prod", map[string]string{"OIDC_CLIENT_ID": evilClientID, "OIDC_ISSUER": f.Sim.URL,
 		"GORILLA_CORS_ORIGINS": "https://prod.wandb.test, null"})
@@ -72,7 +29,7 @@ func TestTheStatusPageInChromium(t *testing.T) {
 		t.Fatalf("reconcile = %d", code)
 	}
 	loginTitle, findings, title, cookies, png := browse(t, ctx, base)
-	shot := filepath.Join(artifactDir(t), "status-page.png")
+	shot := filepath.Join(chromium.ArtifactDir(t), "status-page.png")
 	if err := os.WriteFile(shot, png, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -41,9 +41,10 @@ func TestRoleIsReadOnly(t *testing.T) {
 }
 
 // operatorInstall creates what the operator-wandb chart runs for a
-// WeightsAndBiases resource named wandb: the wandb-app Deployment reading
+// WeightsAndBiases resource named wandb (the wandb-app Deployment reading
 // the ConfigMaps and Secrets of values.yaml app.envFrom, a secretKeyRef for
-// MySQL, and the resource itself.
+// MySQL), and what the v2 operator runs for it: the resource as v2 and its
+// `api` Deployment.
 func operatorInstall(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface) {
 	ctx := t.Context()
 	var envFrom []corev1.EnvFromSource
@@ -68,15 +69,39 @@ func operatorInstall(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface
 			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "wandb/local", EnvFrom: envFrom, Env: []corev1.EnvVar{
 				{Name: "MYSQL_PASSWORD", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "wandb-mysql"}, Key: "k"}}}}}}},
 		}}}, metav1.CreateOptions{}))
-	srv.InstallCRDs(t, "../checks/source/testdata/chartenv/weightsandbiases-crd.yaml")
+	// The v2 operator's side (checks/source kubernetes_operator_v2_test.go
+	// says what each object models): the resource as v2, the Secret its
+	// spec.wandb.oidc points at, and the `api` Deployment its Application
+	// controls, reading that Secret by secretKeyRef.
+	srv.InstallCRDs(t, "../checks/source/testdata/operator/weightsandbiases-crd-v1-v2.yaml")
 	dyn, err := dynamic.NewForConfig(srv.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps.wandb.com/v1", "kind": "WeightsAndBiases",
-		"metadata": map[string]any{"name": "wandb"},
-		"spec":     map[string]any{"values": map[string]any{"global": map[string]any{"auth": map[string]any{"oidc": map[string]any{"clientId": "0oa1"}}}}}}}
-	must(t)(dyn.Resource(source.WeightsAndBiasesResource).Namespace("wandb").Create(ctx, cr, metav1.CreateOptions{}))
+	raw, err := os.ReadFile("../checks/source/testdata/operator/weightsandbiases-v2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := &unstructured.Unstructured{}
+	unmarshal(t, string(raw), &cr.Object)
+	must(t)(dyn.Resource(source.WeightsAndBiasesV2).Namespace("wandb").Create(ctx, cr, metav1.CreateOptions{}))
+	must(t)(cs.CoreV1().Secrets("wandb").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "wandb-oidc-converted"},
+		StringData: map[string]string{"clientId": "0oa1", "issuerUrl": "https://acme.okta.com", "authMethod": "implicit"}}, metav1.CreateOptions{}))
+	ref := func(key string) *corev1.EnvVarSource {
+		return &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "wandb-oidc-converted"}, Key: key}}
+	}
+	apiLabels := map[string]string{"app.kubernetes.io/name": "api"}
+	controller := true
+	must(t)(cs.AppsV1().Deployments("wandb").Create(ctx, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "api",
+		OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps.wandb.com/v2", Kind: "Application", Name: "api", UID: "5f0c6a1e-2b1d-4c55-9a0e-6b1f0d9c1a01", Controller: &controller}}},
+		Spec: appsv1.DeploymentSpec{Selector: &metav1.LabelSelector{MatchLabels: apiLabels}, Template: corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: apiLabels},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "api", Image: "wandb/megabinary", Env: []corev1.EnvVar{
+				{Name: "GORILLA_OIDC_CLIENT_ID", ValueFrom: ref("clientId")},
+				{Name: "GORILLA_OIDC_ISSUER", ValueFrom: ref("issuerUrl")},
+				{Name: "GORILLA_AUTH_METHOD", ValueFrom: ref("authMethod")},
+				{Name: "MYSQL_PASSWORD", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "wandb-mysql"}, Key: "k"}}}}}}},
+		}}}, metav1.CreateOptions{}))
 }
 
 func must(t *testing.T) func(any, error) {

@@ -313,30 +313,14 @@ func isCheckedKey(k string) bool {
 	return false
 }
 
-// WeightsAndBiasesEnv derives the W&B backend's env from a WeightsAndBiases
-// custom resource (apps.wandb.com/v1, as read with a dynamic client).
-//
-// The operator (wandb/operator internal/controller/weightsandbiases_controller.go)
-// renders the operator-wandb chart with spec.values merged, first taking
-// precedence, over a user-input Secret, the deployer's release spec and its own
-// defaults (global.operator.*), then Helm lays that over the chart's
-// values.yaml. Only spec.values and the chart defaults are derived here; a
-// release channel that also sets OIDC values is visible only in the live pods.
-// spec.values goes through JSON as the operator decodes it (api/v1
-// weightsandbiases_types.go, Object.UnmarshalJSON), so numbers are float64.
-func WeightsAndBiasesEnv(cr map[string]any) (map[string]string, error) {
-	apiVersion, _ := cr["apiVersion"].(string)
-	kind, _ := cr["kind"].(string)
-	if kind != "WeightsAndBiases" || apiVersion != "apps.wandb.com/v1" {
-		return nil, fmt.Errorf("deriving env from a custom resource: got %s %s, want apps.wandb.com/v1 WeightsAndBiases", apiVersion, kind)
-	}
-	spec, err := asMap(cr["spec"], "spec")
-	if err != nil {
-		return nil, fmt.Errorf("deriving env from WeightsAndBiases: %w", err)
-	}
-	return weightsAndBiasesSpecEnv(spec)
-}
-
+// weightsAndBiasesSpecEnv derives the W&B backend's env from the spec of a
+// v1 WeightsAndBiases resource as Terraform state holds it (the wandb-cr
+// chart's spec value): the operator renders the operator-wandb chart with
+// spec.values laid over the chart's values.yaml. A release channel that
+// also sets OIDC values is not seen here; the kubernetes source reads the
+// live app Deployment instead. spec.values goes through JSON as the
+// operator decodes it (api/v1 weightsandbiases_types.go,
+// Object.UnmarshalJSON), so numbers are float64.
 func weightsAndBiasesSpecEnv(spec map[string]any) (map[string]string, error) {
 	values, err := asMap(spec["values"], "spec.values")
 	if err != nil {

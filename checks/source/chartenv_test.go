@@ -204,11 +204,13 @@ func TestOperatorValuesEnvRefuses(t *testing.T) {
 	}
 }
 
-func TestWeightsAndBiasesEnv(t *testing.T) {
-	t.Run("a resource shaped as the wandb-cr chart renders it gives the chart's env", func(t *testing.T) {
-		got, err := WeightsAndBiasesEnv(readValues(t, "weightsandbiases-cr.yaml"))
+func TestWandbCRSpecEnv(t *testing.T) {
+	t.Run("a resource's spec as the wandb-cr chart renders it gives the chart's env", func(t *testing.T) {
+		cr := readValues(t, "weightsandbiases-cr.yaml")
+		spec, _ := cr["spec"].(map[string]any)
+		got, err := weightsAndBiasesSpecEnv(spec)
 		if err != nil {
-			t.Fatalf("WeightsAndBiasesEnv: %v", err)
+			t.Fatalf("weightsAndBiasesSpecEnv: %v", err)
 		}
 		assertEnv(t, got, map[string]string{
 			"OIDC_CLIENT_ID":              "0oa1b2c3d4e5f6g7h8i9",
@@ -223,45 +225,12 @@ func TestWeightsAndBiasesEnv(t *testing.T) {
 			"HOST":                        "https://wandb.acme.com",
 		}, nil)
 	})
-	t.Run("integer values read by a dynamic client print as the operator's float64 does", func(t *testing.T) {
-		cr := map[string]any{
-			"apiVersion": "apps.wandb.com/v1", "kind": "WeightsAndBiases",
-			"spec": map[string]any{"values": map[string]any{"global": map[string]any{
-				"extraEnv": map[string]any{"BIG": int64(1000000)},
-			}}},
+	t.Run("spec.values that is not a map is refused", func(t *testing.T) {
+		_, err := weightsAndBiasesSpecEnv(map[string]any{"values": "x"})
+		if err == nil || !strings.Contains(err.Error(), "spec.values is a string") {
+			t.Fatalf("error = %v", err)
 		}
-		got, err := WeightsAndBiasesEnv(cr)
-		if err != nil {
-			t.Fatalf("WeightsAndBiasesEnv: %v", err)
-		}
-		assertEnv(t, got, map[string]string{"BIG": "1e+06"}, nil)
 	})
-	t.Run("a resource without spec.values gets the chart defaults", func(t *testing.T) {
-		got, err := WeightsAndBiasesEnv(map[string]any{"apiVersion": "apps.wandb.com/v1", "kind": "WeightsAndBiases"})
-		if err != nil {
-			t.Fatalf("WeightsAndBiasesEnv: %v", err)
-		}
-		assertEnv(t, got, map[string]string{"HOST": "http://localhost:8080"}, []string{"OIDC_CLIENT_ID", "GORILLA_CORS_ORIGINS"})
-	})
-	for _, tc := range []struct {
-		name, apiVersion, kind, wantErr string
-		spec                            any
-	}{
-		{"a v2 resource is refused because its spec has no values", "apps.wandb.com/v2", "WeightsAndBiases", "want apps.wandb.com/v1 WeightsAndBiases", nil},
-		{"another kind is refused", "apps.wandb.com/v1", "Application", "want apps.wandb.com/v1 WeightsAndBiases", nil},
-		{"spec.values that is not a map is refused", "apps.wandb.com/v1", "WeightsAndBiases", "spec.values is a string", map[string]any{"values": "x"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cr := map[string]any{"apiVersion": tc.apiVersion, "kind": tc.kind}
-			if tc.spec != nil {
-				cr["spec"] = tc.spec
-			}
-			_, err := WeightsAndBiasesEnv(cr)
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("error = %v, want one containing %q", err, tc.wantErr)
-			}
-		})
-	}
 }
 
 func TestMinimalCRDIsTheOperatorsV1Schema(t *testing.T) {

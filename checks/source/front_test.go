@@ -83,7 +83,13 @@ func (f *faultFront) requests() int {
 
 func (f *faultFront) reader(t *testing.T) *OktaReader {
 	t.Helper()
-	r, err := NewOktaReader(context.Background(), OktaOptions{OrgURL: f.URL, Token: f.sim.Token, Retry: testPolicy})
+	return f.readerWith(t, testPolicy)
+}
+
+// readerWith is a reader of the front that retries under policy.
+func (f *faultFront) readerWith(t *testing.T, policy RetryPolicy) *OktaReader {
+	t.Helper()
+	r, err := NewOktaReader(context.Background(), OktaOptions{OrgURL: f.URL, Token: f.sim.Token, Retry: policy})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,26 +10,21 @@ import (
 
 	"github.com/driftd/driftd/checks"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// WeightsAndBiasesResource is the W&B operator's custom resource
-// (wandb/operator config/crd/bases/apps.wandb.com_weightsandbiases.yaml).
-var WeightsAndBiasesResource = schema.GroupVersionResource{Group: "apps.wandb.com", Version: "v1", Resource: "weightsandbiases"}
-
 // DefaultKubernetesTimeout bounds each read from the Kubernetes API.
 const DefaultKubernetesTimeout = 15 * time.Second
 
 // KubernetesEnv reads a W&B deployment's env where it runs, through
 // client-go: a Deployment's container env (value, valueFrom and envFrom
-// resolved as the kubelet resolves them) or the W&B operator's
-// WeightsAndBiases resource (the env its chart gives the app). It only
-// reads (get and list).
+// resolved as the kubelet resolves them), or, for the W&B operator's
+// WeightsAndBiases resource, the env of the app Deployment the operator
+// runs for it, with the resource naming where each setting is configured.
+// It only reads (get and list).
 type KubernetesEnv struct {
 	// Kubeconfig is a kubeconfig file; empty means the in-cluster config,
 	// else $KUBECONFIG, else ~/.kube/config.
@@ -176,36 +171,6 @@ func (r *kubeRead) apiError(err error, verb, resource, kind, name string) error 
 		return fmt.Errorf("the Kubernetes API at %s did not answer within %s reading %s: %w", r.host, r.timeout, obj, err)
 	}
 	return fmt.Errorf("reading %s from the Kubernetes API at %s: %w", obj, r.host, err)
-}
-
-// customResourceEnv reads the WeightsAndBiases resource with the dynamic
-// client and derives the app's env as the operator's chart renders it.
-func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn dynamic.Interface, where string) (*checks.WandbEnv, error) {
-	name := k.WeightsAndBiases
-	var obj map[string]any
-	err := r.call(ctx, func(ctx context.Context) error {
-		u, err := dyn.Resource(WeightsAndBiasesResource).Namespace(r.ns).Get(ctx, name, metav1.GetOptions{})
-		if err == nil {
-			obj = u.Object
-		}
-		return err
-	})
-	if err != nil {
-		err = r.apiError(err, "get", "weightsandbiases.apps.wandb.com", "weightsandbiases", name)
-		if apierrors.IsNotFound(errors.Unwrap(err)) {
-			err = fmt.Errorf("%w (is the W&B operator's CRD installed and the resource in namespace %s?)", err, r.ns)
-		}
-		return nil, err
-	}
-	vars, err := WeightsAndBiasesEnv(obj)
-	if err != nil {
-		return nil, fmt.Errorf("reading weightsandbiases %s/%s: %w", r.ns, name, err)
-	}
-	rollout, err := k.operatorRollout(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return &checks.WandbEnv{Source: "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name, Vars: vars, Rollout: rollout}, nil
 }
 
 // checkKubeconfigs refuses, before client-go reads them with os.ReadFile,

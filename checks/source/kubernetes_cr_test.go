@@ -1,7 +1,6 @@
 package source
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,13 +9,11 @@ import (
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/internal/kubetest"
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// wandbCR is a WeightsAndBiases resource as a user of the W&B operator
+// wandbCR is a WeightsAndBiases resource as a user of the W&B operator v1
 // writes it (spec.values in the operator-wandb chart's shape).
 func wandbCR() *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{
@@ -35,56 +32,32 @@ func wandbCR() *unstructured.Unstructured {
 	}}
 }
 
-// TestKubernetesWeightsAndBiasesResourceIsReadWithTheDynamicClient installs
-// the operator's CRD on a real API server, creates the resource, reads the
-// env the chart would give the app, edits the resource and reads again.
-func TestKubernetesWeightsAndBiasesResourceIsReadWithTheDynamicClient(t *testing.T) {
+// operatorDesired is the desired state the operator fixtures are in sync with.
+func operatorDesired() *checks.Desired {
+	return &checks.Desired{ClientID: "0oa1", Issuer: "https://acme.okta.com", AuthMethod: checks.PKCE,
+		CORSOrigins: []string{"https://wandb.acme.com", "null"}}
+}
+
+// wandbFindings evaluates only the W&B env checks.
+func wandbFindings(env *checks.WandbEnv) []checks.Finding {
+	return checks.Evaluate(operatorDesired(), &checks.Observed{Env: env})
+}
+
+// TestKubernetesWeightsAndBiasesReadErrorsNameWhatIsMissing: a missing
+// resource, a missing CRD and a Role without the resource are errors that
+// say so.
+func TestKubernetesWeightsAndBiasesReadErrorsNameWhatIsMissing(t *testing.T) {
 	k := startKube(t)
-	k.srv.InstallCRDs(t, filepath.Join("testdata", "chartenv", "weightsandbiases-crd.yaml"))
-	dyn, err := dynamic.NewForConfig(k.srv.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crs := dyn.Resource(WeightsAndBiasesResource).Namespace(kubeNS)
-	k.must(t, "creating the WeightsAndBiases resource", func(ctx context.Context) error {
-		_, err := crs.Create(ctx, wandbCR(), metav1.CreateOptions{})
-		return err
-	})
-	reader := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
-	t.Run("the chart's OIDC and CORS env is derived from spec.values", func(t *testing.T) {
-		env, err := reader.Env(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		assertEnv(t, env.Vars, map[string]string{
-			"OIDC_CLIENT_ID": "0oa1", "GORILLA_OIDC_ISSUER": "https://acme.okta.com", "OIDC_AUTH_METHOD": "pkce",
-			"GORILLA_CORS_ORIGINS": "https://notebooks.acme.com,https://wandb.acme.com,null",
-		}, nil)
-		if env.Rollout != nil || !strings.HasSuffix(env.Source, ":weightsandbiases/wandb/wandb") {
-			t.Errorf("source %s, rollout %+v", env.Source, env.Rollout)
+	t.Run("without the CRD the error says the API serves no weightsandbiases", func(t *testing.T) {
+		_, err := (&KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb"}).Env(t.Context())
+		if err == nil || !strings.Contains(err.Error(), "serves no weightsandbiases.apps.wandb.com (tried v2, v1)") {
+			t.Errorf("err = %v", err)
 		}
 	})
-	t.Run("an edit of the resource's issuer is drift", func(t *testing.T) {
-		k.must(t, "editing the resource", func(ctx context.Context) error {
-			cr, err := crs.Get(ctx, "wandb", metav1.GetOptions{})
-			if err == nil {
-				_ = unstructured.SetNestedField(cr.Object, "https://acme.okta.com/", "spec", "values", "global", "auth", "oidc", "issuer")
-				_, err = crs.Update(ctx, cr, metav1.UpdateOptions{})
-			}
-			return err
-		})
-		env, err := reader.Env(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs := checks.WandbIssuer(&checks.Desired{Issuer: "https://acme.okta.com"}, env)
-		if len(fs) == 0 || !strings.Contains(fs[0].Message, "trailing slash") {
-			t.Errorf("findings = %+v", fs)
-		}
-	})
-	t.Run("a missing resource names it and the CRD", func(t *testing.T) {
+	k.srv.InstallCRDs(t, operatorCRDv1v2)
+	t.Run("a missing resource names it", func(t *testing.T) {
 		_, err := (&KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "other"}).Env(t.Context())
-		if err == nil || !strings.Contains(err.Error(), "weightsandbiases wandb/other not found") || !strings.Contains(err.Error(), "CRD") {
+		if err == nil || !strings.Contains(err.Error(), "weightsandbiases wandb/other not found") {
 			t.Errorf("err = %v", err)
 		}
 	})

@@ -20,11 +20,11 @@ func TestOperatorAppDeploymentsAreNamedAsTheChartNamesThem(t *testing.T) {
 		name, release string
 		want          []string
 	}{
-		{"a resource named wandb runs wandb-app-bc, formerly wandb-app", "wandb", []string{"wandb-app-bc", "wandb-app"}},
-		{"a release name containing app is the full name alone", "myapp", []string{"myapp-bc", "myapp"}},
-		{"the full name is cut at 63 characters before the postfix", long, []string{long + "-ap-bc", long + "-ap"}},
-		{"a cut that ends in '-' loses it", strings.Repeat("w", 62), []string{strings.Repeat("w", 62) + "-bc", strings.Repeat("w", 62)}},
-		{"a release of 63 characters leaves no room for -app", strings.Repeat("w", 63), []string{strings.Repeat("w", 63) + "-bc", strings.Repeat("w", 63)}},
+		{"a resource named wandb runs api under v2, wandb-app-bc under v1, formerly wandb-app", "wandb", []string{"api", "wandb-app-bc", "wandb-app"}},
+		{"a release name containing app is the full name alone", "myapp", []string{"api", "myapp-bc", "myapp"}},
+		{"the full name is cut at 63 characters before the postfix", long, []string{"api", long + "-ap-bc", long + "-ap"}},
+		{"a cut that ends in '-' loses it", strings.Repeat("w", 62), []string{"api", strings.Repeat("w", 62) + "-bc", strings.Repeat("w", 62)}},
+		{"a release of 63 characters leaves no room for -app", strings.Repeat("w", 63), []string{"api", strings.Repeat("w", 63) + "-bc", strings.Repeat("w", 63)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,7 +46,7 @@ func TestWeightsAndBiasesRolloutPendingReadsTheOperatorsAppDeployment(t *testing
 		t.Fatal(err)
 	}
 	k.must(t, "creating the WeightsAndBiases resource", func(ctx context.Context) error {
-		_, err := dyn.Resource(WeightsAndBiasesResource).Namespace(kubeNS).Create(ctx, wandbCR(), metav1.CreateOptions{})
+		_, err := dyn.Resource(WeightsAndBiasesV1).Namespace(kubeNS).Create(ctx, wandbCR(), metav1.CreateOptions{})
 		return err
 	})
 	reader := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
@@ -59,9 +59,9 @@ func TestWeightsAndBiasesRolloutPendingReadsTheOperatorsAppDeployment(t *testing
 		}
 		return env.Rollout
 	}
-	t.Run("without an app Deployment there is nothing to compare", func(t *testing.T) {
-		if r := read(t, time.Now()); r != nil {
-			t.Errorf("rollout %+v, want none", r)
+	t.Run("without an app Deployment there is nothing to read", func(t *testing.T) {
+		if _, err := reader.Env(t.Context()); err == nil || !strings.Contains(err.Error(), "runs no app deployment") {
+			t.Errorf("err = %v", err)
 		}
 	})
 	k.configMap(t, "wandb-local-configmap", map[string]string{"OIDC_CLIENT_ID": "0oa1"})

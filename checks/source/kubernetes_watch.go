@@ -19,9 +19,12 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -81,7 +84,14 @@ func (w *KubernetesWatch) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watching W&B objects in Kubernetes: %w", err)
 	}
-	cfg.Timeout = 0 // a watch is a long request; each list is bounded by the informer
+	// Discovery keeps the reads' timeout (restConfig's); a watch is a long
+	// request, each list bounded by the informer.
+	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("watching W&B objects in Kubernetes: creating a client for %s: %w", cfg.Host, err)
+	}
+	cfg = rest.CopyConfig(cfg)
+	cfg.Timeout = 0
 	if w.cs, err = kubernetes.NewForConfig(cfg); err != nil {
 		return fmt.Errorf("watching W&B objects in Kubernetes: creating a client for %s: %w", cfg.Host, err)
 	}
@@ -95,8 +105,13 @@ func (w *KubernetesWatch) Start(ctx context.Context) error {
 	case w.Env.Deployment != "":
 		w.watchDeployment(w.Env.Deployment)
 	case w.Env.WeightsAndBiases != "":
-		w.watchCustomResource(w.Env.WeightsAndBiases)
-		// The app Deployment the operator runs, for wandb.rollout_pending.
+		gvr, err := servedVersion(disco)
+		if err != nil {
+			w.stop()
+			return fmt.Errorf("watching W&B objects in Kubernetes: %w", err)
+		}
+		w.watchCustomResource(gvr, w.Env.WeightsAndBiases)
+		// The app Deployments the operator runs: what the pods run.
 		for _, name := range OperatorAppDeployments(w.Env.WeightsAndBiases) {
 			w.watchDeployment(name)
 		}
@@ -300,10 +315,10 @@ func resourceVersion(obj any) string {
 }
 
 // watchCustomResource watches the WeightsAndBiases resource by name with
-// the dynamic client.
-func (w *KubernetesWatch) watchCustomResource(name string) {
+// the dynamic client, in the version the reader reads (servedVersion).
+func (w *KubernetesWatch) watchCustomResource(gvr schema.GroupVersionResource, name string) {
 	key := "WeightsAndBiases/" + name
-	res := w.dyn.Resource(WeightsAndBiasesResource).Namespace(w.ns)
+	res := w.dyn.Resource(gvr).Namespace(w.ns)
 	lw := w.listWatch(key, byName(name),
 		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return res.List(ctx, o) },
 		res.Watch)
@@ -360,15 +375,14 @@ func (w *KubernetesWatch) follow(d *appsv1.Deployment) {
 }
 
 // container is the container whose env the reader resolves: the one
-// configured, or for the operator's app Deployment its `app` container.
+// configured, or the backend container of the operator's app Deployment.
 func (w *KubernetesWatch) container(d *appsv1.Deployment) *corev1.Container {
-	want := w.Env.Container
+	var c *corev1.Container
+	var err error
 	if w.Env.WeightsAndBiases != "" {
-		want = operatorAppContainer
-	}
-	c, err := pickContainer(d, want)
-	if err != nil && w.Env.WeightsAndBiases != "" {
-		c, err = pickContainer(d, "")
+		c, err = operatorContainer(d)
+	} else {
+		c, err = pickContainer(d, w.Env.Container)
 	}
 	if err != nil {
 		return nil

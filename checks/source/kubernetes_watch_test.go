@@ -223,7 +223,7 @@ func TestKubernetesWatchTriggersOnAnEditOfTheResource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crs := dyn.Resource(WeightsAndBiasesResource).Namespace(kubeNS)
+	crs := dyn.Resource(WeightsAndBiasesV1).Namespace(kubeNS)
 	for _, name := range []string{"wandb", "wandb-staging"} {
 		cr := wandbCR()
 		cr.SetName(name)
@@ -233,7 +233,7 @@ func TestKubernetesWatchTriggersOnAnEditOfTheResource(t *testing.T) {
 		})
 	}
 	env := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
-	w, c := startWatch(t, env, time.Second, "WeightsAndBiases/wandb", "Deployment/wandb-app-bc", "Deployment/wandb-app")
+	w, c := startWatch(t, env, time.Second, "WeightsAndBiases/wandb", "Deployment/api", "Deployment/wandb-app-bc", "Deployment/wandb-app")
 	edit := func(name string, fn func(u *unstructured.Unstructured)) {
 		k.must(t, "editing WeightsAndBiases "+name, func(ctx context.Context) error {
 			u, err := crs.Get(ctx, name, metav1.GetOptions{})

@@ -103,7 +103,9 @@ func (r *OktaReader) App(ctx context.Context, appID string) (*checks.OktaApp, er
 	if err := checkAnswer(appID, oidc); err != nil {
 		return nil, BoundError(fmt.Errorf("reading Okta app %s: %w", appID, err))
 	}
-	return appFromSDK(oidc), nil
+	app := appFromSDK(oidc)
+	app.OrgURL = r.org
+	return app, nil
 }
 
 // checkAnswer refuses an answer that is not the OIDC app asked for: an empty
@@ -133,6 +135,9 @@ func (r *OktaReader) explain(appID string, resp *okta.Response, err error) error
 	if r.oauth != nil {
 		// A service app's failures are about tokens and scopes (okta_signin.go).
 		return r.explainRead("reading Okta app "+appID, scopeApps, "applications", resp, err)
+	}
+	if e := featureOff("reading Okta app "+appID, "applications", r.org, err); e != nil {
+		return e
 	}
 	status := 0
 	if resp != nil && resp.Response != nil {
@@ -169,6 +174,8 @@ func appFromSDK(a *okta.OpenIdConnectApplication) *checks.OktaApp {
 	if s := a.Settings; s != nil && s.OauthClient != nil {
 		oc := s.OauthClient
 		out.ApplicationType = oc.ApplicationType
+		out.WildcardRedirect = oc.WildcardRedirect
+		out.IssuerMode = oc.IssuerMode
 		out.RedirectURIs = oc.RedirectUris
 		out.PostLogoutRedirectURIs = oc.PostLogoutRedirectUris
 		for _, g := range oc.GrantTypes {

@@ -69,8 +69,10 @@ func TestRealOktaAppDocumentsGetTheRightVerdict(t *testing.T) {
 		change func(map[string]any)
 		errors []string
 	}{
+		// Its client secret is only a warning under implicit, which never
+		// calls the token endpoint.
 		{"the spec's native example app is not a W&B SPA (implicit)", checks.Implicit, nil,
-			[]string{checks.IDAppType, checks.IDGrantTypes, checks.IDPostLogoutRedirectURIs, checks.IDRedirectURIs, checks.IDTokenAuth}},
+			[]string{checks.IDAppType, checks.IDGrantTypes, checks.IDPostLogoutRedirectURIs, checks.IDRedirectURIs}},
 		{"the spec's native example app is not a W&B SPA (pkce)", checks.PKCE, nil,
 			[]string{checks.IDAppType, checks.IDGrantTypes, checks.IDPostLogoutRedirectURIs, checks.IDRedirectURIs, checks.IDTokenAuth}},
 		{"the example made a W&B SPA in the console is in sync (implicit)", checks.Implicit, asWandbSPA, nil},
@@ -89,6 +91,10 @@ func TestRealOktaAppDocumentsGetTheRightVerdict(t *testing.T) {
 			oauthCredentials(app)["token_endpoint_auth_method"] = "client_secret_basic"
 			oauthCredentials(app)["client_secret"] = "never-shown"
 		}, []string{checks.IDTokenAuth}},
+		{"a W&B SPA switched to the custom domain's issuer rejects tokens for the org URL issuer", checks.Implicit, func(app map[string]any) {
+			asWandbSPA(app)
+			oauthSettings(app)["issuer_mode"] = "CUSTOM_URL"
+		}, []string{checks.IDIssuerMode}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -50,6 +50,11 @@ type TargetStatus struct {
 	DriftSince *time.Time `json:"drift_since,omitempty"`
 	NextRun    *time.Time `json:"next_run,omitempty"`
 	RunningRun string     `json:"running_run,omitempty"`
+	// OktaAppURL is the app's page in the Okta admin console and WandbURL
+	// W&B's system admin page, as the Slack alert links them; the status
+	// page shows them ("" when there is no such page).
+	OktaAppURL string `json:"-"`
+	WandbURL   string `json:"-"`
 }
 
 // Options adds handlers the API mounts but does not own.
@@ -65,7 +70,8 @@ type Options struct {
 	// UI says, at each request, whether the status page at / is on
 	// (server.ui); nil never mounts it.
 	UI func() bool
-	// Now is the credential throttle's clock; nil means time.Now.
+	// Now is the status page's clock (relative times are from it) and the
+	// credential throttle's; nil is time.Now.
 	Now func() time.Time
 }
 
@@ -99,7 +105,11 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("GET /v1/runs", h.auth(http.HandlerFunc(h.runs)))
 	mux.Handle("POST /-/reload", h.auth(http.HandlerFunc(h.reload)))
 	if opts.UI != nil {
-		newUI(b, opts.UI, h.throttle).mount(mux, h.bodyDeadline)
+		u := newUI(b, opts.UI, h.throttle)
+		if opts.Now != nil {
+			u.now = opts.Now
+		}
+		u.mount(mux, h.bodyDeadline)
 	}
 	if opts.Interactions != nil {
 		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(opts.Interactions))

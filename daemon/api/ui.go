@@ -25,12 +25,16 @@ type ui struct {
 	enabled  func() bool
 	sessions *sessions
 	throttle *loginThrottle
-	tmpl     *template.Template
+	// tmpl is never executed itself: each answer executes a clone whose
+	// "when" knows that answer's now (html/template clones only templates
+	// that have not run).
+	tmpl *template.Template
+	now  func() time.Time
 }
 
 func newUI(b Backend, enabled func() bool, throttle *loginThrottle) *ui {
 	tmpl := template.Must(template.New("").Funcs(pageFuncs).ParseFS(uiFiles, "ui/*.html"))
-	return &ui{b: b, enabled: enabled, sessions: newSessions(), throttle: throttle, tmpl: tmpl}
+	return &ui{b: b, enabled: enabled, sessions: newSessions(), throttle: throttle, tmpl: tmpl, now: time.Now}
 }
 
 // mount adds the page's routes; bounded bounds the login form's body.
@@ -87,7 +91,8 @@ func (u *ui) page(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	data, err := buildPage(r.Context(), u.b, time.Now())
+	now := u.now()
+	data, err := buildPage(r.Context(), u.b, now)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "reading the store failed")
 		return
@@ -148,8 +153,18 @@ func (u *ui) logout(w http.ResponseWriter, r *http.Request) {
 // render executes a template into memory first, so a template error is a
 // clean 500 rather than half a page.
 func (u *ui) render(w http.ResponseWriter, status int, name string, data any) {
+	now := u.now()
+	if p, ok := data.(pageData); ok {
+		now = p.Now
+	}
+	tmpl, err := u.tmpl.Clone()
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "rendering the page failed")
+		return
+	}
+	tmpl.Funcs(template.FuncMap{"when": func(t time.Time) template.HTML { return stampHTML(t, now) }})
 	var buf bytes.Buffer
-	if err := u.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
 		writeError(w, http.StatusInternalServerError, "rendering the page failed")
 		return
 	}

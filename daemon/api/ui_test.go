@@ -124,7 +124,7 @@ func TestTheStatusPageShowsTheDriftEscaped(t *testing.T) {
 		`id="target-prod"`, `status-drift`, `2026-11-29 00:10:00 UTC`,
 		`https://prod.wandb.test/oidc/callback`, `https://evil.test/cb`, `missing: https://prod.wandb.test/oidc/callback`,
 		`Add the callback &lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;`,
-		`Last remediation: planned (plan)`, `update okta_app_oauth.wandb`,
+		`Last remediation: planned (plan mode)`, `update okta_app_oauth.wandb`,
 		`<svg`, `class="run-ok"`, `class="run-drift"`,
 	} {
 		if !strings.Contains(body, want) {

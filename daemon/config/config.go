@@ -203,6 +203,7 @@ var DesiredValues = []string{
 	"oidc.client_id", "oidc.issuer", "oidc.auth_method", "cors_origins",
 	"redirect_uris", "post_logout_redirect_uris", "grant_types", "wandb.url",
 	checks.ValueGroups, checks.ValueTrustedOrigin, checks.ValueAuthServerID, checks.ValueAuthServerPolicyID,
+	checks.ValueIssuerMode,
 }
 
 // DefaultTerraformVars maps W&B's module variable names to desired values.
@@ -220,6 +221,10 @@ var DefaultTerraformVars = map[string]string{
 	// must own them (Okta refuses a second trusted origin for an origin an
 	// admin already added), so they are mapped explicitly after an import.
 	"groups": checks.ValueGroups,
+	// The mode the desired issuer needs, or the app's own when it already
+	// yields it (checks.DesiredIssuerMode): a plan changes issuer_mode only
+	// to fix okta.issuer_mode.
+	"issuer_mode": checks.ValueIssuerMode,
 }
 
 // DefaultAttributes are the attributes a remediation plan may change, per
@@ -228,7 +233,7 @@ var DefaultTerraformVars = map[string]string{
 // nested attribute is written as a dotted path without list indexes.
 var DefaultAttributes = map[string][]string{
 	"okta_app_oauth": {"redirect_uris", "post_logout_redirect_uris", "grant_types", "response_types",
-		"token_endpoint_auth_method", "pkce_required", "status"},
+		"token_endpoint_auth_method", "pkce_required", "status", "issuer_mode"},
 	"kubernetes_config_map":    {"data"},
 	"kubernetes_config_map_v1": {"data"},
 	"kubernetes_deployment":    {"spec.template.spec.container.env"},

@@ -34,9 +34,17 @@ type RemediationResult struct {
 	// findings are those of the re-check.
 	Before []checks.Finding `json:"before,omitempty"`
 	// Failures counts consecutive failed Terraform runs of the target.
-	Failures   int    `json:"failures,omitempty"`
-	ApprovedBy string `json:"approved_by,omitempty"`
+	Failures int `json:"failures,omitempty"`
+	// ApprovedBy is the Slack user id that approved the plan, the one
+	// slack.approvers authorised; ApproverName is the name Slack's
+	// interaction payload gave for that user, for people to read.
+	ApprovedBy   string `json:"approved_by,omitempty"`
+	ApproverName string `json:"approver_name,omitempty"`
 }
+
+// Approver is who approved a plan in Slack: the user id that was checked
+// against slack.approvers, and the name the interaction payload gave.
+type Approver struct{ ID, Name string }
 
 // PlanSummary is what a saved Terraform plan would change.
 type PlanSummary struct {

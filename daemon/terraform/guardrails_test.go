@@ -29,12 +29,13 @@ func TestAttributeGuardrail(t *testing.T) {
 	}{
 		{"a fix of the redirect URIs passes", "okta_app_oauth",
 			`{"redirect_uris":["https://w/a"],"issuer_mode":"ORG_URL"}`, `{"redirect_uris":["https://w/oidc/callback"],"issuer_mode":"ORG_URL"}`, nil},
-		{"a plan that flips issuer_mode is refused naming both values", "okta_app_oauth",
-			`{"redirect_uris":["https://w/a"],"issuer_mode":"CUSTOM_URL"}`, `{"redirect_uris":["https://w/oidc/callback"],"issuer_mode":"ORG_URL"}`,
-			[]string{`attributes: the plan would change issuer_mode of okta_app_oauth.this from "CUSTOM_URL" to "ORG_URL"; okta_app_oauth may change only redirect_uris, post_logout_redirect_uris, grant_types, response_types, token_endpoint_auth_method, pkce_required, status (remediation.terraform.attributes)`}},
-		{"a plan that changes consent_method is refused", "okta_app_oauth",
+		// driftd passes issuer_mode the mode the desired issuer needs
+		// (okta.issuer_mode, contract section 11), so a plan may fix it.
+		{"a plan that fixes issuer_mode passes", "okta_app_oauth",
+			`{"redirect_uris":["https://w/a"],"issuer_mode":"CUSTOM_URL"}`, `{"redirect_uris":["https://w/oidc/callback"],"issuer_mode":"ORG_URL"}`, nil},
+		{"a plan that changes consent_method is refused naming both values", "okta_app_oauth",
 			`{"consent_method":"REQUIRED"}`, `{"consent_method":"TRUSTED"}`,
-			[]string{`attributes: the plan would change consent_method of okta_app_oauth.this from "REQUIRED" to "TRUSTED"; okta_app_oauth may change only redirect_uris, post_logout_redirect_uris, grant_types, response_types, token_endpoint_auth_method, pkce_required, status (remediation.terraform.attributes)`}},
+			[]string{`attributes: the plan would change consent_method of okta_app_oauth.this from "REQUIRED" to "TRUSTED"; okta_app_oauth may change only redirect_uris, post_logout_redirect_uris, grant_types, response_types, token_endpoint_auth_method, pkce_required, status, issuer_mode (remediation.terraform.attributes)`}},
 		{"a config map's data may change", "kubernetes_config_map",
 			`{"data":{"GORILLA_CORS_ORIGINS":"https://w"},"metadata":[{"name":"wandb"}]}`, `{"data":{"GORILLA_CORS_ORIGINS":"https://w,null"},"metadata":[{"name":"wandb"}]}`, nil},
 		{"a deployment's container env may change", "kubernetes_deployment",

@@ -56,6 +56,12 @@ func signInValue(d *checks.Desired, name string, res *report.TargetResult) (any,
 		return true, true
 	case checks.ValueAuthServerID:
 		return checks.AuthServerID(d.Issuer), true
+	case checks.ValueIssuerMode:
+		var app *checks.OktaApp
+		if obs != nil {
+			app = obs.Okta
+		}
+		return checks.DesiredIssuerMode(d, app), true
 	case checks.ValueAuthServerPolicyID:
 		if obs == nil || obs.AuthServer == nil {
 			return "", true

@@ -21,6 +21,7 @@ variable "groups" { type = list(string) }
 variable "trusted_origin" { type = bool }
 variable "auth_server_id" { type = string }
 variable "auth_server_policy_id" { type = string }
+variable "issuer_mode" { type = string }
 `
 	if err := os.WriteFile(filepath.Join(dir, "variables.tf"), []byte(body), 0o644); err != nil {
 		t.Fatal(err)
@@ -48,6 +49,7 @@ func TestSignInValuesGoToTheDeclaredVariables(t *testing.T) {
 	dir := signinModule(t)
 	tg := signinTarget(dir)
 	res := &report.TargetResult{Observed: &checks.Observed{
+		Okta:        &checks.OktaApp{ID: "0oa1", IssuerMode: "CUSTOM_URL", OrgURL: "https://acme.okta.com"},
 		Assignments: &checks.Assignments{Resolved: map[string]string{"W&B Users": "00g1", "00g2": "00g2"}},
 		AuthServer: &checks.AuthServer{ID: "aus1", Status: "ACTIVE", Policies: []checks.AuthPolicy{
 			{ID: "00pother", Status: "ACTIVE", Priority: 1, Clients: []string{"0oaother"}},
@@ -69,6 +71,11 @@ func TestSignInValuesGoToTheDeclaredVariables(t *testing.T) {
 			t.Errorf("trusted_origin = %v", vars["trusted_origin"])
 		}
 	})
+	t.Run("issuer_mode is the mode whose tokens carry the org URL issuer", func(t *testing.T) {
+		if vars["issuer_mode"] != "ORG_URL" {
+			t.Errorf("issuer_mode = %v", vars["issuer_mode"])
+		}
+	})
 	t.Run("the rule goes in the first active policy that applies to the client", func(t *testing.T) {
 		if vars["auth_server_id"] != "aus1" || vars["auth_server_policy_id"] != "00pmine" {
 			t.Errorf("auth server %v, policy %v", vars["auth_server_id"], vars["auth_server_policy_id"])
@@ -83,7 +90,7 @@ func TestDeclaredValuesMakeSignInFindingsFixable(t *testing.T) {
 		want []string
 	}{
 		{name: "a module declaring the variables owns their values", dir: signinModule,
-			want: []string{checks.ValueAuthServerID, checks.ValueAuthServerPolicyID, checks.ValueGroups, checks.ValueTrustedOrigin}},
+			want: []string{checks.ValueAuthServerID, checks.ValueAuthServerPolicyID, checks.ValueGroups, checks.ValueIssuerMode, checks.ValueTrustedOrigin}},
 		{name: "a module declaring none owns nothing", dir: func(t *testing.T) string { return t.TempDir() }},
 		{name: "no module owns nothing", dir: func(*testing.T) string { return "" }},
 	}

@@ -60,7 +60,7 @@ variable "cors_origins" {
 variable "issuer_mode" {
   type        = string
   default     = "ORG_URL"
-  description = "The app's issuer_mode (ORG_URL, CUSTOM_URL or DYNAMIC), pinned so a fix never changes the tokens' issuer."
+  description = "The app's issuer_mode (ORG_URL, CUSTOM_URL or DYNAMIC); driftd passes the app's own mode when it yields oidc_issuer, else the one that does (okta.issuer_mode)."
 }
 
 variable "consent_method" {
@@ -79,6 +79,12 @@ variable "trusted_origin" {
   type        = bool
   default     = false
   description = "Manage the W&B URL as an Okta Trusted Origin with the CORS and REDIRECT scopes."
+}
+
+variable "trusted_origin_name" {
+  type        = string
+  default     = ""
+  description = "The trusted origin's name; empty: \"Weights & Biases (WANDB_URL)\". Set it to the name of an origin you import."
 }
 
 variable "auth_server_id" {

@@ -59,15 +59,19 @@ type Server struct {
 	remaining int
 	window    time.Time
 	clock     atomic.Pointer[func() time.Time]
+	born      time.Time // when the org was made: its admin's and default objects' created
 	maxLog    int
 
-	dir    directory   // groups, assignments, app users
-	orgs   originStore // trusted origins
-	as     asStore     // authorization servers, policies, rules
-	oauth  oauthState  // service apps and issued tokens
-	log    eventLog    // System Log
-	hooks  []eventHook // Event Hook targets
-	hookWG sync.WaitGroup
+	dir         directory             // groups, assignments, app users
+	orgs        originStore           // trusted origins
+	as          asStore               // authorization servers, policies, rules
+	oauth       oauthState            // service apps and issued tokens
+	log         eventLog              // System Log
+	pol         map[string]*orgPolicy // the org's policies (/api/v1/policies)
+	people      map[string]*person    // the org's users
+	featuresOff map[string]bool       // API path prefixes of features the org lacks
+	hooks       []eventHook           // Event Hook targets
+	hookWG      sync.WaitGroup
 }
 
 // Options configures a simulator.
@@ -122,7 +126,11 @@ func New(opts Options) *Server {
 	s := &Server{Token: tok, apps: map[string]*App{},
 		counts: map[string]int{}, limit: limit, remaining: limit, maxLog: 100000}
 	s.SetClock(time.Now)
+	s.born = s.now().UTC()
+	s.pol = newOrgPolicies(s.born)
 	s.dir = newDirectory()
+	s.people = map[string]*person{consoleAdmin.ID: s.adminPerson()}
+	s.addEveryone()
 	s.orgs = originStore{byID: map[string]*TrustedOrigin{}}
 	s.as = newASStore()
 	s.oauth = oauthState{ttl: ttl, clients: map[string]*serviceClient{}, tokens: map[string]issuedToken{}}
@@ -218,6 +226,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration"):
 		s.discovery(w, r)
+	case r.URL.Path == "/.well-known/okta-organization":
+		s.orgMetadata(w)
 	case r.URL.Path == "/oauth2/v1/token":
 		s.token(w, r)
 	case strings.HasPrefix(r.URL.Path, "/api/v1/"):
@@ -234,7 +244,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor, ok := s.authenticate(w, r)
-	if !ok {
+	if !ok || s.featureOff(w, r) {
 		return
 	}
 	if !s.rateHeaders(w, Fault{}) {

@@ -139,11 +139,14 @@ func (s *Server) replaceOriginLocked(cur *TrustedOrigin, next TrustedOrigin, act
 func (s *Server) originLinks(o *TrustedOrigin) TrustedOrigin {
 	out := *o
 	self := s.URL + "/api/v1/trustedOrigins/" + o.ID
-	out.Links = map[string]any{"self": map[string]any{"href": self}}
+	// As recorded, with the methods each link allows
+	// (TestAccResourceOktaTrustedOrigin_crud/oie-00.yaml).
+	hints := func(methods ...string) map[string]any { return map[string]any{"allow": methods} }
+	out.Links = map[string]any{"self": map[string]any{"href": self, "hints": hints("GET", "PUT", "DELETE")}}
 	if o.Status == "ACTIVE" {
-		out.Links["deactivate"] = map[string]any{"href": self + "/lifecycle/deactivate"}
+		out.Links["deactivate"] = map[string]any{"href": self + "/lifecycle/deactivate", "hints": hints("POST")}
 	} else {
-		out.Links["activate"] = map[string]any{"href": self + "/lifecycle/activate"}
+		out.Links["activate"] = map[string]any{"href": self + "/lifecycle/activate", "hints": hints("POST")}
 	}
 	return out
 }
@@ -179,7 +182,8 @@ func (s *Server) listOrigins(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].Created.Before(out[j].Created) || out[i].Created.Equal(out[j].Created) && out[i].ID < out[j].ID
 	})
-	writeValue(w, http.StatusOK, out)
+	items, cursor := pageItems(out, func(o TrustedOrigin) string { return o.ID })
+	s.writePage(w, r, items, cursor, originPages)
 }
 
 func (s *Server) getOrigin(w http.ResponseWriter, id string) {

@@ -121,8 +121,8 @@ func TestTheAdminLinkExistsOnlyWhereTheConsoleDoes(t *testing.T) {
 type fakeApprovals struct{ approved []string }
 
 func (f *fakeApprovals) PendingPlan(planID string) (string, bool) { return "prod", planID == "p1" }
-func (f *fakeApprovals) Approve(planID, _, user string) {
-	f.approved = append(f.approved, planID+" by "+user)
+func (f *fakeApprovals) Approve(planID, _ string, user report.Approver) {
+	f.approved = append(f.approved, planID+" by "+user.ID+" ("+user.Name+")")
 }
 
 // click posts a button click signed as Slack signs it (v0 HMAC-SHA256 of
@@ -156,6 +156,9 @@ func TestApproversAreMatchedByUserIDOnly(t *testing.T) {
 	}
 	if code := click(t, handler, "signing-never-printed", "U012APPROVER", "alice"); code != http.StatusOK || len(fa.approved) != 1 {
 		t.Fatalf("the approver's own click: %d, approved %v", code, fa.approved)
+	}
+	if fa.approved[0] != "p1 by U012APPROVER (alice)" {
+		t.Errorf("the approval = %q; want the id that was authorised and the name Slack gave", fa.approved[0])
 	}
 	_, _ = h.a.delivery.Flush(context.Background())
 }

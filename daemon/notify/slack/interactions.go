@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/driftd/driftd/daemon/report"
 )
 
 // replayGuard remembers the signatures of accepted Slack requests for
@@ -56,7 +58,7 @@ type Approvals interface {
 	// PendingPlan returns the target of a plan waiting for approval.
 	PendingPlan(planID string) (target string, ok bool)
 	// Approve applies an approved plan in the background and reports.
-	Approve(planID, target, user string)
+	Approve(planID, target string, user report.Approver)
 }
 
 func (a *Alerter) handleInteraction(w http.ResponseWriter, r *http.Request, approvals Approvals) {
@@ -129,7 +131,7 @@ func (a *Alerter) handleInteraction(w http.ResponseWriter, r *http.Request, appr
 	// reports in the thread.
 	writeJSON(w, http.StatusOK, map[string]any{"response_type": "ephemeral", "replace_original": false,
 		"text": fmt.Sprintf("Applying plan %s…", code(planID))})
-	approvals.Approve(planID, target, cb.User.ID)
+	approvals.Approve(planID, target, report.Approver{ID: cb.User.ID, Name: approverName(cb.User)})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -142,4 +144,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// approverName is the name the interaction payload gives the user who
+// clicked, for people to read (it never authorises anything: the id
+// does). A block_actions payload's user carries "name" and "username"
+// besides the id and team_id (docs.slack.dev/reference/interaction-payloads/block_actions-payload;
+// bolt-js types it in src/types/actions/block-action.ts, BlockAction.user);
+// slack-go decodes both into slack.User.
+func approverName(u slack.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Username
 }

@@ -210,10 +210,19 @@ func links(ac AlertContext) slack.Block {
 			parts = append(parts, fmt.Sprintf("<%s|Okta app %s>", u, esc(ac.AppID)))
 		}
 	}
-	if ac.WandbURL != "" {
-		parts = append(parts, fmt.Sprintf("<%s/system-admin|W&B system admin>", strings.TrimRight(ac.WandbURL, "/")))
+	if u := WandbAdminURL(ac.WandbURL); u != "" {
+		parts = append(parts, fmt.Sprintf("<%s|W&B system admin>", u))
 	}
 	return slack.NewContextBlock("", md(strings.Join(parts, " · ")))
+}
+
+// WandbAdminURL is W&B's system admin page under the instance's URL ("" for
+// no URL).
+func WandbAdminURL(wandbURL string) string {
+	if wandbURL == "" {
+		return ""
+	}
+	return strings.TrimRight(wandbURL, "/") + "/system-admin"
 }
 
 // OktaAdminAppURL is the app's page in the Okta admin console: under

@@ -1,0 +1,73 @@
+package oktasim_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestRecordedOktaAnswersConform replays every recording of real Okta the
+// okta provider's acceptance tests made for the objects driftd and its
+// Terraform module touch, in recorded order, each against a fresh
+// simulator, and compares each answer's status code and JSON shape with
+// the recorded one. A difference fails the test unless conformanceExceptions
+// names it with its reason (the README's table is the same list).
+func TestRecordedOktaAnswersConform(t *testing.T) {
+	total, ok, excepted := 0, 0, 0
+	failures := map[string][]string{} // exception reason or "" -> examples
+	used := map[int]bool{}
+	for _, c := range loadCassettes(t) {
+		if len(c.Interactions) == 0 {
+			continue
+		}
+		r := newReplayer(t, c.Interactions[0].Request.URL)
+		r.disableMissingFeatures(c)
+		for _, it := range c.Interactions {
+			total++
+			o := r.play(it.Request.Method, it.Request.URL, it.Request.Body, it.Response.Code, it.Response.Body)
+			if len(o.diffs) == 0 {
+				ok++
+				continue
+			}
+			where := fmt.Sprintf("%s#%d %s %s: %s", c.Name, it.ID, o.method, o.path, strings.Join(o.diffs, "; "))
+			reasons, unexplained := map[string]bool{}, false
+			for _, d := range o.diffs {
+				i := exceptionFor(c.Name, o, d)
+				if i < 0 {
+					unexplained = true
+					continue
+				}
+				used[i] = true
+				reasons[conformanceExceptions[i].reason] = true
+			}
+			if unexplained {
+				failures[""] = append(failures[""], where)
+				continue
+			}
+			excepted++
+			for r := range reasons {
+				failures[r] = append(failures[r], where)
+			}
+		}
+	}
+	t.Logf("%d of %d interactions conform; %d differ only as the exceptions say", ok, total, excepted)
+	reasons := make([]string, 0, len(failures))
+	for k := range failures {
+		reasons = append(reasons, k)
+	}
+	sort.Strings(reasons)
+	for _, k := range reasons {
+		if k != "" {
+			t.Logf("excepted (%d): %s; e.g. %s", len(failures[k]), k, failures[k][0])
+		}
+	}
+	for _, f := range failures[""] {
+		t.Errorf("does not conform: %s", f)
+	}
+	for i, e := range conformanceExceptions {
+		if !used[i] {
+			t.Errorf("exception %q matches no failing interaction: remove it", e.reason)
+		}
+	}
+}
