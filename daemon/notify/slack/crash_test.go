@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +56,30 @@ func TestARootPostInterruptedByACrashIsFoundAgainNotRePosted(t *testing.T) {
 	}
 	if !updated {
 		t.Fatalf("the resolution did not update the found root %s: %v", first.TS, h.methods())
+	}
+}
+
+// While Slack is down, a drift that outlasts repeat_interval must not queue
+// a reminder behind the alert that is still waiting, run after run.
+func TestNoReminderIsQueuedBehindAMessageStillWaitingForSlack(t *testing.T) {
+	h := newAlertHarness(t, false)
+	h.sim.SetDown(true)
+	h.notify(sampleResult())
+	h.flush()
+	for range 3 {
+		h.now = h.now.Add(5 * time.Hour) // past repeat_interval (4h)
+		h.notify(sampleResult())
+		h.flush()
+	}
+	if q, _ := h.store.Outbox(); len(q) != 1 {
+		t.Fatalf("%d messages queued for one unchanged drift during a Slack outage, want 1", len(q))
+	}
+	h.sim.SetDown(false)
+	h.now = h.now.Add(time.Hour)
+	h.flush()
+	h.notify(sampleResult())
+	h.flush()
+	if got := strings.Join(h.methods(), ","); got != "chat.postMessage,chat.postMessage(thread)" {
+		t.Fatalf("after recovery: %s, want the root then one reminder", got)
 	}
 }
