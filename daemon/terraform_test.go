@@ -93,12 +93,13 @@ targets:
         dir: ./tf
         allow: [%s]
         lock_timeout: 2s
+        env: %s
         vars:
           other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins
           trusted_origin: okta.trusted_origin
           auth_server_id: oidc.auth_server_id
           auth_server_policy_id: okta.auth_server_policy_id
-`, f.Sim.URL, tf.envSrc, tf.appID, tf.clientID, issuer, mode, allow))
+`, f.Sim.URL, tf.envSrc, tf.appID, tf.clientID, issuer, mode, allow, example.TerraformEnvYAML(example.ProviderEnvNames)))
 	if mode == config.ModeApprove {
 		// Approvals arrive from Slack; the recorder stands in for it.
 		sim := slacksim.Start(slackToken)

@@ -3,7 +3,11 @@ package deploy_test
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/internal/kubetest"
@@ -134,4 +138,62 @@ auth_server_policy_id = %q
 		w.apply()
 		w.planIsClean("after reactivating the origin")
 	})
+}
+
+// readmeBlock is the README's fenced block whose first line is the comment
+// "# name": the files of "Bringing a console-made app under Terraform".
+func readmeBlock(t *testing.T, name string) string {
+	t.Helper()
+	m := regexp.MustCompile("(?s)```(?:hcl|yaml)\n(# " + regexp.QuoteMeta(name) + "[^\n]*\n.*?)```").FindStringSubmatch(string(mustRead(t, "../README.md")))
+	if m == nil {
+		t.Fatalf("the README has no block starting with # %s", name)
+	}
+	return m[1]
+}
+
+// TestAConsoleMadeAppImportsIntoTheModuleWithNoChange: the README's
+// imports.tf and terraform.tfvars bring an app, its group assignment and
+// its trusted origin made in the console (as the simulator holds them)
+// under the module's Okta side: the plan imports the three and changes
+// nothing (the app's lifecycle ignores the provider's import-only
+// settings), and after the apply a second plan is clean. daemon's
+// TestAConsoleMadeAppImportedIntoTerraformPlansCleanAndIsFixedOnApproval
+// runs the whole walk-through, the ConfigMap and driftd included.
+func TestAConsoleMadeAppImportsIntoTheModuleWithNoChange(t *testing.T) {
+	const appID = "0oa1console0000000001"
+	w := oktaWorkspace(t, "")
+	w.okta.PutApp(oktasim.NewWandbApp(appID, appID, "https://wandb.acme.com", false))
+	g, err := w.okta.AddGroup("W&B Users", "People who sign in to W&B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.okta.AssignGroup(appID, g.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	origin, err := w.okta.AddTrustedOrigin("wandb.acme.com", "https://wandb.acme.com", "CORS", "REDIRECT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := strings.NewReplacer("tos1console0000000001", origin.ID, "00g1console0000000001", g.ID)
+	w.write("imports.tf", ids.Replace(readmeBlock(t, "imports.tf")))
+	w.write("terraform.tfvars", ids.Replace(readmeBlock(t, "terraform.tfvars")))
+	plan := w.plan()
+	for _, addr := range []string{"okta_app_oauth.wandb", "okta_app_group_assignments.wandb[0]", "okta_trusted_origin.wandb[0]"} {
+		rc := plan[addr]
+		if rc == nil || rc.Change.Importing == nil || action(rc) != "no-op" {
+			t.Errorf("%s: want an import and no change, got %s: %s", addr, action(rc), changedIfAny(rc))
+		}
+	}
+	if len(plan) != 3 {
+		t.Errorf("the plan touches %d resources, want the 3 imports", len(plan))
+	}
+	w.apply()
+	w.planIsClean("after the import")
+}
+
+func changedIfAny(rc *tfjson.ResourceChange) string {
+	if rc == nil {
+		return "not in the plan"
+	}
+	return changed(rc)
 }

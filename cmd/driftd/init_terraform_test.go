@@ -53,8 +53,12 @@ func TestInitToReconcileThroughTheRealOktaProvider(t *testing.T) {
 	if code, o, _ := runCLI(t, "check", "--config", cfg); code != 2 || !strings.Contains(o, "okta.redirect_uris") {
 		t.Fatalf("check after the edit: exit %d, want 2 naming okta.redirect_uris\n%s", code, o)
 	}
-	body := readFile(t, cfg)
-	if err := os.WriteFile(cfg, []byte(strings.Replace(body, "mode: alert", "mode: apply", 1)), 0o600); err != nil {
+	// Apply mode, with the okta provider's credential handed to Terraform
+	// as the written config's comment says (here the simulator's).
+	body := strings.Replace(readFile(t, cfg), "mode: alert", "mode: apply", 1)
+	body = strings.Replace(body, "        # env: {", "        env: {OKTA_HTTP_PROXY: \"${OKTA_HTTP_PROXY}\", ", 1)
+	body = strings.Replace(body, "${OKTA_TF_API_TOKEN}", "${OKTA_API_TOKEN}", 1)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if code, o, e := runCLI(t, "reconcile", "--config", cfg); code != 0 {

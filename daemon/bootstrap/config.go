@@ -86,6 +86,9 @@ func (in *Install) Config(findings []string) []byte {
 	w("      mode: alert")
 	w("      terraform:")
 	w("        dir: %s   # written by driftd init beside this file", ModuleDir)
+	w("        # Terraform gets none of driftd's environment: give the okta provider")
+	w("        # its own credential, one that may write apps (not driftd's read token):")
+	w("        # env: {OKTA_ORG_NAME: %s, OKTA_BASE_URL: %s, OKTA_API_TOKEN: \"${OKTA_TF_API_TOKEN}\"}", q(orgName(in.Opts.OktaOrgURL)), q(baseURL(in.Opts.OktaOrgURL)))
 	return []byte(b.String())
 }
 
@@ -160,4 +163,24 @@ func list(items []string) string {
 		quoted[i] = q(s)
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// orgName and baseURL split an org URL as the okta provider's OKTA_ORG_NAME
+// and OKTA_BASE_URL take it (https://acme.okta.com: acme, okta.com).
+func orgName(orgURL string) string {
+	name, _, _ := strings.Cut(hostOf(orgURL), ".")
+	return name
+}
+
+func baseURL(orgURL string) string {
+	_, base, _ := strings.Cut(hostOf(orgURL), ".")
+	return base
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Hostname()
 }

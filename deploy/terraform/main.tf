@@ -43,6 +43,18 @@ resource "okta_app_oauth" "wandb" {
   # send its defaults, TRUSTED and ORG_URL, on every update).
   issuer_mode    = var.issuer_mode
   consent_method = var.consent_method
+
+  # Importing a console-made app leaves these null, and the provider would
+  # plan its defaults into them on the first apply: omit_secret and
+  # skip_authentication_policy are the provider's own settings, never read
+  # from Okta, and refresh_token_* are read only when Okta answers a
+  # refresh_token object, which it does only for an app granted refresh_token
+  # (terraform-provider-okta v6.12.0 resource_okta_app_oauth.go,
+  # resourceAppOAuthRead; 0 of the 323 recorded apps without the grant carry
+  # one). driftd init's module ignores the same four.
+  lifecycle {
+    ignore_changes = [omit_secret, skip_authentication_policy, refresh_token_rotation, refresh_token_leeway]
+  }
 }
 
 # Who may sign in: the groups assigned to the app (by group id). Left out

@@ -201,6 +201,10 @@ func (d *demo) setup(ctx context.Context) (string, error) {
 func (d *demo) writeConfig(listen, mode string) (*config.Config, error) {
 	dir := d.dir
 	cfgFile := filepath.Join(dir, "driftd.yaml")
+	tfEnv := "" // alert mode runs no Terraform
+	if mode != config.ModeAlert {
+		tfEnv = "        # Terraform's own credential: driftd passes it nothing else.\n        env: " + example.TerraformEnvYAML(example.ProviderEnvNames) + "\n"
+	}
 	cfgText := fmt.Sprintf(`schedule: "@every 1h"
 state_dir: ./state
 okta:
@@ -228,8 +232,8 @@ targets:
         dir: ./tf
         # W&B's modules carry CORS origins in the other_wandb_env map.
         vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
-`, d.sim.URL, d.sim.Token, demoSlackToken, demoChannel, d.slack.APIURL(), demoSigningSecret, demoApprover,
-		listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
+%s`, d.sim.URL, d.sim.Token, demoSlackToken, demoChannel, d.slack.APIURL(), demoSigningSecret, demoApprover,
+		listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode, tfEnv)
 	if err := os.WriteFile(cfgFile, []byte(cfgText), 0o600); err != nil {
 		return nil, fmt.Errorf("writing the demo's config: %w", err)
 	}

@@ -26,6 +26,11 @@ func (s *Server) LoadApp(a App) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cp := copyApp(&a)
+	if cp.AccessPolicy == "" {
+		// Every app of an Identity Engine org has an authentication
+		// policy; the console gives a new one the default.
+		cp.AccessPolicy = s.defaultAccessPolicyLocked()
+	}
 	s.apps[a.ID] = &cp
 	return nil
 }

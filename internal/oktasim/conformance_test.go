@@ -2,6 +2,7 @@ package oktasim_test
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -52,6 +53,7 @@ func TestRecordedOktaAnswersConform(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d interactions conform; %d differ only as the exceptions say", ok, total, excepted)
+	readmeSays(t, fmt.Sprintf("**%d of %d interactions conform.**", ok, total), fmt.Sprintf("The other %d differ only as these exceptions say", excepted))
 	reasons := make([]string, 0, len(failures))
 	for k := range failures {
 		reasons = append(reasons, k)
@@ -68,6 +70,21 @@ func TestRecordedOktaAnswersConform(t *testing.T) {
 	for i, e := range conformanceExceptions {
 		if !used[i] {
 			t.Errorf("exception %q matches no failing interaction: remove it", e.reason)
+		}
+	}
+}
+
+// readmeSays fails the test unless README.md states each count as the
+// test measured it, so the README's numbers stay today's.
+func readmeSays(t *testing.T, want ...string) {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range want {
+		if !strings.Contains(strings.Join(strings.Fields(string(b)), " "), w) {
+			t.Errorf("README.md does not say %q: update its section on the Okta simulator", w)
 		}
 	}
 }

@@ -18,7 +18,8 @@ var (
 	originPages     = pageSize{20, 200}
 	assignmentPages = pageSize{20, 200}
 	groupPages      = pageSize{10000, 10000}
-	groupUserPages  = pageSize{1000, 10000}
+	groupUserPages  = pageSize{1000, 0}
+	userPages       = pageSize{200, 0}
 	policyPages     = pageSize{0, 0}
 )
 

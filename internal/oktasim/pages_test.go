@@ -70,3 +70,23 @@ func TestListsArePagedWithLinkNext(t *testing.T) {
 		}
 	}
 }
+
+// Users page too: 200 by default (spec listUsers), the admin included.
+func TestUsersArePaged(t *testing.T) {
+	s, err := Start(Options{RateLimit: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.mu.Lock()
+	for i := range 249 {
+		id := fmt.Sprintf("00usim%014d", i)
+		s.people[id] = &person{id: id, status: "ACTIVE", created: s.born, profile: map[string]any{"login": id + "@acme.test", "email": id + "@acme.test"}, groups: map[string]bool{}}
+	}
+	s.mu.Unlock()
+	first, next := getPage(t, s, s.URL+"/api/v1/users")
+	second, last := getPage(t, s, next)
+	if len(first) != 200 || len(second) != 50 || last != "" {
+		t.Fatalf("pages of %d and %d users (next after the second %q), want 200 and 50", len(first), len(second), last)
+	}
+}

@@ -35,6 +35,8 @@ func (s *Server) orgRoute(m string, parts []string) (route, bool) {
 func (s *Server) userRoute(m string, p []string) (route, bool) {
 	read, manage := "okta.users.read", "okta.users.manage"
 	switch {
+	case len(p) == 0 && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.listUsers(w, r) }}, true
 	case len(p) == 0 && m == http.MethodPost:
 		return route{manage, func(w http.ResponseWriter, r *http.Request, _ caller) { s.createUser(w, r) }}, true
 	case len(p) == 1 && m == http.MethodGet:

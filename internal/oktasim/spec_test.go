@@ -115,3 +115,6 @@ func specErrors(err error) []string {
 	}
 	return out
 }
+
+// openapi3MultiErrors reports every problem of a value, not the first.
+func openapi3MultiErrors() openapi3.SchemaValidationOption { return openapi3.MultiErrors() }

@@ -3,6 +3,7 @@ package oktasim
 import (
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -174,4 +175,27 @@ func (s *Server) userGroups(w http.ResponseWriter, id string) {
 		return out[i].ID < out[j].ID
 	})
 	writeValue(w, http.StatusOK, out)
+}
+
+// listUsers serves GET /api/v1/users: q matches the start of a first name,
+// last name or email, case-insensitively (spec: listUsers), 200 a page.
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	q := strings.ToLower(r.URL.Query().Get("q"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ps []*person
+	for _, p := range s.people {
+		for _, k := range []string{"firstName", "lastName", "email"} {
+			if v, _ := p.profile[k].(string); strings.HasPrefix(strings.ToLower(v), q) {
+				ps = append(ps, p)
+				break
+			}
+		}
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].id < ps[j].id })
+	out := make([]any, len(ps))
+	for i, p := range ps {
+		out[i] = s.userJSON(p, true)
+	}
+	s.writePage(w, r, out, func(i int) string { return ps[i].id }, userPages)
 }
