@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
@@ -120,4 +121,25 @@ func memoized[T any](p *passMemo, key string, read func() (T, error)) (T, error)
 	v, err := p.do(key, func() (any, error) { return read() })
 	out, _ := v.(T)
 	return out, err
+}
+
+// windowMemo hands out one pass memo per window of time, so the
+// single-target runs of a burst share the org-wide reads of that window.
+type windowMemo struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu    sync.Mutex
+	memo  *passMemo
+	since time.Time
+}
+
+func (w *windowMemo) current() *passMemo {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	if w.memo == nil || now.Sub(w.since) >= w.ttl || now.Before(w.since) {
+		w.memo, w.since = newPassMemo(), now
+	}
+	return w.memo
 }
