@@ -46,6 +46,17 @@ type Engine struct {
 	// scrub keeps config secrets out of what readers report (a Terraform
 	// state reader relays terraform's stderr): check has no Runner to do it.
 	scrub *terraform.Scrubber
+	// pools are the orgs' connection pools, closed by Close.
+	pools []*http.Transport
+}
+
+// Close drops the engine's idle Okta connections: a replaced engine (a
+// reload) or a stopped daemon leaves no keep-alive behind
+// (TestServeLeavesNoGoroutineBehind failed once each org got its own pool).
+func (e *Engine) Close() {
+	for _, p := range e.pools {
+		p.CloseIdleConnections()
+	}
 }
 
 // EngineOptions lets tests and the daemon swap the readers or observe
@@ -82,7 +93,7 @@ func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts E
 	if e.now == nil {
 		e.now = time.Now
 	}
-	orgs, err := buildOrgs(ctx, cfg, opts)
+	orgs, err := buildOrgs(ctx, cfg, opts, &e.pools)
 	if err != nil {
 		return nil, err
 	}

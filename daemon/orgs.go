@@ -33,7 +33,7 @@ type oktaOrg struct {
 
 // buildOrgs makes one client per distinct org and credential. A test's
 // AppReader (opts.Okta) stands for every org.
-func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map[string]*oktaOrg, error) {
+func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions, pools *[]*http.Transport) (map[string]*oktaOrg, error) {
 	orgs := map[string]*oktaOrg{}
 	for i := range cfg.Targets {
 		o := cfg.OrgFor(&cfg.Targets[i])
@@ -61,7 +61,9 @@ func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map
 		ro := o.Options()
 		next := opts.Transport
 		if next == nil {
-			next = orgTransport(cfg.Concurrency)
+			pool := orgTransport(cfg.Concurrency)
+			*pools = append(*pools, pool)
+			next = pool
 		}
 		ro.Retry, ro.Transport, ro.Observe = opts.Retry, budget.Transport(next), opts.OnResponse
 		r, err := source.NewOktaReader(ctx, ro)

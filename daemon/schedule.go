@@ -51,7 +51,11 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 			return fmt.Errorf("building the reconcile path: %w", err)
 		}
 	} else {
+		old := d.runner.eng()
 		d.runner.setEngine(engine)
+		// Its idle connections go now; those of runs still on it close
+		// once idle for the pool's IdleConnTimeout (90 s).
+		old.Close()
 	}
 	d.cfg = cfg
 	if d.cron == nil {
