@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 
 	"github.com/driftd/driftd/checks"
@@ -52,12 +53,16 @@ func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map
 		// Each org has its own rate limit, so its own budget: one org
 		// answering 429 never slows another down.
 		budget := source.NewRateBudget(o.Reserve)
-		budget.MaxWait = opts.Retry.MaxRateLimitWait
+		budget.MaxWait, budget.Clock = opts.Retry.MaxRateLimitWait, opts.Retry.Clock
 		if opts.Retry.Attempts == 0 {
 			budget.MaxWait = source.DefaultRetryPolicy.MaxRateLimitWait
 		}
 		ro := o.Options()
-		ro.Retry, ro.Transport, ro.Observe = opts.Retry, budget.Transport(opts.Transport), opts.OnResponse
+		next := opts.Transport
+		if next == nil {
+			next = orgTransport(cfg.Concurrency)
+		}
+		ro.Retry, ro.Transport, ro.Observe = opts.Retry, budget.Transport(next), opts.OnResponse
 		r, err := source.NewOktaReader(ctx, ro)
 		if err != nil {
 			return nil, err
@@ -66,6 +71,16 @@ func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map
 		orgs[key] = org
 	}
 	return orgs, nil
+}
+
+// orgTransport is the connection pool of one org: Go's default transport
+// keeping enough idle connections for a pass. The default keeps two per
+// host, so a pass of concurrency targets, each reading its app and groups
+// at once, closed and dialled connections all the time.
+func orgTransport(concurrency int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 4 * max(concurrency, 1)
+	return t
 }
 
 // orgFor returns the target's org.

@@ -49,6 +49,7 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 	policy := opts.Retry
 	if policy.Attempts == 0 {
 		policy = DefaultRetryPolicy
+		policy.Clock = opts.Retry.Clock
 	}
 	httpClient := &http.Client{
 		// The guard sits under the retries: a redirect is an answer, never

@@ -133,8 +133,12 @@ func asTarget(a *AuthorizationServer) LogTarget {
 	return LogTarget{ID: a.ID, Type: "AuthorizationServer", AlternateID: a.Name, DisplayName: a.Name}
 }
 
+// policyTarget is the one target of policy.lifecycle.* and policy.rule.*
+// events: the policy, with the catalog's PolicyResourceDetails policy_type
+// ("OAuthAuthzPolicy" for an authorization server's access policy).
 func policyTarget(p *Policy) LogTarget {
-	return LogTarget{ID: p.ID, Type: "Policy", AlternateID: p.Name, DisplayName: p.Name}
+	return LogTarget{ID: p.ID, Type: "Policy", AlternateID: p.Name, DisplayName: p.Name,
+		DetailEntry: map[string]any{"policy_type": "OAuthAuthzPolicy"}}
 }
 
 // AdminEditAuthServer changes an authorization server as an admin would

@@ -1,6 +1,7 @@
 package oktasim
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -34,8 +35,12 @@ type originStore struct {
 	byID map[string]*TrustedOrigin
 }
 
+// originTarget carries the origin's URL, status and scopes in its details
+// (the catalog's TrustedOriginResourceDetails), not in alternateId.
 func originTarget(o *TrustedOrigin) LogTarget {
-	return LogTarget{ID: o.ID, Type: "TrustedOrigin", AlternateID: o.Origin, DisplayName: o.Name}
+	scopes, _ := json.Marshal(o.Scopes)
+	return LogTarget{ID: o.ID, Type: "TrustedOrigin", AlternateID: o.Name, DisplayName: o.Name,
+		DetailEntry: map[string]any{"trusted_origin_url": o.Origin, "trusted_origin_status": o.Status, "trusted_origin_scopes": string(scopes)}}
 }
 
 // validateOrigin applies spec TrustedOrigin: name and origin are unique

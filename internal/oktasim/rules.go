@@ -97,12 +97,8 @@ func (s *Server) AddRule(asID, policyID string, r Rule) (Rule, error) {
 		return Rule{}, fmt.Errorf("adding rule %q: %w", r.Name, err)
 	}
 	s.as.rules[policyID] = append(s.as.rules[policyID], &r)
-	s.recordLocked("policy.rule.add", consoleAdmin, policyTarget(p), ruleTarget(&r))
+	s.recordLocked("policy.rule.add", consoleAdmin, policyTarget(p))
 	return r, nil
-}
-
-func ruleTarget(r *Rule) LogTarget {
-	return LogTarget{ID: r.ID, Type: "PolicyRule", AlternateID: r.Name, DisplayName: r.Name}
 }
 
 // AdminEditRule changes an access policy rule as an admin would.
@@ -144,7 +140,7 @@ func (s *Server) replaceRuleLocked(asID, policyID, ruleID string, change func(*R
 	next.LastUpdated = s.now().UTC()
 	event := lifecycleEvent("policy.rule", cur.Status, next.Status)
 	*cur = next
-	s.recordLocked(event, actor, policyTarget(p), ruleTarget(cur))
+	s.recordLocked(event, actor, policyTarget(p))
 	return nil
 }
 
