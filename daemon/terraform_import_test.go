@@ -121,7 +121,13 @@ func TestAConsoleMadeAppImportedIntoTerraformPlansCleanAndIsFixedOnApproval(t *t
 	if app, _ := c.Sim.GetApp(consoleAppID); app.Credentials.OAuthClient.ClientID != consoleAppID {
 		t.Fatalf("the imported app's client id changed: %+v", app.Credentials.OAuthClient)
 	}
+	// The README's block, with this workspace and the simulator's
+	// credentials for Terraform in place of the README's.
 	remediation := strings.Replace(readmeBlock(t, "remediation"), "/srv/wandb-sso", dir, 1)
+	env := regexp.MustCompile(`(?m)^(\s*env: ).*$`)
+	remediation = env.ReplaceAllStringFunc(remediation, func(line string) string {
+		return env.FindStringSubmatch(line)[1] + example.TerraformEnvYAML(example.ProviderEnvNames)
+	})
 	slack := slacksim.Start(slackToken)
 	t.Cleanup(slack.Close)
 	c.WriteConfig(fmt.Sprintf(`state_dir: ./state
