@@ -140,7 +140,7 @@ targets:
     wandb:
       url: %[2]s
       env: {source: kubernetes, kubeconfig: %[3]s, namespace: %[4]s, deployment: %[5]s}
-    okta: {app_id: %[6]s}
+    okta: {app_id: %[6]s, groups: ["W&B Users"]}
     oidc: {client_id: %[6]s, issuer: %[1]s}
 %[10]s`, c.Sim.URL, consoleWandbURL, c.kubeconfig, kubetest.WandbNamespace, kubetest.WandbDeployment, consoleAppID,
 		slackToken, slack.APIURL(), signingSecret, remediation))
