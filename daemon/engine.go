@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -115,7 +116,10 @@ func (e *Engine) Config() *config.Config { return e.cfg }
 func (e *Engine) CheckAll(ctx context.Context, targets []*config.Target) *report.Report {
 	memo, shared := newDiscoveryMemo(e.discovery), newPassMemo()
 	return fanOut(len(targets), e.cfg.Concurrency, func(i int) report.TargetResult {
-		return e.checkTarget(ctx, targets[i], memo, shared)
+		res := e.checkTarget(ctx, targets[i], memo, shared)
+		// Every target carries remediation (contract section 11): a check ran none.
+		res.Remediation = &report.RemediationResult{Mode: targets[i].Remedy.Mode, Action: report.ActionNone, Reason: report.ReasonCheck}
+		return res
 	})
 }
 
@@ -166,6 +170,7 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 		defer wg.Done()
 		app, err := readSafely(org.source, func() (*checks.OktaApp, error) { return org.app.App(ctx, t.Okta.AppID) })
 		if err != nil {
+			obs.OktaAppMissing = errors.Is(err, source.ErrAppNotFound)
 			fail(org.source, err)
 			return
 		}

@@ -166,6 +166,19 @@ type TerraformConfig struct {
 	Attributes map[string][]string `yaml:"attributes"`
 	// Timeout bounds each plan and apply (init and show: at most 2m).
 	Timeout Duration `yaml:"timeout"`
+	// Env is given to Terraform beside PATH, HOME, TMPDIR, the proxy and
+	// TF_* variables, and nothing else of driftd's environment: the
+	// providers' own (write) credential. Values are secrets.
+	Env map[string]Secret `yaml:"env"`
+}
+
+// RevealEnv is Env as Terraform gets it.
+func (c TerraformConfig) RevealEnv() map[string]string {
+	out := make(map[string]string, len(c.Env))
+	for k, v := range c.Env {
+		out[k] = v.Reveal()
+	}
+	return out
 }
 
 // Remediation modes.
