@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -65,19 +66,7 @@ type rendered map[string][]byte
 
 func render(t *testing.T, valuesFile string) rendered {
 	t.Helper()
-	ch, err := loader.Load(chartDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals, err := chartutil.ToRenderValues(ch, loadValues(t, valuesFile),
-		chartutil.ReleaseOptions{Name: "driftd", Namespace: "wandb", IsInstall: true}, chartutil.DefaultCapabilities)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := engine.Render(ch, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := renderFiles(t, valuesFile)
 	out := rendered{}
 	for name, body := range files {
 		if strings.HasSuffix(name, "NOTES.txt") {
@@ -100,6 +89,46 @@ func render(t *testing.T, valuesFile string) rendered {
 		}
 	}
 	return out
+}
+
+// renderFiles is Helm's own rendering of the chart: each template's
+// output by file name, NOTES.txt included.
+func renderFiles(t *testing.T, valuesFile string) map[string]string {
+	t.Helper()
+	ch, err := loader.Load(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := chartutil.ToRenderValues(ch, loadValues(t, valuesFile),
+		chartutil.ReleaseOptions{Name: "driftd", Namespace: "wandb", IsInstall: true}, chartutil.DefaultCapabilities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := engine.Render(ch, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestChartNotesSayWhatIsMounted(t *testing.T) {
+	tests := []struct {
+		values string
+		want   []string
+	}{
+		{"", []string{"/etc/driftd/driftd.yaml", "/etc/wandb/env", "/var/lib/driftd", "No Terraform workspace"}},
+		{"helm/driftd/ci/sample-values.yaml", []string{"/etc/driftd-terraform", "the Terraform workspace, read-only (ConfigMap driftd-terraform)",
+			"TF_DATA_DIR=/data/driftd/terraform-data", "the keys of Secret driftd-terraform", "the Secrets wandb-global-secret",
+			"Role driftd-terraform"}},
+	}
+	for _, tc := range tests {
+		notes := renderFiles(t, tc.values)["driftd/templates/NOTES.txt"]
+		for _, want := range tc.want {
+			if !strings.Contains(notes, want) {
+				t.Errorf("with values %q NOTES.txt lacks %q:\n%s", tc.values, want, notes)
+			}
+		}
+	}
 }
 
 // strict decodes a rendered object into its k8s.io/api type, refusing any
@@ -125,17 +154,23 @@ func (r rendered) keys() []string {
 }
 
 func chartEnv(name string) (string, bool) {
-	if name == "ALERTMANAGER_TOKEN" {
-		return "test-alertmanager-token", true
+	switch name {
+	case "ALERTMANAGER_TOKEN", "TF_OKTA_API_TOKEN":
+		return "test-" + strings.ToLower(name), true
+	case "KUBERNETES_SERVICE_HOST":
+		return "10.96.0.1", true
+	case "KUBERNETES_SERVICE_PORT":
+		return "443", true
 	}
 	return secretsEnv(name)
 }
 
 func TestChartRendersObjectsKubernetesAccepts(t *testing.T) {
 	wantKinds := map[string][]string{
-		"": {"ConfigMap/driftd", "Deployment/driftd", "PersistentVolumeClaim/driftd-state", "Role/driftd", "RoleBinding/driftd", "Service/driftd", "ServiceAccount/driftd"},
+		"": {"ConfigMap/driftd", "Deployment/driftd", "PersistentVolumeClaim/driftd-state", "Service/driftd", "ServiceAccount/driftd"},
 		"helm/driftd/ci/sample-values.yaml": {"ClusterRole/driftd", "ClusterRoleBinding/driftd", "ConfigMap/driftd", "Deployment/driftd",
-			"PersistentVolumeClaim/driftd-state", "PrometheusRule/driftd", "Service/driftd", "ServiceAccount/driftd", "ServiceMonitor/driftd"},
+			"PersistentVolumeClaim/driftd-state", "PrometheusRule/driftd", "Role/driftd-terraform", "RoleBinding/driftd-terraform",
+			"Service/driftd", "ServiceAccount/driftd", "ServiceMonitor/driftd"},
 	}
 	for _, vs := range valueSets {
 		t.Run("with "+vs.name, func(t *testing.T) {
@@ -158,18 +193,18 @@ func TestChartRendersObjectsKubernetesAccepts(t *testing.T) {
 			r.strict(t, "Service/driftd", &svc)
 			var pvc corev1.PersistentVolumeClaim
 			r.strict(t, "PersistentVolumeClaim/driftd-state", &pvc)
-			role := "Role/driftd"
-			if vs.file != "" {
-				role = "ClusterRole/driftd"
+			if vs.file == "" {
+				return // source: file reads nothing in the cluster: no Role (TestTheDefaultChartGrantsNothingForAFileSource)
 			}
 			var rules rbacv1.ClusterRole // a Role's fields are a subset
-			r.strict(t, role, &rules)
+			r.strict(t, "ClusterRole/driftd", &rules)
 			checkReadOnly(t, rules.Rules)
 			var binding rbacv1.RoleBinding
-			r.strict(t, strings.Replace(role, "Role/", "RoleBinding/", 1), &binding)
+			r.strict(t, "ClusterRoleBinding/driftd", &binding)
 			if binding.Subjects[0].Name != sa.Name || binding.RoleRef.Name != rules.Name {
 				t.Errorf("binding %+v does not bind %s to %s", binding, sa.Name, rules.Name)
 			}
+			checkTerraformRole(t, r)
 		})
 	}
 }
@@ -195,6 +230,37 @@ func checkDeployment(t *testing.T, dep *appsv1.Deployment, cfg *config.Config) {
 	for _, ch := range checks {
 		if ch.got != ch.want {
 			t.Errorf("%s: got %q, want %q", ch.name, ch.got, ch.want)
+		}
+	}
+	checkWorkspace(t, dep, cfg)
+}
+
+// checkWorkspace: every target that runs Terraform has its
+// remediation.terraform.dir inside the mounted workspace, Terraform's data
+// goes to the writable state volume, and Terraform's credential Secret is
+// in the environment remediation.terraform.env reads from.
+func checkWorkspace(t *testing.T, dep *appsv1.Deployment, cfg *config.Config) {
+	t.Helper()
+	c := dep.Spec.Template.Spec.Containers[0]
+	ws := mountPath(c.VolumeMounts, "terraform-workspace")
+	for _, tg := range cfg.Targets {
+		if tg.Remedy.Mode == config.ModeAlert {
+			continue
+		}
+		dir := tg.Remedy.Terraform.Dir
+		if ws == "" || (dir != ws && !strings.HasPrefix(dir, ws+"/")) {
+			t.Errorf("target %s runs Terraform in %s, but the workspace is mounted at %q", tg.Name, dir, ws)
+		}
+		if got := envValue(c.Env, "TF_DATA_DIR"); !strings.HasPrefix(got, cfg.StateDir+"/") {
+			t.Errorf("TF_DATA_DIR = %q; want it on the state volume %s (the workspace is read-only)", got, cfg.StateDir)
+		}
+		for name, v := range tg.Remedy.Terraform.Env {
+			if name == "OKTA_API_TOKEN" && v.Reveal() != "test-tf_okta_api_token" {
+				t.Errorf("Terraform's OKTA_API_TOKEN is not its own credential from terraform.existingSecret")
+			}
+		}
+		if !slices.ContainsFunc(c.EnvFrom, func(e corev1.EnvFromSource) bool { return e.SecretRef != nil && e.SecretRef.Name == "driftd-terraform" }) {
+			t.Errorf("Terraform's credential Secret is not in the container's envFrom: %+v", c.EnvFrom)
 		}
 	}
 }
@@ -232,6 +298,11 @@ func checkReadOnly(t *testing.T, rules []rbacv1.PolicyRule) {
 		}
 	}
 	sort.Strings(got)
+	for _, r := range rules {
+		if slices.Contains(r.Resources, "secrets") && strings.Join(r.ResourceNames, ",") != "wandb-global-secret" {
+			t.Errorf("the Secret rule names %v; want only rbac.secrets", r.ResourceNames)
+		}
+	}
 	want := "/configmaps /pods /secrets apps.wandb.com/weightsandbiases apps/deployments"
 	if strings.Join(got, " ") != want {
 		t.Errorf("resources %v, want %s", got, want)
@@ -289,5 +360,22 @@ func TestChartReadmeAndValuesNameTheSecretKeysConfigUses(t *testing.T) {
 		if !strings.Contains(string(values), "--from-literal="+key+"=") {
 			t.Errorf("values.yaml does not show how to put %s in the Secret", key)
 		}
+	}
+}
+
+// checkTerraformRole: the opt-in write Role changes only the objects it
+// names, and binds to driftd's service account.
+func checkTerraformRole(t *testing.T, r rendered) {
+	t.Helper()
+	var role rbacv1.Role
+	r.strict(t, "Role/driftd-terraform", &role)
+	if len(role.Rules) != 1 || strings.Join(role.Rules[0].Resources, ",") != "configmaps" ||
+		strings.Join(role.Rules[0].ResourceNames, ",") != "wandb-prod-env" || strings.Join(role.Rules[0].Verbs, ",") != "get,patch,update" {
+		t.Errorf("the Terraform Role's rules are %+v; want get, patch, update on ConfigMap wandb-prod-env only", role.Rules)
+	}
+	var binding rbacv1.RoleBinding
+	r.strict(t, "RoleBinding/driftd-terraform", &binding)
+	if binding.RoleRef.Name != "driftd-terraform" || binding.Subjects[0].Name != "driftd" {
+		t.Errorf("the Terraform RoleBinding %+v does not bind driftd to driftd-terraform", binding)
 	}
 }

@@ -49,6 +49,7 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 	policy := opts.Retry
 	if policy.Attempts == 0 {
 		policy = DefaultRetryPolicy
+		policy.Clock = opts.Retry.Clock
 	}
 	httpClient := &http.Client{
 		// The guard sits under the retries: a redirect is an answer, never
@@ -150,6 +151,9 @@ func (r *OktaReader) explain(appID string, resp *okta.Response, err error) error
 	if r.oauth != nil {
 		// A service app's failures are about tokens and scopes (okta_signin.go).
 		return r.explainRead("reading Okta app "+appID, scopeApps, "applications", resp, err)
+	}
+	if e := featureOff("reading Okta app "+appID, "applications", r.org, err); e != nil {
+		return e
 	}
 	status := 0
 	if resp != nil && resp.Response != nil {

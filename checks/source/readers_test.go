@@ -58,7 +58,7 @@ func TestDiscoveryReaderRefusesADocumentThatIsNotOne(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(tc.answer)
 			defer srv.Close()
-			doc, err := NewDiscoveryReader(nil, testPolicy).Fetch(context.Background(), srv.URL)
+			doc, err := NewDiscoveryReader(nil, patientPolicy).Fetch(context.Background(), srv.URL)
 			if err == nil || doc != nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("Fetch() = %+v, %.300v; want no document and an error saying %q", doc, err, tc.wantErr)
 			}

@@ -64,6 +64,9 @@ func (c *cli) validate(ctx context.Context, file string, deep bool) int {
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(c.stdout, "  warning: %s\n", w)
 	}
+	for _, n := range cfg.EventNotes() {
+		fmt.Fprintf(c.stdout, "  note: %s\n", n)
+	}
 	return ExitOK
 }
 

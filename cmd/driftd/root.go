@@ -70,7 +70,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"json", "text"}, cobra.ShellCompDirectiveNoFileComp))
 	root.AddCommand(c.validateCommand(), c.checkCommand(false), c.checkCommand(true), c.serveCommand(),
-		c.demoCommand(), c.simCommand(), c.slackCommand(), c.healthcheckCommand(), c.versionCommand())
+		c.initCommand(), c.demoCommand(), c.simCommand(), c.slackCommand(), c.healthcheckCommand(), c.versionCommand())
 	strictHelpAndCompletion(root)
 	annotateEnv(root)
 	return root

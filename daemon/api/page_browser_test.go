@@ -62,6 +62,14 @@ func TestTheStatusPageStatesInChromium(t *testing.T) {
 			if !axis {
 				t.Error("an axis label falls outside the timeline")
 			}
+			// Nothing may stick out of its target's card (a long value once pushed the table out).
+			fits, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("section.target > *")].every(e => {
+				const s = e.closest("section"), pad = parseFloat(getComputedStyle(s).paddingRight);
+				return e.getBoundingClientRect().right <= s.getBoundingClientRect().right - pad + 0.5 })`))
+			must("measuring the cards", err)
+			if !fits {
+				t.Error("something sticks out of a target's card")
+			}
 		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/driftd/driftd/daemon/report"
 )
 
 func TestMessagesShowTheirCodeSpansAsCodeAndEverythingElseAsText(t *testing.T) {
@@ -106,5 +108,40 @@ func TestTheStatusPageShowsEachState(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestErrorSinceIsTheFirstRunOfTheUnbrokenSeriesOfErrors(t *testing.T) {
+	errorsThen := func(errs, oks int) []Run {
+		return runsEveryHour("prod", errs+oks, func(i int) report.TargetResult {
+			if i < errs {
+				return report.TargetResult{Status: report.StatusError}
+			}
+			return okResult()
+		})
+	}
+	tests := []struct {
+		name      string
+		runs      []Run
+		wantSince time.Time
+		atLeast   bool
+	}{
+		{"three errors after an ok run date from the oldest of the three", errorsThen(3, 5), pageNow.Add(-3 * time.Hour), false},
+		{"errors in every run there is date from the first run", errorsThen(7, 0), pageNow.Add(-7 * time.Hour), false},
+		{"errors in every run read may have begun earlier", errorsThen(timelineRuns, 0), pageNow.Add(-timelineRuns * time.Hour), true},
+		{"a status the history does not show yet dates from the observation", errorsThen(0, 3), pageNow.Add(-time.Minute), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := TargetStatus{TargetResult: report.TargetResult{Name: "prod", Status: report.StatusError, ObservedAt: pageNow.Add(-time.Minute)}}
+			v := newTargetView(st, tc.runs, pageNow)
+			if v.ErrorSince == nil || !v.ErrorSince.Equal(tc.wantSince) || v.ErrorSinceAtLeast != tc.atLeast {
+				t.Errorf("error since %v (at least: %v); want %v (at least: %v)", v.ErrorSince, v.ErrorSinceAtLeast, tc.wantSince, tc.atLeast)
+			}
+		})
+	}
+	ok := newTargetView(TargetStatus{TargetResult: report.TargetResult{Status: report.StatusOK}}, errorsThen(2, 0), pageNow)
+	if ok.ErrorSince != nil {
+		t.Errorf("a target that is ok now shows error since %v", ok.ErrorSince)
 	}
 }

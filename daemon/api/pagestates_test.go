@@ -25,7 +25,7 @@ const (
 // checks.WandbCORSOrigins writes it, and a script from the observed world.
 func corsFinding() checks.Finding {
 	return checks.Finding{Check: checks.IDWandbCORSOrigins, Target: "prod", Severity: checks.SeverityError, Field: "GORILLA_CORS_ORIGINS",
-		Expected: []any{"https://prod.wandb.test", "null"}, Actual: []any{"https://prod.wandb.test", xss}, Missing: []string{"null"},
+		Expected: []any{"https://prod.wandb.test", "null"}, Actual: []any{"https://prod.wandb.test", xss, "https://a-very-long-origin-without-any-break.wandb-staging-west.example.test"}, Missing: []string{"null"},
 		Fixable: true, Message: "Add `null` to GORILLA_CORS_ORIGINS: users see \"request from invalid origin: null\" after the Okta redirect otherwise. " + xss}
 }
 

@@ -40,3 +40,22 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* "true" when a target reads its W&B env from Kubernetes, the only
+reading that needs RBAC; "" otherwise. */}}
+{{- define "driftd.readsKubernetes" -}}
+{{- range .Values.config.targets -}}
+{{- if eq (dig "wandb" "env" "source" "" .) "kubernetes" -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when a Terraform workspace is mounted. */}}
+{{- define "driftd.workspace" -}}
+{{- if or .Values.terraform.workspace.configMap .Values.terraform.workspace.volume -}}true{{- end -}}
+{{- end -}}
+
+{{/* "true" when the pod needs its service account token: a read or a
+write Role is bound to it. */}}
+{{- define "driftd.needsToken" -}}
+{{- if or (and .Values.rbac.create (include "driftd.readsKubernetes" .)) .Values.terraform.rbac.create -}}true{{- end -}}
+{{- end -}}
