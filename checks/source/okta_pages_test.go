@@ -11,7 +11,7 @@ import (
 // for 200 and follow Link rel="next" until Okta stops sending one.
 
 func TestAllThreeHundredTrustedOriginsAreReadAcrossPages(t *testing.T) {
-	sim, r := startSim(t)
+	sim, r := startSimWith(t, patientPolicy)
 	for i := range 300 {
 		if _, err := sim.AddTrustedOrigin(fmt.Sprintf("o%03d", i), fmt.Sprintf("https://o%03d.acme.test", i), "CORS"); err != nil {
 			t.Fatal(err)
@@ -38,7 +38,7 @@ func TestAllThreeHundredTrustedOriginsAreReadAcrossPages(t *testing.T) {
 }
 
 func TestAllTwoHundredFiftyAssignedGroupsAreReadAcrossPages(t *testing.T) {
-	sim, r := startSim(t)
+	sim, r := startSimWith(t, patientPolicy)
 	var want []string
 	for i := range 250 {
 		g, err := sim.AddGroup(fmt.Sprintf("g%03d", i), "")
@@ -69,7 +69,7 @@ func TestAllTwoHundredFiftyAssignedGroupsAreReadAcrossPages(t *testing.T) {
 }
 
 func TestAGroupIsFoundByNameAmongTwoHundredFifty(t *testing.T) {
-	sim, r := startSim(t)
+	sim, r := startSimWith(t, patientPolicy)
 	var id string
 	for i := range 250 {
 		g, err := sim.AddGroup(fmt.Sprintf("team %03d", i), "")

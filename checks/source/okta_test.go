@@ -20,13 +20,21 @@ var patientPolicy = func() RetryPolicy { p := testPolicy; p.AttemptTimeout = tim
 
 func startSim(t *testing.T) (*oktasim.Server, *OktaReader) {
 	t.Helper()
+	return startSimWith(t, testPolicy)
+}
+
+// startSimWith is startSim with another retry policy: patientPolicy for
+// reads of many pages, which a 300 ms attempt timeout cut short under load
+// (TestAllThreeHundredTrustedOriginsAreReadAcrossPages, -race, load 20).
+func startSimWith(t *testing.T, policy RetryPolicy) (*oktasim.Server, *OktaReader) {
+	t.Helper()
 	sim, err := oktasim.Start(oktasim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(sim.Close)
 	sim.PutApp(oktasim.NewWandbApp("0oa1", "0oa1client", "https://wandb.acme.com", true))
-	r, err := NewOktaReader(context.Background(), OktaOptions{OrgURL: sim.URL + "/", Token: sim.Token, Retry: testPolicy})
+	r, err := NewOktaReader(context.Background(), OktaOptions{OrgURL: sim.URL + "/", Token: sim.Token, Retry: policy})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,8 +34,14 @@ type postedMessage = slacksim.Message
 
 // waitMessage waits for the first recorded message that match accepts:
 // the daemon delivers from its outbox in the background.
+//
+// The wait is long because the resolution follows a Terraform apply with
+// the real okta provider (an 80 MB plugin started per command): on a loaded
+// 2-core machine that took over a minute (TestDemoTellsTheWholeStory failed
+// in a CI run at 60 s).
 func (d *demo) waitMessage(ctx context.Context, match func(postedMessage) bool) (postedMessage, error) {
-	deadline := time.Now().Add(60 * time.Second)
+	const wait = 5 * time.Minute
+	deadline := time.Now().Add(wait)
 	for {
 		for _, m := range d.slack.Messages() {
 			if match(m) {
@@ -43,7 +49,7 @@ func (d *demo) waitMessage(ctx context.Context, match func(postedMessage) bool) 
 			}
 		}
 		if time.Now().After(deadline) {
-			return postedMessage{}, fmt.Errorf("the daemon posted no such Slack message within 60s (%d recorded)", len(d.slack.Messages()))
+			return postedMessage{}, fmt.Errorf("the daemon posted no such Slack message within %s (%d recorded)", wait, len(d.slack.Messages()))
 		}
 		select {
 		case <-ctx.Done():
