@@ -50,8 +50,8 @@ func resetWait(h http.Header, now time.Time) (time.Duration, bool) {
 // other integrations keep their share; an answer from one bucket never
 // changes what another said. It never holds a request longer than MaxWait:
 // then the request goes out as a probe, whose answer refreshes the window
-// (only an answer can). The first answer other than 429 from a bucket ends
-// every hold of that bucket at once: the requests it held go out then, not
+// (only an answer can). The first answer from a bucket other than 429 ends
+// every hold on that bucket at once: the requests it held go out then, not
 // when their timers would have let them.
 type RateBudget struct {
 	// Reserve is the share of the limit (0-1) left to others.
@@ -73,9 +73,12 @@ type window struct {
 	reset     time.Time // on our clock
 	lastSent  time.Time
 	since     time.Time // first 429 of the current run of them
-	// answered is closed, and replaced, by every answer other than 429:
-	// it wakes the requests held for this bucket.
+	// answered is closed, and replaced, by every answer from the bucket
+	// other than 429: it wakes the requests held for it.
 	answered chan struct{}
+	// probe lets the next request out at once: the bucket was answering
+	// 429 when another bucket of the org answered normally again.
+	probe bool
 }
 
 // NewRateBudget returns a budget reserving share of the org's limits.
@@ -141,9 +144,9 @@ func (b *RateBudget) maxWait() time.Duration {
 }
 
 // hold waits for the request's turn in its bucket: until the window
-// resets, the cap lets it out as a probe, or an answer other than 429
-// comes back from the bucket (then it asks again, as the window has
-// changed). Deadlines are the request's, on the wall clock.
+// resets, the cap lets it out as a probe, or an answer other than 429 comes
+// back from the bucket (then it asks again, as the window has changed).
+// Deadlines are the request's, on the wall clock.
 func (b *RateBudget) hold(ctx context.Context, bucket string) error {
 	for {
 		wait, answered := b.wait(bucket)
@@ -160,7 +163,7 @@ func (b *RateBudget) hold(ctx context.Context, bucket string) error {
 }
 
 // wait is how long the next request to a bucket must wait, and the channel
-// the bucket's next answer closes; a request not told to wait spends one
+// an answer from the bucket closes; a request not told to wait spends one
 // request of the bucket.
 func (b *RateBudget) wait(bucket string) (time.Duration, <-chan struct{}) {
 	b.mu.Lock()
@@ -173,6 +176,9 @@ func (b *RateBudget) wait(bucket string) (time.Duration, <-chan struct{}) {
 		// No window known, or it has reset.
 	case w.remaining > floor:
 		w.remaining--
+	case w.probe:
+		// The org answers again elsewhere: one request asks this bucket.
+		w.probe = false
 	case now.Sub(w.lastSent) >= b.maxWait():
 		// Nothing went out for a whole cap: this request is the probe.
 	default:
@@ -202,10 +208,23 @@ func (b *RateBudget) observe(bucket string, resp *http.Response) {
 		}
 	} else {
 		w.since = time.Time{}
-		// Okta answers again: whatever the headers say, every request
-		// held for this bucket asks for its turn anew.
+		// Okta answers again: whatever the headers say, every request held
+		// for this bucket asks for its turn anew.
 		close(w.answered)
 		w.answered = make(chan struct{})
+		// A bucket still in a run of 429s sends one probe now rather than
+		// after its cap: its own answer then says whether it is limited.
+		// Otherwise a long limit that ended (eight 429s with a reset an
+		// hour ahead) kept every other bucket's reads held for a whole
+		// probe interval after Okta answered normally
+		// (TestReadsResumeWithinOneProbeIntervalOfOktasFirstNormalAnswer).
+		for _, other := range b.buckets {
+			if other != w && !other.since.IsZero() && !other.probe {
+				other.probe = true
+				close(other.answered)
+				other.answered = make(chan struct{})
+			}
+		}
 	}
 	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
 	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))

@@ -32,15 +32,12 @@ func newRealProvider(t *testing.T, sim *oktasim.Server) *realProvider {
 	tf := fixture.Terraform(t)
 	dir := t.TempDir()
 	// Only what Terraform and the provider need: no OKTA_* of the caller's
-	// shell can reach a real org. OKTA_HTTP_PROXY with an http:// URL makes
-	// the simulator the org, over plain HTTP (okta/api/api.go,
-	// NewOktaIDaaSAPIClient).
-	env := []string{
+	// shell can reach a real org.
+	env := append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir(),
 		"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 		"TF_DATA_DIR=" + filepath.Join(dir, ".terraform"),
-		"OKTA_HTTP_PROXY=" + sim.URL, "OKTA_ORG_NAME=sim", "OKTA_BASE_URL=okta.com", "OKTA_API_TOKEN=" + sim.Token,
-	}
+	}, fixture.OktaProviderEnv(sim)...)
 	return &realProvider{t: t, tf: tf, dir: dir, env: env, sim: sim}
 }
 
