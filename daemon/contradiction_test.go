@@ -59,7 +59,7 @@ func TestAnAppIDOktaDoesNotKnowRefusesRemediation(t *testing.T) {
 // setWandbEnv changes W&B's env behind Terraform's back, as an operator's
 // out-of-band change would.
 func (tf *tfFixture) setWandbEnv(vars map[string]string) {
-	tf.WriteEnv("k8s/wandb/wandb-env", vars)
+	tf.kube.SetWandbEnv(tf.T, vars)
 }
 
 // TestAFixOfTheCORSOriginsNeverRevertsARotatedPassword is the adversarial
@@ -70,9 +70,10 @@ func TestAFixOfTheCORSOriginsNeverRevertsARotatedPassword(t *testing.T) {
 	const rotated = "mysql://wandb:RotatedPw-555@db.acme.test:3306/wandb"
 	tf := newTFFixture(t, "apply", `"*"`)
 	env := tf.env()
-	env["GORILLA_CORS_ORIGINS"] = "https://wandb.acme.test"
-	env["MYSQL"] = rotated
-	tf.setWandbEnv(env)
+	tf.setWandbEnv(map[string]string{
+		"OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"], "OIDC_ISSUER": env["OIDC_ISSUER"], "OIDC_AUTH_METHOD": "implicit",
+		"GORILLA_CORS_ORIGINS": "https://wandb.acme.test", "BUCKET": "s3://keep-me", "MYSQL": rotated,
+	})
 	res, _ := tf.reconcile()
 	rem := res.Remediation
 	if rem == nil || rem.Action != report.ActionRefused {
