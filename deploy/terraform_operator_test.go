@@ -8,6 +8,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 	"helm.sh/helm/v3/pkg/strvals"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
@@ -91,12 +94,21 @@ func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 			if env, err := strvalsSpecEnv(unescaped); err == nil && env["GORILLA_CORS_ORIGINS"] == tc.cors {
 				t.Error("strvals read the unescaped spec whole: the escaping proves nothing")
 			}
-			cr, err := (&source.KubernetesEnv{Kubeconfig: w.kubeconfig, Namespace: kubetest.WandbNamespace, WeightsAndBiases: "wandb"}).Env(context.Background())
+			// No operator runs here to render the resource into an app
+			// Deployment, which is what driftd's kubernetes source reads; the
+			// resource itself must hold every origin.
+			dyn, err := dynamic.NewForConfig(w.kube.Config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cr, err := dyn.Resource(source.WeightsAndBiasesV1).Namespace(kubetest.WandbNamespace).Get(context.Background(), "wandb", metav1.GetOptions{})
 			if err != nil {
 				t.Fatalf("reading the WeightsAndBiases resource the release made: %v", err)
 			}
-			if cr.Vars["GORILLA_CORS_ORIGINS"] != tc.cors || cr.Vars["OIDC_CLIENT_ID"] != "0oawandbclient" {
-				t.Errorf("the WeightsAndBiases resource's env: %v", cr.Vars)
+			cors, _, _ := unstructured.NestedString(cr.Object, "spec", "values", "global", "extraEnv", "GORILLA_CORS_ORIGINS")
+			clientID, _, _ := unstructured.NestedString(cr.Object, "spec", "values", "global", "auth", "oidc", "clientId")
+			if cors != tc.cors || clientID != "0oawandbclient" {
+				t.Errorf("the WeightsAndBiases resource's values: %v", cr.Object["spec"])
 			}
 			t.Setenv("DRIFTD_TERRAFORM", w.bin)
 			got, err := (&source.TerraformEnv{Dir: w.dir, Address: "helm_release.wandb"}).Env(context.Background())
