@@ -121,7 +121,13 @@ func TestAConsoleMadeAppImportedIntoTerraformPlansCleanAndIsFixedOnApproval(t *t
 	if app, _ := c.Sim.GetApp(consoleAppID); app.Credentials.OAuthClient.ClientID != consoleAppID {
 		t.Fatalf("the imported app's client id changed: %+v", app.Credentials.OAuthClient)
 	}
+	// The README's block, with this workspace and the simulator's
+	// credentials for Terraform in place of the README's.
 	remediation := strings.Replace(readmeBlock(t, "remediation"), "/srv/wandb-sso", dir, 1)
+	env := regexp.MustCompile(`(?m)^(\s*env: ).*$`)
+	remediation = env.ReplaceAllStringFunc(remediation, func(line string) string {
+		return env.FindStringSubmatch(line)[1] + example.TerraformEnvYAML(example.ProviderEnvNames)
+	})
 	slack := slacksim.Start(slackToken)
 	t.Cleanup(slack.Close)
 	c.WriteConfig(fmt.Sprintf(`state_dir: ./state
@@ -134,7 +140,7 @@ targets:
     wandb:
       url: %[2]s
       env: {source: kubernetes, kubeconfig: %[3]s, namespace: %[4]s, deployment: %[5]s}
-    okta: {app_id: %[6]s}
+    okta: {app_id: %[6]s, groups: ["W&B Users"]}
     oidc: {client_id: %[6]s, issuer: %[1]s}
 %[10]s`, c.Sim.URL, consoleWandbURL, c.kubeconfig, kubetest.WandbNamespace, kubetest.WandbDeployment, consoleAppID,
 		slackToken, slack.APIURL(), signingSecret, remediation))

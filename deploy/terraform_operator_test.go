@@ -8,14 +8,14 @@ import (
 
 	"gopkg.in/yaml.v3"
 	"helm.sh/helm/v3/pkg/strvals"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/deploy"
 	"github.com/driftd/driftd/internal/kubetest"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
 )
 
 // specSet is the value of the release's `set` named spec, as applied.
@@ -83,7 +83,7 @@ func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 			`https://wandb.acme.test,null,https://a\b.acme.test`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorkspace(t, deploy.TerraformOperator, "terraform/operator", operatorVars+tc.vars+"\n", true)
+			w := newWorkspace(t, deploy.TerraformOperator, "terraform/operator", operatorVars+tc.vars+"\n", wandbNamespace)
 			w.apply()
 			value := specSet(t, w)
 			env, err := strvalsSpecEnv(value)
@@ -94,21 +94,19 @@ func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 			if env, err := strvalsSpecEnv(unescaped); err == nil && env["GORILLA_CORS_ORIGINS"] == tc.cors {
 				t.Error("strvals read the unescaped spec whole: the escaping proves nothing")
 			}
-			// No operator runs here to render the resource into an app
-			// Deployment, which is what driftd's kubernetes source reads; the
-			// resource itself must hold every origin.
+			// What the operator would read: the resource the chart made.
 			dyn, err := dynamic.NewForConfig(w.kube.Config)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cr, err := dyn.Resource(source.WeightsAndBiasesV1).Namespace(kubetest.WandbNamespace).Get(context.Background(), "wandb", metav1.GetOptions{})
+			cr, err := dyn.Resource(source.WeightsAndBiasesV1).Namespace(kubetest.WandbNamespace).Get(t.Context(), "wandb", metav1.GetOptions{})
 			if err != nil {
 				t.Fatalf("reading the WeightsAndBiases resource the release made: %v", err)
 			}
 			cors, _, _ := unstructured.NestedString(cr.Object, "spec", "values", "global", "extraEnv", "GORILLA_CORS_ORIGINS")
 			clientID, _, _ := unstructured.NestedString(cr.Object, "spec", "values", "global", "auth", "oidc", "clientId")
 			if cors != tc.cors || clientID != "0oawandbclient" {
-				t.Errorf("the WeightsAndBiases resource's values: %v", cr.Object["spec"])
+				t.Errorf("the WeightsAndBiases resource: GORILLA_CORS_ORIGINS %q, clientId %q", cors, clientID)
 			}
 			t.Setenv("DRIFTD_TERRAFORM", w.bin)
 			got, err := (&source.TerraformEnv{Dir: w.dir, Address: "helm_release.wandb"}).Env(context.Background())

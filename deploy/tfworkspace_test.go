@@ -37,11 +37,19 @@ type workspace struct {
 	kubeconfig string
 }
 
+// Clusters for newWorkspace: W&B's Deployment reading the ConfigMap
+// wandb-env (deploy/terraform), or W&B's namespace alone (an operator
+// install, where the operator runs W&B).
+var (
+	wandbApp       = (*kubetest.Server).WandbApp
+	wandbNamespace = (*kubetest.Server).CreateWandbNamespace
+)
+
 // newWorkspace copies the module embedded at root in module into a fresh
-// directory with tfvars and runs terraform init. With kube, a
-// kube-apiserver with W&B's namespace is started for the kubernetes and
-// helm providers.
-func newWorkspace(t *testing.T, module fs.FS, root, tfvars string, kube bool) *workspace {
+// directory with tfvars and runs terraform init. With a cluster, a
+// kube-apiserver set up by it is started for the kubernetes and helm
+// providers.
+func newWorkspace(t *testing.T, module fs.FS, root, tfvars string, cluster func(*kubetest.Server, testing.TB)) *workspace {
 	t.Helper()
 	return newWorkspaceWith(t, func(dir string) error {
 		sub, err := fs.Sub(module, root)
@@ -49,18 +57,18 @@ func newWorkspace(t *testing.T, module fs.FS, root, tfvars string, kube bool) *w
 			return err
 		}
 		return os.CopyFS(dir, sub)
-	}, tfvars, kube)
+	}, tfvars, cluster)
 }
 
 // oktaWorkspace is deploy/terraform's Okta side alone (no wandb_env.tf),
 // with the given terraform.tfvars: no cluster is needed.
 func oktaWorkspace(t *testing.T, tfvars string) *workspace {
 	t.Helper()
-	return newWorkspaceWith(t, func(dir string) error { return example.Copy(dir, false) }, tfvars, false)
+	return newWorkspaceWith(t, func(dir string) error { return example.Copy(dir, false) }, tfvars, nil)
 }
 
 // newWorkspaceWith is newWorkspace with the module written by copyModule.
-func newWorkspaceWith(t *testing.T, copyModule func(dir string) error, tfvars string, kube bool) *workspace {
+func newWorkspaceWith(t *testing.T, copyModule func(dir string) error, tfvars string, cluster func(*kubetest.Server, testing.TB)) *workspace {
 	t.Helper()
 	w := &workspace{t: t, bin: fixture.Terraform(t), dir: t.TempDir()}
 	providers := fixture.Providers(t)
@@ -76,9 +84,9 @@ func newWorkspaceWith(t *testing.T, copyModule func(dir string) error, tfvars st
 	for k, v := range example.OktaProviderEnv(sim.URL, sim.Token) {
 		w.env = append(w.env, k+"="+v)
 	}
-	if kube {
+	if cluster != nil {
 		w.kube = kubetest.Start(t)
-		w.kube.WandbApp(t)
+		cluster(w.kube, t)
 		w.kubeconfig = kubetest.WriteKubeconfig(t, w.kube.Config)
 		w.env = append(w.env, "KUBE_CONFIG_PATH="+w.kubeconfig)
 	}
@@ -94,7 +102,7 @@ func newWorkspaceWith(t *testing.T, copyModule func(dir string) error, tfvars st
 // against a kube-apiserver.
 func deployWorkspace(t *testing.T, tfvars string) *workspace {
 	t.Helper()
-	return newWorkspace(t, deploy.Terraform, "terraform", tfvars, true)
+	return newWorkspace(t, deploy.Terraform, "terraform", tfvars, wandbApp)
 }
 
 func (w *workspace) write(name, body string) {

@@ -25,12 +25,9 @@ const (
 // runs no pods: its env is what the pods would start with.
 func (s *Server) WandbApp(t testing.TB) {
 	t.Helper()
+	s.CreateWandbNamespace(t)
 	cs := Clientset(t, s.Config)
 	ctx := context.Background()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: WandbNamespace}}
-	if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatalf("creating namespace %s: %v", WandbNamespace, err)
-	}
 	labels := map[string]string{"app.kubernetes.io/name": "wandb"}
 	d := &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: WandbDeployment},
@@ -49,6 +46,16 @@ func (s *Server) WandbApp(t testing.TB) {
 	}
 	if _, err := cs.AppsV1().Deployments(WandbNamespace).Create(ctx, d, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("creating deployment %s/%s: %v", WandbNamespace, WandbDeployment, err)
+	}
+}
+
+// CreateWandbNamespace creates the namespace wandb alone (an operator install:
+// the operator, not a Deployment of ours, runs W&B there).
+func (s *Server) CreateWandbNamespace(t testing.TB) {
+	t.Helper()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: WandbNamespace}}
+	if _, err := Clientset(t, s.Config).CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("creating namespace %s: %v", WandbNamespace, err)
 	}
 }
 

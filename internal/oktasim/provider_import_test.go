@@ -38,12 +38,53 @@ resource "okta_app_oauth" "wandb" {
   hide_ios                   = true
   hide_web                   = true
 }
+
+import {
+  to = okta_app_group_assignments.wandb
+  id = "APP_ID"
+}
+
+resource "okta_app_group_assignments" "wandb" {
+  app_id = "APP_ID"
+  group {
+    id       = "GROUP_ID"
+    priority = 0
+  }
+}
+
+import {
+  to = okta_trusted_origin.wandb
+  id = "ORIGIN_ID"
+}
+
+resource "okta_trusted_origin" "wandb" {
+  name   = "wandb.acme.test"
+  origin = "https://wandb.acme.test"
+  scopes = ["CORS", "REDIRECT"]
+}
+
+import {
+  to = okta_auth_server_policy_rule.wandb
+  id = "AS_ID/POLICY_ID/RULE_ID"
+}
+
+resource "okta_auth_server_policy_rule" "wandb" {
+  auth_server_id       = "AS_ID"
+  policy_id            = "POLICY_ID"
+  name                 = "W&B"
+  priority             = 1
+  grant_type_whitelist = ["authorization_code", "implicit"]
+  scope_whitelist      = ["openid", "profile", "email"]
+  group_whitelist      = ["GROUP_ID"]
+}
 `
 
-// TestTheRealOktaProviderImportsAConsoleMadeApp: an app made in the admin
-// console (the simulator's admin path) is imported by the real provider
-// with nothing to change, and plans clean after the import is applied.
-func TestTheRealOktaProviderImportsAConsoleMadeApp(t *testing.T) {
+// TestTheRealOktaProviderImportsTheConsoleMadeWiring: the wiring made in the
+// admin console (the simulator's admin path: the app, its group assignment,
+// the trusted origin, the authorization server's rule) is imported by the
+// real provider with import blocks changing nothing, and plans clean after
+// the import is applied.
+func TestTheRealOktaProviderImportsTheConsoleMadeWiring(t *testing.T) {
 	sim, err := oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
 	if err != nil {
 		t.Fatal(err)
@@ -52,14 +93,33 @@ func TestTheRealOktaProviderImportsAConsoleMadeApp(t *testing.T) {
 	p := newRealProvider(t, sim)
 	const appID = "0oaconsolemade000001"
 	sim.PutApp(oktasim.NewWandbApp(appID, "0oaconsolemadeclient", "https://wandb.acme.test", true))
-	p.write(strings.ReplaceAll(importConfig, "APP_ID", appID))
+	group, err := sim.SetUpSignIn(appID, "https://wandb.acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	origins := sim.TrustedOrigins()
+	sim.AddAuthorizationServer("auswandb000000000001")
+	policies, _ := sim.Policies("auswandb000000000001")
+	rule, err := sim.AddRule("auswandb000000000001", policies[0].ID, oktasim.Rule{Name: "W&B", Priority: 1,
+		Conditions: oktasim.RuleConditions{
+			People:     map[string]oktasim.Include{"groups": {Include: []string{group.ID}}, "users": {}},
+			GrantTypes: oktasim.Include{Include: []string{"authorization_code", "implicit"}},
+			Scopes:     oktasim.Include{Include: []string{"openid", "profile", "email"}},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.write(strings.NewReplacer("APP_ID", appID, "GROUP_ID", group.ID, "ORIGIN_ID", origins[0].ID,
+		"AS_ID", "auswandb000000000001", "POLICY_ID", policies[0].ID, "RULE_ID", rule.ID).Replace(importConfig))
 	p.run([]int{0}, "init", "-input=false", "-no-color")
 	_, out := p.run([]int{0, 2}, "plan", "-input=false", "-no-color", "-out=import.tfplan")
-	if !strings.Contains(out, "1 to import, 0 to add") || !strings.Contains(out, "0 to destroy") {
+	if !strings.Contains(out, "4 to import, 0 to add") || !strings.Contains(out, "0 to destroy") {
 		t.Fatalf("the import plan does more than import:\n%s", out)
 	}
-	if changed := p.plannedChanges("import.tfplan", "okta_app_oauth.wandb"); len(changed) > 0 {
-		t.Fatalf("importing the console-made app would change %v:\n%s", changed, out)
+	for _, res := range []string{"okta_app_oauth.wandb", "okta_app_group_assignments.wandb", "okta_trusted_origin.wandb", "okta_auth_server_policy_rule.wandb"} {
+		if changed := p.plannedChanges("import.tfplan", res); len(changed) > 0 {
+			t.Fatalf("importing the console-made %s would change %v:\n%s", res, changed, out)
+		}
 	}
 	p.run([]int{0}, "apply", "-input=false", "-no-color", "import.tfplan")
 	if got := p.state()["okta_app_oauth.wandb"]["client_id"]; got != "0oaconsolemadeclient" {
