@@ -72,4 +72,3 @@ func BenchmarkStartup(b *testing.B) {
 		})
 	}
 }
-

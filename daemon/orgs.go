@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
@@ -32,7 +33,7 @@ type oktaOrg struct {
 
 // buildOrgs makes one client per distinct org and credential. A test's
 // AppReader (opts.Okta) stands for every org.
-func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map[string]*oktaOrg, error) {
+func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions, pools *[]*http.Transport) (map[string]*oktaOrg, error) {
 	orgs := map[string]*oktaOrg{}
 	for i := range cfg.Targets {
 		o := cfg.OrgFor(&cfg.Targets[i])
@@ -60,7 +61,9 @@ func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map
 		ro := o.Options()
 		next := opts.Transport
 		if next == nil {
-			next = orgTransport(cfg.Concurrency)
+			pool := orgTransport(cfg.Concurrency)
+			*pools = append(*pools, pool)
+			next = pool
 		}
 		ro.Retry, ro.Transport, ro.Observe = opts.Retry, budget.Transport(next), opts.OnResponse
 		r, err := source.NewOktaReader(ctx, ro)
@@ -120,4 +123,25 @@ func memoized[T any](p *passMemo, key string, read func() (T, error)) (T, error)
 	v, err := p.do(key, func() (any, error) { return read() })
 	out, _ := v.(T)
 	return out, err
+}
+
+// windowMemo hands out one pass memo per window of time, so the
+// single-target runs of a burst share the org-wide reads of that window.
+type windowMemo struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu    sync.Mutex
+	memo  *passMemo
+	since time.Time
+}
+
+func (w *windowMemo) current() *passMemo {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	if w.memo == nil || now.Sub(w.since) >= w.ttl || now.Before(w.since) {
+		w.memo, w.since = newPassMemo(), now
+	}
+	return w.memo
 }

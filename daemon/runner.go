@@ -108,7 +108,9 @@ func (r *Runner) start(ctx context.Context, target, trigger string) (runID strin
 	if err != nil {
 		return "", nil, err
 	}
-	if err := r.slots.acquire(ctx); err != nil {
+	// Runs someone waits for go ahead of the schedule's sweep.
+	urgent := trigger != "schedule" && trigger != "startup"
+	if err := r.slots.acquire(ctx, urgent); err != nil {
 		r.unlock(target)
 		return "", nil, fmt.Errorf("waiting for a run slot (concurrency): %w", err)
 	}

@@ -76,6 +76,9 @@ type window struct {
 	// answered is closed, and replaced, by every answer from the bucket
 	// other than 429: it wakes the requests held for it.
 	answered chan struct{}
+	// probe lets the next request out at once: the bucket was answering
+	// 429 when another bucket of the org answered normally again.
+	probe bool
 }
 
 // NewRateBudget returns a budget reserving share of the org's limits.
@@ -173,6 +176,9 @@ func (b *RateBudget) wait(bucket string) (time.Duration, <-chan struct{}) {
 		// No window known, or it has reset.
 	case w.remaining > floor:
 		w.remaining--
+	case w.probe:
+		// The org answers again elsewhere: one request asks this bucket.
+		w.probe = false
 	case now.Sub(w.lastSent) >= b.maxWait():
 		// Nothing went out for a whole cap: this request is the probe.
 	default:
@@ -206,6 +212,19 @@ func (b *RateBudget) observe(bucket string, resp *http.Response) {
 		// for this bucket asks for its turn anew.
 		close(w.answered)
 		w.answered = make(chan struct{})
+		// A bucket still in a run of 429s sends one probe now rather than
+		// after its cap: its own answer then says whether it is limited.
+		// Otherwise a long limit that ended (eight 429s with a reset an
+		// hour ahead) kept every other bucket's reads held for a whole
+		// probe interval after Okta answered normally
+		// (TestReadsResumeWithinOneProbeIntervalOfOktasFirstNormalAnswer).
+		for _, other := range b.buckets {
+			if other != w && !other.since.IsZero() && !other.probe {
+				other.probe = true
+				close(other.answered)
+				other.answered = make(chan struct{})
+			}
+		}
 	}
 	limit, err1 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Limit"))
 	remaining, err2 := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))

@@ -73,8 +73,10 @@ const maxDelivery = 1 << 20
 // what Okta sends (EventHookChannelConfigAuthScheme: key, "The name for the
 // authorization header", type HEADER, in okta/okta-management-openapi-spec).
 // A delivery carries one or more events (data.events), all queued, never
-// run inline, so the answer comes well within Okta's 3 seconds.
-func oktaEvents(ev OktaEvents) http.Handler {
+// run inline, so the answer comes well within Okta's 3 seconds. A wrong
+// secret counts in the credential throttle, which refuses a throttled
+// address before anything is compared or read.
+func oktaEvents(ev OktaEvents, throttle *loginThrottle) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			w.Header().Set("Allow", "GET, POST")
@@ -86,8 +88,13 @@ func oktaEvents(ev OktaEvents) http.Handler {
 			writeError(w, http.StatusNotFound, "okta.event_hook.secret is not configured")
 			return
 		}
+		client := clientOf(r)
+		if throttle.refuseThrottled(w, client) {
+			return
+		}
 		header := hookHeader(ev)
 		if subtle.ConstantTimeCompare([]byte(r.Header.Get(header)), []byte(secret)) != 1 {
+			throttle.fail(client)
 			writeError(w, http.StatusUnauthorized, "missing or invalid "+header+" header")
 			return
 		}

@@ -33,6 +33,9 @@ func (c *Config) applyDefaults(present map[string]bool) {
 	if !present["retention"] {
 		c.Retention = 1000
 	}
+	if !present["okta.rate_limit_reserve"] {
+		c.Okta.RateLimitReserve = DefaultRateLimitReserve
+	}
 	if c.OutageAlertAfter == 0 {
 		c.OutageAlertAfter = Duration(15 * time.Minute)
 	}
