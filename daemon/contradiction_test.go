@@ -55,3 +55,42 @@ func TestAnAppIDOktaDoesNotKnowRefusesRemediation(t *testing.T) {
 		t.Errorf("the refusal does not name the app id and the client id: %s", why)
 	}
 }
+
+// setWandbEnv changes W&B's env behind Terraform's back, as an operator's
+// out-of-band change would.
+func (tf *tfFixture) setWandbEnv(vars map[string]string) {
+	tf.WriteEnv("k8s/wandb/wandb-env", vars)
+}
+
+// TestAFixOfTheCORSOriginsNeverRevertsARotatedPassword is the adversarial
+// run's finding: fixing the CORS origins also reverted an out-of-band
+// password rotation in the same ConfigMap (the attribute guardrail allowed
+// the whole data map), and the password showed in the plan summary.
+func TestAFixOfTheCORSOriginsNeverRevertsARotatedPassword(t *testing.T) {
+	const rotated = "mysql://wandb:RotatedPw-555@db.acme.test:3306/wandb"
+	tf := newTFFixture(t, "apply", `"*"`)
+	env := tf.env()
+	env["GORILLA_CORS_ORIGINS"] = "https://wandb.acme.test"
+	env["MYSQL"] = rotated
+	tf.setWandbEnv(env)
+	res, _ := tf.reconcile()
+	rem := res.Remediation
+	if rem == nil || rem.Action != report.ActionRefused {
+		t.Fatalf("status %s, remediation %+v", res.Status, rem)
+	}
+	why := strings.Join(rem.Refused, "; ")
+	if !strings.Contains(why, "data[MYSQL] of kubernetes_config_map.wandb_env") {
+		t.Errorf("the refusal does not name the key: %s", why)
+	}
+	if got := tf.env()["MYSQL"]; got != rotated {
+		t.Errorf("MYSQL after the run = %q, want the rotated value kept", got)
+	}
+	code, out, _ := runOnce(t, "reconcile", tf.Cfg)
+	var js strings.Builder
+	if err := (&report.Report{Targets: []report.TargetResult{res}}).WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if code != 2 || strings.Contains(out, "RotatedPw") || strings.Contains(js.String(), "RotatedPw") {
+		t.Errorf("reconcile exit %d (want 2), or the password shows:\n%s\n%s", code, out, js.String())
+	}
+}
