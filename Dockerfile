@@ -7,6 +7,11 @@
 #   docker push ghcr.io/OWNER/driftd:0.1.0
 #   docker run --rm ghcr.io/OWNER/driftd:0.1.0 demo
 #
+# No Terraform provider ships in the image: `terraform init` installs the
+# workspace's providers from the registry, or from a filesystem mirror you
+# mount and name in TF_CLI_CONFIG_FILE (README, "Getting the providers").
+# Without a provider, `driftd demo` runs in alert mode.
+#
 # The Go image is pinned by digest (the comment above it names the tag);
 # refresh both together: docker buildx imagetools inspect golang:1.26.8-bookworm
 
@@ -30,10 +35,6 @@ ARG VERSION=devel
 RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/driftd/driftd/daemon.Version=${VERSION}" \
       -o /out/driftd ./cmd/driftd
-# The demo's Terraform provider lives beside driftd, not inside it, so the
-# daemon's binary stays small.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \
-      -o /out/driftd-demo-provider ./internal/tfprovider/cmd/terraform-provider-driftdtest
 RUN mkdir -p /out/state /out/tmp
 
 FROM scratch
@@ -44,7 +45,6 @@ LABEL org.opencontainers.image.title="driftd" \
       org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/driftd /usr/local/bin/driftd
-COPY --from=build /out/driftd-demo-provider /usr/local/bin/driftd-demo-provider
 COPY --from=terraform /out/terraform /usr/local/bin/terraform
 COPY --from=build --chown=65532:65532 /out/state /var/lib/driftd
 COPY --from=build --chown=65532:65532 /out/tmp /tmp

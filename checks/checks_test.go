@@ -252,4 +252,10 @@ func TestTheDesiredIssuerModeKeepsAModeThatWorks(t *testing.T) {
 	if got := DesiredIssuerMode(d, goodApp()); got != "CUSTOM_URL" {
 		t.Errorf("custom domain: desired %s", got)
 	}
+	// okta.org_url may name the custom domain too: its tokens still need
+	// CUSTOM_URL.
+	d.OktaOrg = "https://login.acme.com"
+	if got := DesiredIssuerMode(d, goodApp()); got != "CUSTOM_URL" {
+		t.Errorf("custom domain as org URL: desired %s", got)
+	}
 }

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -25,18 +26,32 @@ const (
 const ValueIssuerMode = "okta.issuer_mode"
 
 // NeededIssuerMode is the issuer mode whose tokens carry issuer: ORG_URL
-// when the issuer is on the org's Okta domain (the org URL's host, or one
-// of Okta's own domains, IsOktaDomain), CUSTOM_URL when it is on a custom
+// when the issuer is on an Okta org domain (Okta's own domains, IsOktaDomain,
+// and its government clouds), CUSTOM_URL when it is on a custom domain, even
+// when okta.org_url names that custom domain too (Okta's API answers there
+// as well). A loopback issuer on the org URL's host is a simulator's org
 // domain.
 func NeededIssuerMode(issuer, orgURL string) string {
-	host := hostOf(issuer)
-	if host != "" && host == hostOf(orgURL) {
-		return IssuerModeOrgURL
+	u, err := url.Parse(strings.TrimSpace(issuer))
+	if err != nil {
+		return IssuerModeCustomURL
 	}
-	if u, err := url.Parse(strings.TrimSpace(issuer)); err == nil && IsOktaDomain(u.Hostname()) {
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case IsOktaDomain(host), strings.HasSuffix(host, ".okta-gov.com"), strings.HasSuffix(host, ".okta.mil"):
+		return IssuerModeOrgURL
+	case hostOf(issuer) == hostOf(orgURL) && isLoopback(host):
 		return IssuerModeOrgURL
 	}
 	return IssuerModeCustomURL
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // IssuerModeYields reports whether tokens issued under mode carry an issuer

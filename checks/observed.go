@@ -61,9 +61,12 @@ type Discovery struct {
 // Observed gathers what was read for one target. A nil source was not read
 // (its error is reported separately), and its checks do not run.
 type Observed struct {
-	Okta      *OktaApp
-	Env       *WandbEnv
-	Discovery *Discovery
+	Okta *OktaApp
+	// OktaAppMissing says Okta answered that the app does not exist (404):
+	// the read failed, and no fix can write a client id for it.
+	OktaAppMissing bool
+	Env            *WandbEnv
+	Discovery      *Discovery
 	// The sign-in sources of section 9: nil when not read (or, for
 	// AuthServer, when the issuer is the org authorization server).
 	Assignments    *Assignments

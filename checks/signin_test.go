@@ -134,16 +134,19 @@ func goodAuthServer() *AuthServer {
 	}}}
 }
 
-func TestAuthServerPolicy(t *testing.T) {
-	cases := []struct {
-		name     string
-		change   func(*AuthServer)
-		field    string
-		missing  []string
-		fixable  bool
-		assigned *Assignments // nil: group wandb-users (00gwandb)
-		says     string
-	}{
+// authServerCase is one access-policy state and what AuthServerPolicy says.
+type authServerCase struct {
+	name     string
+	change   func(*AuthServer)
+	field    string
+	missing  []string
+	fixable  bool
+	assigned *Assignments // nil: group wandb-users (00gwandb)
+	says     string
+}
+
+func authServerCases() []authServerCase {
+	return []authServerCase{
 		{name: "an active policy for the client with an active rule granting both grant types and openid is in sync", change: func(*AuthServer) {}},
 		{name: "a policy for ALL_CLIENTS with a rule for every scope is in sync", change: func(as *AuthServer) {
 			as.Policies[0].Clients = []string{"ALL_CLIENTS"}
@@ -214,7 +217,10 @@ func TestAuthServerPolicy(t *testing.T) {
 				as.Policies[0].Rules = append(as.Policies[0].Rules, r)
 			}},
 	}
-	for _, c := range cases {
+}
+
+func TestAuthServerPolicy(t *testing.T) {
+	for _, c := range authServerCases() {
 		t.Run(c.name, func(t *testing.T) {
 			as := goodAuthServer()
 			c.change(as)

@@ -20,7 +20,10 @@ const WildcardSubdomain = "SUBDOMAIN"
 // lowest-level domain ... The wildcard subdomain must have at least one
 // subdomain between it and the top level domain. The wildcard can match any
 // valid hostname characters, but can't span more than one domain ... Only
-// the `https` URI scheme can use wildcard redirect URIs." The okta provider
+// the `https` URI scheme can use wildcard redirect URIs." (Announced in
+// okta-developer-docs release-notes/2021, "Wildcards for OAuth redirect
+// subdomains": `https://subdomain*.example.com/oidc/redirect` "may be used
+// to represent subdomain1, subdomain2, and subdomain3".) The okta provider
 // passes wildcard_redirect through unchanged (terraform-provider-okta 6.12.0
 // okta/services/idaas/resource_okta_app_oauth.go, default "DISABLED"), and a
 // real app holds it with https://*.example.com/ (okta-vcr 6.12.0

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -41,9 +42,21 @@ type Engine struct {
 	log       *slog.Logger
 	now       func() time.Time
 	shared    *discoveryMemo
+	window    *windowMemo // nil: no sharing of org-wide reads between runs
 	// scrub keeps config secrets out of what readers report (a Terraform
 	// state reader relays terraform's stderr): check has no Runner to do it.
 	scrub *terraform.Scrubber
+	// pools are the orgs' connection pools, closed by Close.
+	pools []*http.Transport
+}
+
+// Close drops the engine's idle Okta connections: a replaced engine (a
+// reload) or a stopped daemon leaves no keep-alive behind
+// (TestServeLeavesNoGoroutineBehind failed once each org got its own pool).
+func (e *Engine) Close() {
+	for _, p := range e.pools {
+		p.CloseIdleConnections()
+	}
 }
 
 // EngineOptions lets tests and the daemon swap the readers or observe
@@ -66,6 +79,12 @@ type EngineOptions struct {
 	// document for a while (the daemon runs each target on its own); zero
 	// fetches it on every run.
 	DiscoveryTTL time.Duration
+	// SharedReadWindow lets single-target runs share the org-wide sign-in
+	// reads (trusted origins, an authorization server, group lookups) for
+	// this long: a flood of events naming many targets of one org costs one
+	// read of each shared object per window, not one per target. Zero
+	// reads them on every run.
+	SharedReadWindow time.Duration
 }
 
 // NewEngine builds the readers for cfg.
@@ -74,7 +93,7 @@ func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts E
 	if e.now == nil {
 		e.now = time.Now
 	}
-	orgs, err := buildOrgs(ctx, cfg, opts)
+	orgs, err := buildOrgs(ctx, cfg, opts, &e.pools)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +103,9 @@ func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts E
 	}
 	if e.envFor == nil {
 		e.envFor = func(t *config.Target) EnvReader { return defaultEnvReader(t, e.now) }
+	}
+	if opts.SharedReadWindow > 0 {
+		e.window = &windowMemo{ttl: opts.SharedReadWindow, now: e.now}
 	}
 	if opts.DiscoveryTTL > 0 {
 		e.shared = newDiscoveryMemo(e.discovery)
@@ -115,7 +137,10 @@ func (e *Engine) Config() *config.Config { return e.cfg }
 func (e *Engine) CheckAll(ctx context.Context, targets []*config.Target) *report.Report {
 	memo, shared := newDiscoveryMemo(e.discovery), newPassMemo()
 	return fanOut(len(targets), e.cfg.Concurrency, func(i int) report.TargetResult {
-		return e.checkTarget(ctx, targets[i], memo, shared)
+		res := e.checkTarget(ctx, targets[i], memo, shared)
+		// Every target carries remediation (contract section 11): a check ran none.
+		res.Remediation = &report.RemediationResult{Mode: targets[i].Remedy.Mode, Action: report.ActionNone, Reason: report.ReasonCheck}
+		return res
 	})
 }
 
@@ -141,10 +166,14 @@ func fanOut(n, limit int, run func(i int) report.TargetResult) *report.Report {
 
 // CheckTarget observes and evaluates one target.
 func (e *Engine) CheckTarget(ctx context.Context, t *config.Target) report.TargetResult {
-	if e.shared != nil {
-		return e.checkTarget(ctx, t, e.shared, newPassMemo())
+	pass := newPassMemo()
+	if e.window != nil {
+		pass = e.window.current()
 	}
-	return e.checkTarget(ctx, t, newDiscoveryMemo(e.discovery), newPassMemo())
+	if e.shared != nil {
+		return e.checkTarget(ctx, t, e.shared, pass)
+	}
+	return e.checkTarget(ctx, t, newDiscoveryMemo(e.discovery), pass)
 }
 
 func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discoveryMemo, pass *passMemo) report.TargetResult {
@@ -166,6 +195,7 @@ func (e *Engine) checkTarget(ctx context.Context, t *config.Target, memo *discov
 		defer wg.Done()
 		app, err := readSafely(org.source, func() (*checks.OktaApp, error) { return org.app.App(ctx, t.Okta.AppID) })
 		if err != nil {
+			obs.OktaAppMissing = errors.Is(err, source.ErrAppNotFound)
 			fail(org.source, err)
 			return
 		}

@@ -169,12 +169,14 @@ type hookSink struct{ p *eventPath }
 
 func (h hookSink) HookSecret() string { return h.p.d.config().Okta.EventHook.Secret.Reveal() }
 
+func (h hookSink) HookHeader() string { return h.p.d.config().Okta.EventHook.HeaderName() }
+
 func (h hookSink) Deliver(from string, evs []api.OktaEvent) {
 	out := make([]source.LogEvent, 0, len(evs))
 	for _, e := range evs {
 		le := source.LogEvent{UUID: e.UUID, EventType: e.EventType, Published: e.Published}
 		for _, t := range e.Target {
-			le.Targets = append(le.Targets, source.LogTarget{ID: t.ID, Type: t.Type, AlternateID: t.AlternateID})
+			le.Targets = append(le.Targets, source.LogTarget{ID: t.ID, Type: t.Type, AlternateID: t.AlternateID, Details: source.DetailStrings(t.DetailEntry)})
 		}
 		out = append(out, le)
 	}

@@ -3,7 +3,9 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
+	"time"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
@@ -31,7 +33,7 @@ type oktaOrg struct {
 
 // buildOrgs makes one client per distinct org and credential. A test's
 // AppReader (opts.Okta) stands for every org.
-func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map[string]*oktaOrg, error) {
+func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions, pools *[]*http.Transport) (map[string]*oktaOrg, error) {
 	orgs := map[string]*oktaOrg{}
 	for i := range cfg.Targets {
 		o := cfg.OrgFor(&cfg.Targets[i])
@@ -52,12 +54,18 @@ func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map
 		// Each org has its own rate limit, so its own budget: one org
 		// answering 429 never slows another down.
 		budget := source.NewRateBudget(o.Reserve)
-		budget.MaxWait = opts.Retry.MaxRateLimitWait
+		budget.MaxWait, budget.Clock = opts.Retry.MaxRateLimitWait, opts.Retry.Clock
 		if opts.Retry.Attempts == 0 {
 			budget.MaxWait = source.DefaultRetryPolicy.MaxRateLimitWait
 		}
 		ro := o.Options()
-		ro.Retry, ro.Transport, ro.Observe = opts.Retry, budget.Transport(opts.Transport), opts.OnResponse
+		next := opts.Transport
+		if next == nil {
+			pool := orgTransport(cfg.Concurrency)
+			*pools = append(*pools, pool)
+			next = pool
+		}
+		ro.Retry, ro.Transport, ro.Observe = opts.Retry, budget.Transport(next), opts.OnResponse
 		r, err := source.NewOktaReader(ctx, ro)
 		if err != nil {
 			return nil, err
@@ -66,6 +74,16 @@ func buildOrgs(ctx context.Context, cfg *config.Config, opts EngineOptions) (map
 		orgs[key] = org
 	}
 	return orgs, nil
+}
+
+// orgTransport is the connection pool of one org: Go's default transport
+// keeping enough idle connections for a pass. The default keeps two per
+// host, so a pass of concurrency targets, each reading its app and groups
+// at once, closed and dialled connections all the time.
+func orgTransport(concurrency int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 4 * max(concurrency, 1)
+	return t
 }
 
 // orgFor returns the target's org.
@@ -105,4 +123,25 @@ func memoized[T any](p *passMemo, key string, read func() (T, error)) (T, error)
 	v, err := p.do(key, func() (any, error) { return read() })
 	out, _ := v.(T)
 	return out, err
+}
+
+// windowMemo hands out one pass memo per window of time, so the
+// single-target runs of a burst share the org-wide reads of that window.
+type windowMemo struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu    sync.Mutex
+	memo  *passMemo
+	since time.Time
+}
+
+func (w *windowMemo) current() *passMemo {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	if w.memo == nil || now.Sub(w.since) >= w.ttl || now.Before(w.since) {
+		w.memo, w.since = newPassMemo(), now
+	}
+	return w.memo
 }

@@ -45,6 +45,7 @@ func (d *Daemon) finish(ctx context.Context, t *config.Target, res report.Target
 	d.alerts(name).Lock()
 	defer d.alerts(name).Unlock()
 	took := time.Since(start)
+	d.learnPolicies(name, &res)
 	d.metrics.ObserveResult(&res, took.Seconds())
 	ep, open, serr := d.store.Record(store.RunRecord{ID: runID, Trigger: trigger, Started: start.UTC(), Duration: took, Result: res})
 	if serr != nil {
@@ -70,4 +71,16 @@ func (d *Daemon) runAll(ctx context.Context, trigger string) *report.Report {
 		name := cfg.Targets[i].Name
 		return whenFree(ctx, name, func() (report.TargetResult, error) { return d.Run(ctx, name, trigger) })
 	})
+}
+
+// learnPolicies tells the event path which access policies the target's
+// authorization server holds, so a policy event finds the target.
+func (d *Daemon) learnPolicies(target string, res *report.TargetResult) {
+	d.mu.RLock()
+	p := d.events
+	d.mu.RUnlock()
+	if p == nil || res.Observed == nil || res.Observed.AuthServer == nil {
+		return
+	}
+	p.dispatch.Policies.Learn(target, res.Observed.AuthServer)
 }

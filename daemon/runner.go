@@ -74,6 +74,10 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
 		backoff: map[string]store.Backoff{}, pending: map[string]*terraform.SavedPlan{}, slots: newRunSlots(engine.cfg.Concurrency)}
 	r.halt, r.haltFunc = context.WithCancel(context.Background())
+	// Nothing of an earlier process's runs may go on or stay on disk: its
+	// Terraform process groups race this one's plans, and its var files hold
+	// the env's credentials (a Runner is made once per process).
+	terraform.SweepUnfinished(engine.cfg.StateDir, log)
 	if opts.Backoff != nil {
 		saved, err := opts.Backoff.Backoffs()
 		if err != nil {
@@ -104,7 +108,9 @@ func (r *Runner) start(ctx context.Context, target, trigger string) (runID strin
 	if err != nil {
 		return "", nil, err
 	}
-	if err := r.slots.acquire(ctx); err != nil {
+	// Runs someone waits for go ahead of the schedule's sweep.
+	urgent := trigger != "schedule" && trigger != "startup"
+	if err := r.slots.acquire(ctx, urgent); err != nil {
 		r.unlock(target)
 		return "", nil, fmt.Errorf("waiting for a run slot (concurrency): %w", err)
 	}
@@ -171,9 +177,17 @@ func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger 
 	engine := r.eng()
 	log := r.log.With("target", t.Name, "run", runID, "trigger", trigger)
 	res := engine.CheckTarget(ctx, t)
-	if res.Status == report.StatusDrift && t.Remedy.Mode != config.ModeAlert {
+	switch why := terraform.Contradiction(t, &res); {
+	case t.Remedy.Mode == config.ModeAlert:
+		res.Remediation = &report.RemediationResult{Mode: t.Remedy.Mode, Action: report.ActionNone, Reason: report.ReasonAlertMode}
+	case why != "":
+		// Refused before any plan: no mode may write a value Okta contradicts.
+		res.Remediation = &report.RemediationResult{Mode: t.Remedy.Mode, Action: report.ActionRefused, Refused: []string{why},
+			Reason: "the desired state contradicts Okta; nothing was planned or applied"}
+		log.Warn("remediation refused: the desired state contradicts Okta", "refused", why)
+	case res.Status == report.StatusDrift:
 		res.Remediation = r.remediate(ctx, t, &res, log)
-	} else if t.Remedy.Mode != config.ModeAlert {
+	default:
 		res.Remediation = &report.RemediationResult{Mode: t.Remedy.Mode, Action: report.ActionNone, Reason: noRemedyReason(res.Status)}
 	}
 	terraform.NewScrubber(engine.cfg).Result(&res)
@@ -286,12 +300,18 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 		rem.Action, rem.Reason = report.ActionNone, "Terraform sees no changes: the drift is outside what this workspace manages"
 		return rem
 	}
+	envRefused := sp.EnvGuardrails(res)
 	if t.Remedy.Mode == config.ModePlan {
 		sp.Discard() // the summary is the product; nothing will apply the file
 		rem.Action = report.ActionPlanned
+		if len(envRefused) > 0 {
+			rem.Action, rem.Refused = report.ActionRefused, envRefused
+			rem.Reason = "the plan would write what no finding asked for or what Okta contradicts; it must not be applied"
+		}
 		return rem
 	}
-	if refused := terraform.Guardrails(sp.Summary, t.Remedy.Terraform.Allow, t.Remedy.Terraform.Attributes); len(refused) > 0 {
+	refused := append(terraform.Guardrails(sp.Summary, t.Remedy.Terraform.Allow, t.Remedy.Terraform.Attributes), envRefused...)
+	if len(refused) > 0 {
 		sp.Discard()
 		rem.Action, rem.Refused = report.ActionRefused, refused
 		rem.Reason = "a guardrail refused the plan; nothing was applied"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/driftd/driftd/daemon/api"
 	"github.com/driftd/driftd/daemon/config"
+	"github.com/driftd/driftd/daemon/events"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/daemon/terraform"
 	"github.com/robfig/cron/v3"
@@ -29,6 +30,11 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 	if opts.DiscoveryTTL == 0 {
 		opts.DiscoveryTTL = 30 * time.Second
 	}
+	if opts.SharedReadWindow == 0 {
+		// The event queue's coalescing window: a flood costs at most one
+		// read per changed object per window.
+		opts.SharedReadWindow = events.DefaultWindow
+	}
 	engine, err := NewEngine(ctx, cfg, d.log, opts)
 	if err != nil {
 		return err
@@ -45,7 +51,11 @@ func (d *Daemon) load(ctx context.Context, cfg *config.Config) error {
 			return fmt.Errorf("building the reconcile path: %w", err)
 		}
 	} else {
+		old := d.runner.eng()
 		d.runner.setEngine(engine)
+		// Its idle connections go now; those of runs still on it close
+		// once idle for the pool's IdleConnTimeout (90 s).
+		old.Close()
 	}
 	d.cfg = cfg
 	if d.cron == nil {

@@ -91,6 +91,8 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Daemo
 	}
 	defer st.Close()
 	d := &Daemon{log: log, metrics: api.NewMetrics(), store: st, opts: opts, entries: map[string]cron.EntryID{}}
+	// After every run has ended (the deferred waits below run first).
+	defer d.closeEngines()
 	// Runs started in the background (start-up pass, approvals, replans,
 	// full passes) end before the store closes.
 	defer d.waitBackground()
@@ -299,4 +301,13 @@ func (d *Daemon) shutdown(srv *http.Server, cancelRuns context.CancelFunc) {
 		runner.Wait(haltCtx)
 	}
 	d.log.Info("driftd stopped")
+}
+
+// closeEngines drops the engine's idle connections once no run is left.
+func (d *Daemon) closeEngines() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.runner != nil {
+		d.runner.eng().Close()
+	}
 }

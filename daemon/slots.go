@@ -12,25 +12,36 @@ import (
 // line at most once: a fleet's targets take turns, and a target whose run
 // is still waiting is not queued a second time (its next firing is
 // skipped as busy). Waiting costs a parked goroutine, not a socket.
+//
+// Runs someone waits for (on demand, approvals, events) queue ahead of
+// scheduled ones: a schedule that saturates the slots must not make a
+// POST /v1/reconcile wait a whole pass. Each target is in line at most
+// once, so neither line can grow past the number of targets.
 type runSlots struct {
 	mu      sync.Mutex
 	limit   int
 	busy    int
-	waiting []chan struct{} // FIFO; a closed channel is a granted slot
+	urgent  []chan struct{} // FIFO, served first; a closed channel is a granted slot
+	waiting []chan struct{} // FIFO
 }
 
 func newRunSlots(limit int) *runSlots { return &runSlots{limit: max(limit, 1)} }
 
-// acquire waits for a slot, or returns ctx's error if ctx ends first.
-func (s *runSlots) acquire(ctx context.Context) error {
+// acquire waits for a slot, in the urgent line or the scheduled one, or
+// returns ctx's error if ctx ends first.
+func (s *runSlots) acquire(ctx context.Context, urgent bool) error {
 	s.mu.Lock()
-	if s.busy < s.limit && len(s.waiting) == 0 {
+	if s.busy < s.limit && len(s.waiting) == 0 && len(s.urgent) == 0 {
 		s.busy++
 		s.mu.Unlock()
 		return nil
 	}
 	ch := make(chan struct{})
-	s.waiting = append(s.waiting, ch)
+	if urgent {
+		s.urgent = append(s.urgent, ch)
+	} else {
+		s.waiting = append(s.waiting, ch)
+	}
 	s.mu.Unlock()
 	select {
 	case <-ch:
@@ -45,12 +56,7 @@ func (s *runSlots) acquire(ctx context.Context) error {
 		s.busy--
 		s.grant()
 	default:
-		for i, w := range s.waiting {
-			if w == ch {
-				s.waiting = append(s.waiting[:i], s.waiting[i+1:]...)
-				break
-			}
-		}
+		s.urgent, s.waiting = without(s.urgent, ch), without(s.waiting, ch)
 	}
 	return ctx.Err()
 }
@@ -76,15 +82,33 @@ func (s *runSlots) setLimit(n int) {
 func (s *runSlots) counts() (busy, waiting int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.busy, len(s.waiting)
+	return s.busy, len(s.waiting) + len(s.urgent)
 }
 
-// grant hands free slots to the longest waiters; s.mu is held.
+// grant hands free slots to the longest waiters, urgent ones first; s.mu
+// is held.
 func (s *runSlots) grant() {
-	for s.busy < s.limit && len(s.waiting) > 0 {
-		ch := s.waiting[0]
-		s.waiting = s.waiting[1:]
+	for s.busy < s.limit {
+		line := &s.urgent
+		if len(*line) == 0 {
+			line = &s.waiting
+		}
+		if len(*line) == 0 {
+			return
+		}
+		ch := (*line)[0]
+		*line = (*line)[1:]
 		s.busy++
 		close(ch)
 	}
+}
+
+// without returns line without ch.
+func without(line []chan struct{}, ch chan struct{}) []chan struct{} {
+	for i, w := range line {
+		if w == ch {
+			return append(line[:i], line[i+1:]...)
+		}
+	}
+	return line
 }

@@ -129,7 +129,7 @@ func TestScheduledRunsOfAFleetObserveAtMostConcurrencyTargetsAtOnce(t *testing.T
 
 func TestRunSlotsAreGrantedInTheOrderTheyWereAskedFor(t *testing.T) {
 	s := newRunSlots(1)
-	if err := s.acquire(context.Background()); err != nil {
+	if err := s.acquire(context.Background(), false); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -139,7 +139,7 @@ func TestRunSlotsAreGrantedInTheOrderTheyWereAskedFor(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := s.acquire(context.Background()); err != nil {
+			if err := s.acquire(context.Background(), false); err != nil {
 				t.Error(err)
 				return
 			}
@@ -160,10 +160,10 @@ func TestRunSlotsAreGrantedInTheOrderTheyWereAskedFor(t *testing.T) {
 
 func TestAWaiterThatGivesUpLeavesTheLineAndPassesOnAGrantedSlot(t *testing.T) {
 	s := newRunSlots(1)
-	_ = s.acquire(context.Background())
+	_ = s.acquire(context.Background(), false)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { errc <- s.acquire(ctx) }()
+	go func() { errc <- s.acquire(ctx, false) }()
 	eventually(t, "the waiter to queue", func() bool { _, w := s.counts(); return w == 1 })
 	cancel()
 	if err := <-errc; err == nil {
@@ -173,20 +173,45 @@ func TestAWaiterThatGivesUpLeavesTheLineAndPassesOnAGrantedSlot(t *testing.T) {
 	if busy, waiting := s.counts(); busy != 0 || waiting != 0 {
 		t.Fatalf("after the waiter gave up: %d busy, %d waiting", busy, waiting)
 	}
-	if err := s.acquire(context.Background()); err != nil {
+	if err := s.acquire(context.Background(), false); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestALoweredLimitLetsRunningRunsFinishAndARaisedOneGrantsAtOnce(t *testing.T) {
 	s := newRunSlots(1)
-	_ = s.acquire(context.Background())
+	_ = s.acquire(context.Background(), false)
 	done := make(chan struct{})
-	go func() { _ = s.acquire(context.Background()); close(done) }()
+	go func() { _ = s.acquire(context.Background(), false); close(done) }()
 	eventually(t, "the waiter to queue", func() bool { _, w := s.counts(); return w == 1 })
 	s.setLimit(2)
 	<-done
 	if busy, _ := s.counts(); busy != 2 {
 		t.Fatalf("%d busy after raising the limit to 2", busy)
+	}
+}
+
+func TestARunSomeoneWaitsForGoesAheadOfTheScheduledLine(t *testing.T) {
+	s := newRunSlots(1)
+	_ = s.acquire(context.Background(), false)
+	var mu sync.Mutex
+	var order []string
+	var wg sync.WaitGroup
+	for i, who := range []string{"schedule-1", "schedule-2", "api"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = s.acquire(context.Background(), who == "api")
+			mu.Lock()
+			order = append(order, who)
+			mu.Unlock()
+			s.release()
+		}()
+		eventually(t, who+" to queue", func() bool { _, w := s.counts(); return w == i+1 })
+	}
+	s.release()
+	wg.Wait()
+	if fmt.Sprint(order) != "[api schedule-1 schedule-2]" {
+		t.Fatalf("slots granted in order %v, want the on-demand run first", order)
 	}
 }

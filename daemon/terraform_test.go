@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -17,15 +18,19 @@ import (
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/example"
 	"github.com/driftd/driftd/internal/fixture"
+	"github.com/driftd/driftd/internal/kubetest"
 	"github.com/driftd/driftd/internal/oktasim"
 	"github.com/driftd/driftd/internal/slacksim"
 )
 
-// tfFixture is the example root module from deploy/terraform, applied
-// against the Okta simulator, with a driftd config in apply mode.
+// tfFixture is the example root module from deploy/terraform, applied with
+// the real okta provider against the Okta simulator and the real kubernetes
+// provider against a real kube-apiserver, with a driftd config that reads
+// W&B's env from the Deployment the module's ConfigMap feeds.
 type tfFixture struct {
 	*fixture.Fixture
-	work, envFile, appID, clientID string
+	kube                          *kubetest.Server
+	work, envSrc, appID, clientID string
 }
 
 func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
@@ -41,7 +46,10 @@ func newTFFixture(t testing.TB, mode string, allow string) *tfFixture {
 func newTFFixtureAt(t testing.TB, mode, allow, asID string) *tfFixture {
 	t.Helper()
 	bin := fixture.Terraform(t)
-	pdir := fixture.ProviderMirror(t)
+	providers := fixture.Providers(t)
+	kube := kubetest.Start(t)
+	kube.WandbApp(t)
+	kubeconfig := kubetest.WriteKubeconfig(t, kube.Config)
 	f := fixture.New(t)
 	t.Setenv("DRIFTD_TERRAFORM", bin)
 	issuer := f.Sim.URL
@@ -49,8 +57,10 @@ func newTFFixtureAt(t testing.TB, mode, allow, asID string) *tfFixture {
 		f.Sim.AddAuthorizationServer(asID)
 		issuer += "/oauth2/" + asID
 	}
-	ws, err := example.Apply(context.Background(), example.Options{
-		Dir: f.Dir, Terraform: bin, CLIConfig: filepath.Join(pdir, "cli.tfrc"), OktaURL: f.Sim.URL, OktaToken: fixture.OktaToken,
+	ctx, cancel := context.WithTimeout(context.Background(), fixture.TerraformTimeout)
+	defer cancel()
+	ws, err := example.Apply(ctx, example.Options{
+		Dir: f.Dir, Terraform: bin, CLIConfig: providers, OktaURL: f.Sim.URL, OktaToken: fixture.OktaToken, Kubeconfig: kubeconfig,
 		WandbURL: "https://wandb.acme.test", OtherEnv: map[string]string{"BUCKET": "s3://keep-me"}, Setenv: t.Setenv,
 		Issuer: issuer, TrustedOrigin: true,
 	})
@@ -64,7 +74,8 @@ func newTFFixtureAt(t testing.TB, mode, allow, asID string) *tfFixture {
 	if _, err := f.Sim.SetUpSignIn(ws.AppID, "https://wandb.acme.test"); err != nil {
 		t.Fatal(err)
 	}
-	tf := &tfFixture{Fixture: f, work: ws.Dir, envFile: ws.EnvFile, appID: ws.AppID, clientID: ws.ClientID}
+	tf := &tfFixture{Fixture: f, kube: kube, work: ws.Dir, appID: ws.AppID, clientID: ws.ClientID,
+		envSrc: fmt.Sprintf("{source: kubernetes, kubeconfig: %s, namespace: %s, deployment: %s}", kubeconfig, kubetest.WandbNamespace, kubetest.WandbDeployment)}
 	f.WriteConfig(fmt.Sprintf(`state_dir: ./state
 okta:
   org_url: %s
@@ -73,7 +84,7 @@ targets:
   - name: prod
     wandb:
       url: https://wandb.acme.test
-      env: {source: file, path: %s}
+      env: %s
     okta: {app_id: %s}
     oidc: {client_id: %s, issuer: %s}
     remediation:
@@ -82,12 +93,13 @@ targets:
         dir: ./tf
         allow: [%s]
         lock_timeout: 2s
+        env: %s
         vars:
           other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins
           trusted_origin: okta.trusted_origin
           auth_server_id: oidc.auth_server_id
           auth_server_policy_id: okta.auth_server_policy_id
-`, f.Sim.URL, tf.envFile, tf.appID, tf.clientID, issuer, mode, allow))
+`, f.Sim.URL, tf.envSrc, tf.appID, tf.clientID, issuer, mode, allow, example.TerraformEnvYAML(example.ProviderEnvNames)))
 	if mode == config.ModeApprove {
 		// Approvals arrive from Slack; the recorder stands in for it.
 		sim := slacksim.Start(slackToken)
@@ -95,6 +107,24 @@ targets:
 		f.WriteConfig(fixture.ReadFile(t, f.Cfg) + fmt.Sprintf("slack:\n  bot_token: %s\n  channel: \"#sso\"\n  api_url: %s\n  signing_secret: %s\n  approvers: [UALICE]\n", slackToken, sim.APIURL(), signingSecret))
 	}
 	return tf
+}
+
+// planIsClean runs a second `terraform plan` in the workspace, with its own
+// terraform.tfvars, and fails the test unless it plans no change.
+func (tf *tfFixture) planIsClean(when string) {
+	tf.T.Helper()
+	bin, err := source.FindTerraform()
+	if err != nil {
+		tf.T.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), fixture.TerraformTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode")
+	cmd.Dir = tf.work
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tf.T.Fatalf("%s, terraform plan is not clean (%v):\n%s", when, err, out)
+	}
 }
 
 func (tf *tfFixture) redirectURIs() []string {
@@ -111,7 +141,9 @@ func (tf *tfFixture) breakRedirect() {
 }
 
 func (tf *tfFixture) env() map[string]string {
-	env, err := source.EnvFile{Path: tf.envFile}.Env(context.Background())
+	kubeconfig := kubetest.WriteKubeconfig(tf.T, tf.kube.Config)
+	r := &source.KubernetesEnv{Kubeconfig: kubeconfig, Namespace: kubetest.WandbNamespace, Deployment: kubetest.WandbDeployment}
+	env, err := r.Env(context.Background())
 	if err != nil {
 		tf.T.Fatal(err)
 	}
@@ -155,12 +187,13 @@ func TestTerraformFixesAChangedRedirectURI(t *testing.T) {
 	if got := tf.redirectURIs(); len(got) != 1 || got[0] != "https://wandb.acme.test/oidc/callback" {
 		t.Errorf("simulator redirect URIs = %v", got)
 	}
+	tf.planIsClean("after driftd's fix")
 }
 
 func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
 	tf := newTFFixture(t, "apply", `"*"`)
 	env := tf.env()
-	tf.WriteEnv("k8s/wandb/wandb-env", map[string]string{
+	tf.kube.SetWandbEnv(t, map[string]string{
 		"OIDC_CLIENT_ID": env["OIDC_CLIENT_ID"], "OIDC_ISSUER": env["OIDC_ISSUER"], "OIDC_AUTH_METHOD": "implicit",
 		"GORILLA_CORS_ORIGINS": "https://wandb.acme.test", "BUCKET": "s3://keep-me",
 	})
@@ -172,6 +205,7 @@ func TestTerraformRestoresNullInCORSAndKeepsOtherEnv(t *testing.T) {
 	if got["GORILLA_CORS_ORIGINS"] != "https://wandb.acme.test,null" || got["BUCKET"] != "s3://keep-me" {
 		t.Errorf("env after fix = %v", got)
 	}
+	tf.planIsClean("after driftd's fix")
 }
 
 func TestTerraformRefusesAPlanThatReplacesTheApp(t *testing.T) {
@@ -243,6 +277,7 @@ func TestTerraformApproveModeAppliesOnlyTheApprovedCurrentPlan(t *testing.T) {
 	if err != nil || after.Remediation.Action != report.ActionApplied || after.Remediation.Verification != "fixed" || after.Remediation.ApprovedBy != "alice" {
 		t.Fatalf("approve: %+v, %v", after.Remediation, err)
 	}
+	tf.planIsClean("after the approved fix")
 
 	// A plan made before the world changed again is stale.
 	tf.breakRedirect()
@@ -316,7 +351,7 @@ func TestMissingTerraformFailsPlanModesOnly(t *testing.T) {
 func TestTerraformEnvSourceReadsTheStateWithoutRefreshing(t *testing.T) {
 	tf := newTFFixture(t, "alert", `"*"`)
 	for _, src := range []string{"{source: terraform, dir: ./tf}", "{source: terraform, dir: ./tf, address: kubernetes_config_map.wandb_env}"} {
-		tf.WriteConfig(strings.Replace(fixture.ReadFile(t, tf.Cfg), "{source: file, path: "+tf.envFile+"}", src, 1))
+		tf.WriteConfig(strings.Replace(fixture.ReadFile(t, tf.Cfg), tf.envSrc, src, 1))
 		tf.Sim.ResetCounts()
 		code, out, errs := runOnce(t, "check", tf.Cfg)
 		if code != 0 {
@@ -327,7 +362,7 @@ func TestTerraformEnvSourceReadsTheStateWithoutRefreshing(t *testing.T) {
 		if n := tf.Sim.Count("/api/v1/apps/" + tf.appID); n != 1 {
 			t.Errorf("%s: %d reads of the Okta app, want 1 (terraform must not refresh)", src, n)
 		}
-		tf.WriteConfig(strings.Replace(fixture.ReadFile(t, tf.Cfg), src, "{source: file, path: "+tf.envFile+"}", 1))
+		tf.WriteConfig(strings.Replace(fixture.ReadFile(t, tf.Cfg), src, tf.envSrc, 1))
 	}
 }
 

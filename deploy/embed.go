@@ -12,7 +12,8 @@ var Terraform embed.FS
 
 // TerraformOperator is the example module for an operator install in
 // deploy/terraform/operator: W&B's env in the WeightsAndBiases spec
-// through a helm_release `set`.
+// through a helm_release `set` of W&B's wandb-cr chart, which sits beside
+// it as in wandb/terraform-helm-wandb.
 //
-//go:embed terraform/operator/*.tf
+//go:embed terraform/operator/*.tf terraform/operator/wandb-cr
 var TerraformOperator embed.FS

@@ -100,3 +100,18 @@ func TestDockerignoreKeepsHistoryCredentialsAndStateOut(t *testing.T) {
 		}
 	}
 }
+
+// TestTheImageShipsNoTerraformProvider: the image holds driftd and
+// Terraform only; providers come from the registry or a mounted mirror
+// (README, "Getting the providers"), never from a test provider.
+func TestTheImageShipsNoTerraformProvider(t *testing.T) {
+	df := string(mustRead(t, "../Dockerfile"))
+	for _, l := range strings.Split(df, "\n") {
+		if strings.HasPrefix(l, "COPY --from=") && strings.Contains(l, "provider") {
+			t.Errorf("the image ships a provider: %s", l)
+		}
+	}
+	if n := strings.Count(df, "go build"); n != 1 || !strings.Contains(df, "-o /out/driftd ./cmd/driftd") {
+		t.Errorf("the Dockerfile runs go build %d times; want once, for ./cmd/driftd", n)
+	}
+}

@@ -12,28 +12,40 @@ import (
 	"time"
 )
 
+// appBucket is the bucket of GET /api/v1/apps/{id}.
+const appBucket = "/api/v1/apps/{id}"
+
 func TestRateBudgetHoldsRequestsAtTheReserve(t *testing.T) {
 	now := time.Unix(1000, 0)
 	b := NewRateBudget(0.5)
-	b.now = func() time.Time { return now }
-	if w := b.wait(); w != 0 {
+	b.Clock = nowFunc(func() time.Time { return now })
+	if w, _ := b.wait(appBucket); w != 0 {
 		t.Fatalf("no window known yet: wait %s", w)
 	}
 	h := http.Header{}
 	h.Set("X-Rate-Limit-Limit", "10")
 	h.Set("X-Rate-Limit-Remaining", "6")
 	h.Set("X-Rate-Limit-Reset", "1030")
-	b.observe(&http.Response{Header: h})
-	if w := b.wait(); w != 0 {
+	b.observe(appBucket, &http.Response{Header: h})
+	if w, _ := b.wait(appBucket); w != 0 {
 		t.Fatalf("6 left above a floor of 5: wait %s", w)
 	}
-	if w := b.wait(); w != 30*time.Second {
+	if w, _ := b.wait(appBucket); w != 30*time.Second {
 		t.Fatalf("at the floor the request waits for the reset, got %s", w)
 	}
 	now = now.Add(31 * time.Second)
-	if w := b.wait(); w != 0 {
+	if w, _ := b.wait(appBucket); w != 0 {
 		t.Fatalf("after the reset: wait %s", w)
 	}
+}
+
+// nowFunc is a clock that only tells the time; nothing here sleeps on it.
+type nowFunc func() time.Time
+
+func (f nowFunc) Now() time.Time { return f() }
+
+func (f nowFunc) Sleep(context.Context, time.Duration, <-chan struct{}) error {
+	panic("the budget's wait is read, never slept, in this test")
 }
 
 // rateHeaders is an Okta answer's rate-limit trio with Okta's Date.
@@ -69,9 +81,9 @@ func TestRateBudgetNeverWaitsLongerThanItsCap(t *testing.T) {
 			now := t0
 			b := NewRateBudget(0.1)
 			b.MaxWait = time.Minute
-			b.now = func() time.Time { return now }
-			b.observe(&http.Response{StatusCode: 429, Header: rateHeaders(tc.okta, 0, tc.reset)})
-			if w := b.wait(); w != tc.wantWait {
+			b.Clock = nowFunc(func() time.Time { return now })
+			b.observe(appBucket, &http.Response{StatusCode: 429, Header: rateHeaders(tc.okta, 0, tc.reset)})
+			if w, _ := b.wait(appBucket); w != tc.wantWait {
 				t.Fatalf("wait = %s, want %s", w, tc.wantWait)
 			}
 		})
@@ -82,21 +94,21 @@ func TestRateBudgetSendsAProbeAfterItsCap(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	b := NewRateBudget(0.1)
 	b.MaxWait = time.Minute
-	b.now = func() time.Time { return now }
-	b.observe(&http.Response{StatusCode: 429, Header: rateHeaders(now, 0, strconv.FormatInt(now.Add(50*time.Minute).Unix(), 10))})
-	if w := b.wait(); w != time.Minute {
+	b.Clock = nowFunc(func() time.Time { return now })
+	b.observe(appBucket, &http.Response{StatusCode: 429, Header: rateHeaders(now, 0, strconv.FormatInt(now.Add(50*time.Minute).Unix(), 10))})
+	if w, _ := b.wait(appBucket); w != time.Minute {
 		t.Fatalf("first wait = %s, want the 1m cap", w)
 	}
 	now = now.Add(time.Minute)
-	if w := b.wait(); w != 0 {
+	if w, _ := b.wait(appBucket); w != 0 {
 		t.Fatalf("after the cap the next request must go out as a probe, wait = %s", w)
 	}
-	if w := b.wait(); w != time.Minute {
+	if w, _ := b.wait(appBucket); w != time.Minute {
 		t.Fatalf("the probe's answer is still due: the next wait = %s, want the cap", w)
 	}
 	// The probe's answer refreshes the window: the limit was lifted.
-	b.observe(&http.Response{StatusCode: 200, Header: rateHeaders(now, 599, strconv.FormatInt(now.Add(time.Minute).Unix(), 10))})
-	if w := b.wait(); w != 0 {
+	b.observe(appBucket, &http.Response{StatusCode: 200, Header: rateHeaders(now, 599, strconv.FormatInt(now.Add(time.Minute).Unix(), 10))})
+	if w, _ := b.wait(appBucket); w != 0 {
 		t.Fatalf("after a fresh window: wait = %s", w)
 	}
 	if !b.LimitedSince().IsZero() {

@@ -3,17 +3,16 @@ package source
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
 
-	"sigs.k8s.io/yaml"
+	"helm.sh/helm/v3/pkg/chart"
 )
 
 // This file derives the W&B app's env from the values of W&B's operator chart
-// (wandb/helm-charts charts/operator-wandb, at 82d5626, chart version 0.43.8)
-// and from the W&B operator's custom resource (wandb/operator, apps.wandb.com/v1
-// WeightsAndBiases), the way the chart renders it. It reads nothing: the
-// callers bring the values from Kubernetes or from Terraform state.
+// (wandb/helm-charts charts/operator-wandb, at 82d5626, chart version 0.43.8),
+// and from a v1 WeightsAndBiases spec that carries them, by rendering the
+// chart's env templates with Helm (chartenv_engine.go). It reads nothing:
+// Terraform state brings the values. A live install is read where it runs
+// instead (the kubernetes source).
 
 // CheckedEnvKeys are the env keys driftd's checks read. A key among them whose
 // value comes from a Secret or ConfigMap reference (valueFrom) cannot be
@@ -26,16 +25,16 @@ var CheckedEnvKeys = []string{
 }
 
 // operatorChartDefaults is the part of charts/operator-wandb/values.yaml the
-// derivation reads (global.host line 14, global.extraEnv line 99,
-// global.auth lines 386-398, global.api.enabled line 497, api.env line 589,
-// app.install line 776, app.env lines 787-799), plus the wandb-base subchart's own
-// defaults every service inherits (charts/wandb-base/values.yaml: global.env,
-// global.extraEnv, env, extraEnv), copied as published.
+// templates read (global.host line 14, global.extraEnv line 99,
+// global.auth lines 386-398, global.glue, global.api.enabled line 497,
+// api.env line 589, app.install line 776, app.env lines 787-799), copied as
+// published.
 const operatorChartDefaults = `
 global:
   host: "http://localhost:8080"
-  env: {}
   extraEnv: {}
+  glue:
+    enabled: false
   auth:
     sessionLengthHours: 720
     jwkUrl: ""
@@ -82,224 +81,186 @@ app:
       env: {}
 `
 
-func parsedDefaults(doc string) map[string]any {
-	var m map[string]any
-	if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
-		panic(fmt.Sprintf("chart defaults excerpt does not parse: %v", err))
+// operatorAPIConfigMapTemplate is charts/operator-wandb/templates/api.yaml
+// at 82d5626, lines 1-4, 7 and 9-26 (the ConfigMap's head without its
+// labels, and the host, CORS and OIDC entries), verbatim.
+const operatorAPIConfigMapTemplate = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-api-configmap
+data:
+  # GORILLA_FILE_HOST is confusingly used for the oidc client host and must be set to the public host.
+  GORILLA_FILE_HOST: "{{ .Values.global.host }}"
+  GORILLA_FRONTEND_HOST: "{{ .Values.global.host }}"
+  GORILLA_LICENSE_CERT_PATH: "/jwks.json"
+  GORILLA_FILE_METADATA_SOURCE_IS_INTERNAL: "true"
+  {{- $corsOrigins := list }}
+  {{- if ne .Values.global.auth.oidc.clientId "" }}
+  {{- $corsOrigins = concat $corsOrigins (list .Values.global.host "null") | compact }}
+  {{- end }}
+  {{- if .Values.app.extraCors }}
+  {{- $corsOrigins = concat .Values.app.extraCors $corsOrigins | compact }}
+  {{- end }}
+  {{- if gt (len $corsOrigins) 0 }}
+  GORILLA_CORS_ORIGINS: "{{ join "," $corsOrigins }}"
+  {{- end }}
+  {{- if ne .Values.global.auth.oidc.clientId "" }}
+  GORILLA_OIDC_CLIENT_ID: "{{ .Values.global.auth.oidc.clientId }}"
+  GORILLA_AUTH_METHOD: "{{ .Values.global.auth.oidc.authMethod }}"
+  GORILLA_OIDC_ISSUER: "{{ .Values.global.auth.oidc.issuer }}"
+  {{- end }}
+`
+
+// operatorLocalConfigMapTemplate is charts/operator-wandb/templates/local.yaml
+// at 82d5626, lines 1-4 and 7-16 (the ConfigMap's head without its labels,
+// HOST and the OIDC entries, which are unquoted), verbatim.
+const operatorLocalConfigMapTemplate = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-local-configmap
+data:
+  GLUE_ENABLED: "{{ not .Values.global.glue.enabled }}"
+  GORILLA_GLUE_CONTAINER_PORT: "9173"
+  HOST: "{{ .Values.global.host }}"
+
+  {{- if ne .Values.global.auth.oidc.clientId ""  }}
+  OIDC_CLIENT_ID: {{ .Values.global.auth.oidc.clientId }}
+  OIDC_AUTH_METHOD: {{ .Values.global.auth.oidc.authMethod }}
+  OIDC_ISSUER: {{ .Values.global.auth.oidc.issuer }}
+  {{- end }}
+`
+
+// wandbBaseEnvHelper is charts/wandb-base/templates/_containers.tpl at
+// 82d5626, lines 183-193 (define "wandb-base.env"), verbatim.
+const wandbBaseEnvHelper = `{{- define "wandb-base.env" -}}
+{{- range $key, $value := .env -}}
+{{- if kindIs "map" $value }}
+- name: {{ $key }}
+{{- toYaml $value | nindent 2 }}
+{{- else }}
+- name: {{ $key }}
+  value: {{ toString $value | quote }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+`
+
+// wandbBaseContainersTemplate renders each container's env as
+// charts/wandb-base/templates/_containers.tpl at 82d5626 builds it, with
+// the chart's own lines, verbatim: of define "wandb-base.containers" lines
+// 5-6 (range over the containers), 28-30 (the container dict), 36-37 (the
+// env merge and root) and 95-97; of define "wandb-base.container" lines
+// 98-99 (the name) and 100, 104-106 (`tpl (include "wandb-base.env" ...)`).
+// The lines between, which build volumes, resources, ports and envTpls,
+// are left out, as is the sizing env (lowest precedence; it only sets
+// GORILLA_MYSQL_MAX_OPEN_CONNS). The document's top is this file's own: a
+// list of containers called as charts/wandb-base/templates/_pods.tpl line
+// 23 calls the define.
+const wandbBaseContainersTemplate = `{{- define "wandb-base.containers" -}}
+  {{- range $containerName, $containerSource := .containers -}}
+      {{- $container := dict }}
+      {{- $_ := deepCopy $containerSource | merge $container -}}
+      {{- $_ = set $container "name" $containerName -}}
+      {{- $_ = set $container "env" (merge (default (dict) ($container.env)) (default (dict) ($.root.Values.env)) $.root.Values.extraEnv $.root.Values.global.env $.root.Values.global.extraEnv) -}}
+      {{- $_ = set $container "root" $.root -}}
+      {{ include "wandb-base.container" $container }}
+    {{- end -}}
+{{- end -}}
+
+{{- define "wandb-base.container" }}
+- name: {{ .name }}
+  env:
+  {{- if .env }}
+    {{- tpl (include "wandb-base.env" . | nindent 4) $.root }}
+  {{- end }}
+{{- end }}
+containers:
+    {{- include "wandb-base.containers" (dict "containers" .Values.containers "root" $ "source" "containers") | nindent 4 }}
+`
+
+// wandbBaseDefaults is the part of charts/wandb-base/values.yaml (0.12.4)
+// the env template reads, as published.
+const wandbBaseDefaults = `
+global:
+  env: {}
+  extraEnv: {}
+env: {}
+envFrom: {}
+extraEnv: {}
+`
+
+// operatorChart is the operator-wandb chart (0.43.8) reduced to what builds
+// the backend's env: its api and local ConfigMaps, and the wandb-base
+// subchart under the aliases app (condition app.install) and api
+// (condition global.api.enabled) as charts/operator-wandb/Chart.yaml
+// declares them. A new chart each time: rendering processes its
+// dependencies in place.
+func operatorChart() *chart.Chart {
+	base := &chart.Chart{
+		Metadata:  &chart.Metadata{APIVersion: "v2", Name: "wandb-base", Version: "0.12.4", Type: "application"},
+		Values:    parsedDefaults(wandbBaseDefaults),
+		Templates: []*chart.File{chartFile("templates/_containers.tpl", wandbBaseEnvHelper), chartFile("templates/containers.yaml", wandbBaseContainersTemplate)},
 	}
-	return m
+	ch := &chart.Chart{
+		Metadata: &chart.Metadata{APIVersion: "v2", Name: "operator-wandb", Version: "0.43.8", Type: "application",
+			Dependencies: []*chart.Dependency{
+				{Name: "wandb-base", Alias: "app", Version: "0.12.4", Condition: "app.install"},
+				{Name: "wandb-base", Alias: "api", Version: "0.12.4", Condition: "global.api.enabled"},
+			}},
+		Values:    parsedDefaults(operatorChartDefaults),
+		Templates: []*chart.File{chartFile("templates/api.yaml", operatorAPIConfigMapTemplate), chartFile("templates/local.yaml", operatorLocalConfigMapTemplate)},
+	}
+	ch.AddDependency(base)
+	return ch
 }
 
 // OperatorValuesEnv returns the env the W&B backend container gets from the
-// operator-wandb chart given these values (user values, laid over the chart's
-// defaults as Helm does). The backend is the `app` service (wandb/local) when
-// app.install is true, else the `api` service (gorilla) when global.api.enabled.
+// operator-wandb chart given these values, rendered by Helm (renderChart)
+// over the chart's templates that build it. The backend is the `app`
+// service (wandb/local) when app.install is true, else the `api` service
+// (gorilla) when global.api.enabled.
 //
 // The result holds the env from the ConfigMaps the chart writes for OIDC and
-// CORS (templates/api.yaml, templates/local.yaml) and the literal env entries
-// (containers.<svc>.env, <svc>.env, <svc>.extraEnv, global.env,
-// global.extraEnv), the latter winning as Kubernetes lets `env` win over
-// `envFrom`. Entries with a valueFrom are left out (a Secret's value is not in
-// the values); for a key in CheckedEnvKeys that is an error.
+// CORS (values.yaml lists {{ .Release.Name }}-api-configmap in both
+// api.envFrom and app.envFrom, and {{ .Release.Name }}-local-configmap only
+// in app.envFrom) and the container's literal env entries, the latter
+// winning as Kubernetes lets `env` win over `envFrom`. Entries with a
+// valueFrom are left out (a Secret's value is not in the values); for a key
+// in CheckedEnvKeys that is an error.
 func OperatorValuesEnv(values map[string]any) (map[string]string, error) {
-	v := coalesceValues(values, parsedDefaults(operatorChartDefaults))
-	svc, err := operatorBackendService(v)
+	out, err := renderChart(operatorChart(), values, "wandb")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("deriving the operator chart's env: %w", err)
 	}
-	env, err := operatorConfigMapEnv(v, svc)
-	if err != nil {
-		return nil, err
-	}
-	literal, err := operatorContainerEnv(v, svc)
-	if err != nil {
-		return nil, err
-	}
-	for k, val := range literal {
-		env[k] = val
-	}
-	return env, nil
-}
-
-// operatorBackendService picks the Deployment that runs the W&B backend.
-// Chart.yaml: the `app` subchart has condition app.install, the `api` subchart
-// global.api.enabled.
-func operatorBackendService(v map[string]any) (string, error) {
-	if truthy(dig(v, "app", "install")) {
-		return "app", nil
-	}
-	if truthy(dig(v, "global", "api", "enabled")) {
-		return "api", nil
-	}
-	return "", fmt.Errorf("deriving the operator chart's env: app.install is false and global.api.enabled is false, so no W&B backend is installed")
-}
-
-// operatorConfigMapEnv is the subset of the ConfigMaps the backend reads
-// through envFrom that carries the OIDC, CORS and host settings. values.yaml
-// lists {{ .Release.Name }}-api-configmap in both api.envFrom and app.envFrom,
-// and {{ .Release.Name }}-local-configmap only in app.envFrom.
-func operatorConfigMapEnv(v map[string]any, svc string) (map[string]string, error) {
-	env, err := operatorAPIConfigMap(v)
-	if err != nil {
-		return nil, err
-	}
-	if svc != "app" {
-		return env, nil
-	}
-	local, err := operatorLocalConfigMap(v)
-	if err != nil {
-		return nil, err
-	}
-	for k, val := range local {
-		env[k] = val
-	}
-	return env, nil
-}
-
-// oidcClientIDSet is the chart's `ne .Values.global.auth.oidc.clientId ""`;
-// Go templates refuse to compare a non-string with "", so Helm fails to render.
-func oidcClientIDSet(v map[string]any) (bool, error) {
-	raw := dig(v, "global", "auth", "oidc", "clientId")
-	id, ok := raw.(string)
-	if !ok {
-		return false, fmt.Errorf("deriving the operator chart's env: global.auth.oidc.clientId is a %T, and the chart's `ne .Values.global.auth.oidc.clientId \"\"` only renders for a string", raw)
-	}
-	return id != "", nil
-}
-
-// operatorAPIConfigMap mirrors charts/operator-wandb/templates/api.yaml:
-//
-//	{{- $corsOrigins := list }}
-//	{{- if ne .Values.global.auth.oidc.clientId "" }}
-//	{{- $corsOrigins = concat $corsOrigins (list .Values.global.host "null") | compact }}
-//	{{- end }}
-//	{{- if .Values.app.extraCors }}
-//	{{- $corsOrigins = concat .Values.app.extraCors $corsOrigins | compact }}
-//	{{- end }}
-//	{{- if gt (len $corsOrigins) 0 }}
-//	GORILLA_CORS_ORIGINS: "{{ join "," $corsOrigins }}"
-//
-// so the origins are app.extraCors first, then the host and the literal
-// "null", joined with "," and no space.
-func operatorAPIConfigMap(v map[string]any) (map[string]string, error) {
-	oidcSet, err := oidcClientIDSet(v)
-	if err != nil {
-		return nil, err
-	}
-	host := tmplPrint(dig(v, "global", "host"))
-	env := map[string]string{}
-	for _, k := range []string{"GORILLA_FILE_HOST", "GORILLA_FRONTEND_HOST"} {
-		if env[k], err = manifestQuoted(host, "global.host in "+k); err != nil {
-			return nil, fmt.Errorf("deriving the api ConfigMap: %w", err)
+	svc := ""
+	for _, s := range []string{"app", "api"} {
+		if _, ok := out["operator-wandb/charts/"+s+"/templates/containers.yaml"]; ok {
+			svc = s
+			break
 		}
 	}
-	var origins []any
-	if oidcSet {
-		origins = compactList([]any{dig(v, "global", "host"), "null"})
+	if svc == "" {
+		return nil, fmt.Errorf("deriving the operator chart's env: app.install is false and global.api.enabled is false, so no W&B backend is installed")
 	}
-	if extra := dig(v, "app", "extraCors"); truthy(extra) {
-		list, err := sprigList(extra, "app.extraCors")
+	env, err := configMapData(out, "operator-wandb/templates/api.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("deriving the operator chart's env: %w", err)
+	}
+	if svc == "app" {
+		local, err := configMapData(out, "operator-wandb/templates/local.yaml")
 		if err != nil {
-			return nil, fmt.Errorf("deriving GORILLA_CORS_ORIGINS: %w", err)
+			return nil, fmt.Errorf("deriving the operator chart's env: %w", err)
 		}
-		origins = compactList(append(list, origins...))
-	}
-	if len(origins) > 0 {
-		if env["GORILLA_CORS_ORIGINS"], err = manifestQuoted(sprigJoin(",", origins), "GORILLA_CORS_ORIGINS"); err != nil {
-			return nil, fmt.Errorf("deriving the api ConfigMap: %w", err)
+		for k, v := range local {
+			env[k] = v
 		}
 	}
-	if !oidcSet {
-		return env, nil
+	literal, err := containerEnv(out, "operator-wandb/charts/"+svc+"/templates/containers.yaml", []string{"containers"}, svc)
+	if err != nil {
+		return nil, fmt.Errorf("deriving the operator chart's env: %w", err)
 	}
-	for key, field := range map[string]string{"GORILLA_OIDC_CLIENT_ID": "clientId", "GORILLA_AUTH_METHOD": "authMethod", "GORILLA_OIDC_ISSUER": "issuer"} {
-		rendered := tmplPrint(dig(v, "global", "auth", "oidc", field))
-		if env[key], err = manifestQuoted(rendered, "global.auth.oidc."+field); err != nil {
-			return nil, fmt.Errorf("deriving the api ConfigMap: %w", err)
-		}
-	}
-	return env, nil
-}
-
-// operatorLocalConfigMap mirrors charts/operator-wandb/templates/local.yaml,
-// whose OIDC lines are unquoted (`OIDC_CLIENT_ID: {{ ...clientId }}`), so the
-// rendered text is read as YAML: an empty authMethod becomes "".
-func operatorLocalConfigMap(v map[string]any) (map[string]string, error) {
-	env := map[string]string{}
-	var err error
-	if env["HOST"], err = manifestQuoted(tmplPrint(dig(v, "global", "host")), "global.host in HOST"); err != nil {
-		return nil, fmt.Errorf("deriving the local ConfigMap: %w", err)
-	}
-	oidcSet, err := oidcClientIDSet(v)
-	if err != nil || !oidcSet {
-		return env, err
-	}
-	for key, field := range map[string]string{"OIDC_CLIENT_ID": "clientId", "OIDC_AUTH_METHOD": "authMethod", "OIDC_ISSUER": "issuer"} {
-		rendered := tmplPrint(dig(v, "global", "auth", "oidc", field))
-		if env[key], err = manifestScalar(rendered, "global.auth.oidc."+field); err != nil {
-			return nil, fmt.Errorf("deriving the local ConfigMap: %w", err)
-		}
-	}
-	return env, nil
-}
-
-func compactList(items []any) []any {
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		if !sprigEmpty(it) {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-// operatorContainerEnv mirrors charts/wandb-base/templates/_containers.tpl:
-//
-//	$container.env = merge containers.<name>.env .Values.env .Values.extraEnv
-//	                       .Values.global.env .Values.global.extraEnv
-//
-// (the first map that has a key wins) and wandb-base.env, which renders a map
-// value as a valueFrom entry and anything else as `value: {{ toString $value |
-// quote }}`, the whole block passed through `tpl`. The sizing env
-// (api.sizing.<size>.env, lowest precedence) only sets
-// GORILLA_MYSQL_MAX_OPEN_CONNS and is not derived.
-func operatorContainerEnv(v map[string]any, svc string) (map[string]string, error) {
-	var maps []map[string]any
-	for _, path := range [][]string{
-		{svc, "containers", svc, "env"}, {svc, "env"}, {svc, "extraEnv"},
-		{"global", "env"}, {"global", "extraEnv"},
-	} {
-		m, err := asMap(dig(v, path...), strings.Join(path, "."))
-		if err != nil {
-			return nil, fmt.Errorf("deriving the %s container's env: %w", svc, err)
-		}
-		maps = append(maps, m)
-	}
-	return literalEnv(sprigMerge(maps...), svc)
-}
-
-// literalEnv turns a rendered env map into literal values, leaving out
-// valueFrom entries and refusing the ones driftd checks.
-func literalEnv(merged map[string]any, svc string) (map[string]string, error) {
-	keys := make([]string, 0, len(merged))
-	for k := range merged {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	env := map[string]string{}
-	for _, k := range keys {
-		val := merged[k]
-		if _, isMap := val.(map[string]any); isMap {
-			if isCheckedKey(k) {
-				return nil, fmt.Errorf("deriving the %s container's env: %s comes from a valueFrom reference, which only the live cluster can resolve", svc, k)
-			}
-			continue
-		}
-		s := sprigToString(val)
-		if strings.Contains(s, "{{") {
-			return nil, fmt.Errorf("deriving the %s container's env: %s is a Helm template (the chart passes env through tpl), which is not rendered here", svc, k)
-		}
-		env[k] = s
+	for k, v := range literal {
+		env[k] = v
 	}
 	return env, nil
 }

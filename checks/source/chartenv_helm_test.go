@@ -239,11 +239,11 @@ func TestLegacyChartEnvRefuses(t *testing.T) {
 	tests := []struct {
 		name, values, wantErr string
 	}{
-		{"extraEnv in the operator chart's map form", "extraEnv: {A: b}\n", "takes a list of {name, value}"},
-		{"an extraEnv value that is not a string", "extraEnv: [{name: LOCAL_RESTORE, value: true}]\n", "LOCAL_RESTORE has a bool value"},
-		{"extraCors as a list, which prints as [a b]", "extraCors: [https://a.acme.com, https://b.acme.com]\n", "YAML reads as a []interface {}"},
+		{"extraEnv in the operator chart's map form, which breaks the env list", "extraEnv: {A: b}\n", "renders wandb/templates/deployment.yaml as invalid YAML"},
+		{"an extraEnv value that is not a string", "extraEnv: [{name: LOCAL_RESTORE, value: true}]\n", "LOCAL_RESTORE as a bool; Kubernetes only accepts a string"},
+		{"extraCors as a list, which prints as [a b]", "extraCors: [https://a.acme.com, https://b.acme.com]\n", "GORILLA_CORS_ORIGINS as a []interface {}"},
 		{"a checked key from a Secret", "extraEnv: [{name: OIDC_CLIENT_ID, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n", "OIDC_CLIENT_ID comes from a valueFrom reference"},
-		{"an extraEnv entry without a name", "extraEnv: [{value: x}]\n", "extraEnv[0] has no name"},
+		{"an extraEnv entry without a name", "extraEnv: [{value: x}]\n", "env entry 1 without a name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

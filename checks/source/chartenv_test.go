@@ -63,10 +63,12 @@ func TestOperatorValuesEnvWithOnlyChartDefaults(t *testing.T) {
 	// charts/operator-wandb: values.yaml global.host and app.env, api.yaml,
 	// local.yaml with an empty global.auth.oidc.clientId.
 	want := map[string]string{
-		"HOST":                      "http://localhost:8080",
-		"GORILLA_FILE_HOST":         "http://localhost:8080",
-		"GORILLA_FRONTEND_HOST":     "http://localhost:8080",
-		"GORILLA_LICENSE_CERT_PATH": "/var/app/jwks.json",
+		"HOST":         "http://localhost:8080",
+		"GLUE_ENABLED": "true",
+		"GORILLA_FILE_METADATA_SOURCE_IS_INTERNAL":  "true",
+		"GORILLA_FILE_HOST":                         "http://localhost:8080",
+		"GORILLA_FRONTEND_HOST":                     "http://localhost:8080",
+		"GORILLA_LICENSE_CERT_PATH":                 "/var/app/jwks.json",
 		"GORILLA_GLUE_VIEW_SPEC_UPDATER_EXECUTABLE": "/usr/local/bin/view-spec-updater-linux",
 		"GORILLA_GLUE_CONTAINER_PORT":               "8083",
 		"BUCKET_QUEUE":                              "internal://",
@@ -167,6 +169,20 @@ func TestOperatorValuesEnvPrecedence(t *testing.T) {
 			want:   map[string]string{"LOCAL_RESTORE": "true", "PORT": "3306", "BIG": "1e+06"},
 		},
 		{
+			// The chart passes the env block through tpl, in the service's
+			// subchart (wandb-base), whose globals Helm copies from the parent.
+			name:   "an env value that is a Helm template is rendered as the chart renders it",
+			values: "global:\n  host: https://wandb.acme.com\n  extraEnv: {HOSTNAME: '{{ .Values.global.host }}'}\n",
+			want:   map[string]string{"HOSTNAME": "https://wandb.acme.com"},
+		},
+		{
+			// Helm keeps the list over the chart's table default (with a
+			// logged warning) and sprig's merge swallows the error of a list.
+			name:   "global.extraEnv given as a list is dropped, as Helm drops it",
+			values: "global:\n  extraEnv: [{name: A, value: b}]\n",
+			absent: []string{"A"},
+		},
+		{
 			name:   "a valueFrom entry that driftd does not check is left out",
 			values: "global:\n  extraEnv:\n    SECRET_THING: {valueFrom: {secretKeyRef: {name: s, key: k}}}\n",
 			absent: []string{"SECRET_THING", "GORILLA_COREWEAVE_OBSERVABILITY_API_KEY"},
@@ -186,13 +202,11 @@ func TestOperatorValuesEnvRefuses(t *testing.T) {
 		values  string
 		wantErr string
 	}{
-		{"a clientId that is not a string, which the chart's ne cannot compare", "global:\n  auth:\n    oidc: {clientId: 12345}\n", "global.auth.oidc.clientId is a float64"},
-		{"app.extraCors as one string, which the chart's concat cannot take", "app:\n  extraCors: 'https://a.acme.com,https://b.acme.com'\n", "app.extraCors is a string, not a list"},
+		{"a clientId that is not a string, which the chart's ne cannot compare", "global:\n  auth:\n    oidc: {clientId: 12345}\n", "error calling ne: incompatible types for comparison: float64 and string"},
+		{"app.extraCors as one string, which the chart's concat cannot take", "app:\n  extraCors: 'https://a.acme.com,https://b.acme.com'\n", "error calling concat: Cannot concat type string as list"},
 		{"a checked key that comes from a Secret", "global:\n  extraEnv:\n    OIDC_ISSUER: {valueFrom: {secretKeyRef: {name: s, key: k}}}\n", "OIDC_ISSUER comes from a valueFrom reference"},
 		{"no backend installed at all", "app:\n  install: false\n", "no W&B backend is installed"},
-		{"an env value that is a Helm template", "global:\n  extraEnv: {HOSTNAME: '{{ .Values.global.host }}'}\n", "HOSTNAME is a Helm template"},
-		{"an issuer that is not a string in the unquoted local ConfigMap", "global:\n  auth:\n    oidc: {clientId: abc, issuer: 'true'}\n", "YAML reads as a bool"},
-		{"global.extraEnv given as a list", "global:\n  extraEnv: [{name: A, value: b}]\n", "global.extraEnv is a []interface {}, not a map"},
+		{"an issuer that is not a string in the unquoted local ConfigMap", "global:\n  auth:\n    oidc: {clientId: abc, issuer: 'true'}\n", "key OIDC_ISSUER as a bool, not a string"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,4 +268,17 @@ func TestMinimalCRDIsTheOperatorsV1Schema(t *testing.T) {
 	if v1["name"] != "v1" || v1["storage"] != true || dig(values.(map[string]any), "x-kubernetes-preserve-unknown-fields") != true {
 		t.Errorf("v1 = %v, want the stored v1 with spec.values preserving unknown fields", v1)
 	}
+}
+
+// dig walks nested maps; nil when a step is missing or not a map.
+func dig(m map[string]any, path ...string) any {
+	var cur any = m
+	for _, p := range path {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[p]
+	}
+	return cur
 }

@@ -10,8 +10,6 @@ import (
 
 	"github.com/driftd/driftd/checks"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -59,7 +57,7 @@ func (k *KubernetesEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
 	case k.Deployment == "" && k.WeightsAndBiases == "":
 		return nil, errors.New("reading W&B env from Kubernetes: set deployment or weightsandbiases")
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, err := newKubeClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("reading W&B env from Kubernetes: creating a client for %s: %w", cfg.Host, err)
 	}
@@ -67,11 +65,7 @@ func (k *KubernetesEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
 	if k.Deployment != "" {
 		return k.deploymentEnv(ctx, r, where)
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("reading W&B env from Kubernetes: creating a client for %s: %w", cfg.Host, err)
-	}
-	return k.customResourceEnv(ctx, r, dyn, where)
+	return k.customResourceEnv(ctx, r, cs.dyn, where)
 }
 
 func (k *KubernetesEnv) namespace() string {
@@ -137,7 +131,7 @@ func (k *KubernetesEnv) restConfig() (cfg *rest.Config, where string, err error)
 // kubeRead is one pass over the API: the clients, the namespace and the
 // objects read so far.
 type kubeRead struct {
-	cs      kubernetes.Interface
+	cs      *kubeClient
 	host    string
 	ns      string
 	timeout time.Duration

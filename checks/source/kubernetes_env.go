@@ -26,7 +26,7 @@ var preferredContainers = []string{"api", "app", "wandb"}
 func (k *KubernetesEnv) deploymentEnv(ctx context.Context, r *kubeRead, where string) (*checks.WandbEnv, error) {
 	var d *appsv1.Deployment
 	err := r.call(ctx, func(ctx context.Context) (err error) {
-		d, err = r.cs.AppsV1().Deployments(r.ns).Get(ctx, k.Deployment, metav1.GetOptions{})
+		d, err = r.cs.deployments(r.ns).Get(ctx, k.Deployment, metav1.GetOptions{})
 		return err
 	})
 	if err != nil {
@@ -253,7 +253,7 @@ func (e *envRefs) configMap(ctx context.Context, name string, opt bool) (*corev1
 	}
 	var cm *corev1.ConfigMap
 	err := e.read.call(ctx, func(ctx context.Context) (err error) {
-		cm, err = e.read.cs.CoreV1().ConfigMaps(e.read.ns).Get(ctx, name, metav1.GetOptions{})
+		cm, err = e.read.cs.configMaps(e.read.ns).Get(ctx, name, metav1.GetOptions{})
 		return err
 	})
 	if apierrors.IsNotFound(err) && opt {
@@ -277,7 +277,7 @@ func (e *envRefs) secret(ctx context.Context, name string, opt bool) (*corev1.Se
 	}
 	var s *corev1.Secret
 	err := e.read.call(ctx, func(ctx context.Context) (err error) {
-		s, err = e.read.cs.CoreV1().Secrets(e.read.ns).Get(ctx, name, metav1.GetOptions{})
+		s, err = e.read.cs.secrets(e.read.ns).Get(ctx, name, metav1.GetOptions{})
 		return err
 	})
 	if apierrors.IsNotFound(err) && opt {

@@ -12,7 +12,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 )
 
@@ -109,10 +108,10 @@ func operatorContainer(d *appsv1.Deployment) (*corev1.Container, error) {
 // servedVersion is the WeightsAndBiases version to read: v2 when the API
 // serves it, else v1. Discovery needs no grant beyond what every
 // authenticated client has (the system:discovery ClusterRole).
-func servedVersion(disco discovery.DiscoveryInterface) (schema.GroupVersionResource, error) {
+func servedVersion(ctx context.Context, disco *kubeClient) (schema.GroupVersionResource, error) {
 	var notServed []string
 	for _, gvr := range []schema.GroupVersionResource{WeightsAndBiasesV2, WeightsAndBiasesV1} {
-		list, err := disco.ServerResourcesForGroupVersion(gvr.GroupVersion().String())
+		list, err := disco.ServerResourcesForGroupVersion(ctx, gvr.GroupVersion().String())
 		if apierrors.IsNotFound(err) {
 			notServed = append(notServed, gvr.Version)
 			continue
@@ -136,7 +135,7 @@ func servedVersion(disco discovery.DiscoveryInterface) (schema.GroupVersionResou
 // setting is configured, which the findings name as the place to fix.
 func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn dynamic.Interface, where string) (*checks.WandbEnv, error) {
 	name := k.WeightsAndBiases
-	gvr, err := servedVersion(r.cs.Discovery())
+	gvr, err := servedVersion(ctx, r.cs)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +185,7 @@ func (k *KubernetesEnv) operatorApp(ctx context.Context, r *kubeRead) (*appsv1.D
 	for _, name := range names {
 		var d *appsv1.Deployment
 		err := r.call(ctx, func(ctx context.Context) (err error) {
-			d, err = r.cs.AppsV1().Deployments(r.ns).Get(ctx, name, metav1.GetOptions{})
+			d, err = r.cs.deployments(r.ns).Get(ctx, name, metav1.GetOptions{})
 			return err
 		})
 		if apierrors.IsNotFound(err) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,24 +83,32 @@ func (k *kubeCluster) operatorV2Deployment(t *testing.T, name, application strin
 	})
 }
 
-// TestOperatorV2ResourceIsReadThroughTheDeploymentItRuns runs the operator's
-// real CRD (v1 and v2, v2 stored) on a real API server, a resource created
-// as v2 with its OIDC settings in a Secret, and the app Deployment the
-// operator runs for it.
-func TestOperatorV2ResourceIsReadThroughTheDeploymentItRuns(t *testing.T) {
+// startOperatorV2 installs the operator's CRD, the resource of
+// weightsandbiases-v2.yaml and the Secret its spec.wandb.oidc points at.
+func startOperatorV2(t *testing.T) (*kubeCluster, dynamic.Interface) {
+	t.Helper()
 	k := startKube(t)
 	k.srv.InstallCRDs(t, operatorCRDv1v2)
 	dyn, err := dynamic.NewForConfig(k.srv.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	crs := dyn.Resource(WeightsAndBiasesV2).Namespace(kubeNS)
 	k.must(t, "creating the v2 WeightsAndBiases resource", func(ctx context.Context) error {
-		_, err := crs.Create(ctx, readCR(t, "weightsandbiases-v2.yaml"), metav1.CreateOptions{})
+		_, err := dyn.Resource(WeightsAndBiasesV2).Namespace(kubeNS).Create(ctx, readCR(t, "weightsandbiases-v2.yaml"), metav1.CreateOptions{})
 		return err
 	})
 	k.secret(t, "wandb-oidc-converted", map[string]string{"clientId": "0oa1", "clientSecret": "s3cr3t-never-read",
 		"issuerUrl": "https://acme.okta.com", "authMethod": "pkce"})
+	return k, dyn
+}
+
+// TestOperatorV2ResourceIsReadThroughTheDeploymentItRuns runs the operator's
+// real CRD (v1 and v2, v2 stored) on a real API server, a resource created
+// as v2 with its OIDC settings in a Secret, and the app Deployment the
+// operator runs for it.
+func TestOperatorV2ResourceIsReadThroughTheDeploymentItRuns(t *testing.T) {
+	k, dyn := startOperatorV2(t)
+	crs := dyn.Resource(WeightsAndBiasesV2).Namespace(kubeNS)
 	reader := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
 
 	t.Run("without the app Deployment there is no env to read: an error naming what was looked for", func(t *testing.T) {
@@ -179,18 +188,9 @@ func TestOperatorV2ResourceIsReadThroughTheDeploymentItRuns(t *testing.T) {
 // TestOperatorV2AnAPIDeploymentNotRunByTheOperatorIsNotRead: a Deployment
 // named api that no W&B Application controls is someone else's.
 func TestOperatorV2AnAPIDeploymentNotRunByTheOperatorIsNotRead(t *testing.T) {
-	k := startKube(t)
-	k.srv.InstallCRDs(t, operatorCRDv1v2)
-	dyn, err := dynamic.NewForConfig(k.srv.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.must(t, "creating the v2 WeightsAndBiases resource", func(ctx context.Context) error {
-		_, err := dyn.Resource(WeightsAndBiasesV2).Namespace(kubeNS).Create(ctx, readCR(t, "weightsandbiases-v2.yaml"), metav1.CreateOptions{})
-		return err
-	})
+	k, _ := startOperatorV2(t)
 	k.operatorV2Deployment(t, "api", "")
-	_, err = (&KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}).Env(t.Context())
+	_, err := (&KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}).Env(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "runs no app deployment") {
 		t.Errorf("err = %v", err)
 	}
@@ -236,4 +236,30 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestKubernetesWatchFollowsTheV2ResourceAndTheSecretItsAppReads: the watch
+// of a v2 resource watches it as v2 and the operator's `api` Deployment,
+// then the OIDC Secret that Deployment's env reads.
+func TestKubernetesWatchFollowsTheV2ResourceAndTheSecretItsAppReads(t *testing.T) {
+	k, _ := startOperatorV2(t)
+	env := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
+	w, c := startWatch(t, env, time.Second, "WeightsAndBiases/wandb", "Deployment/api", "Deployment/wandb-app-bc", "Deployment/wandb-app")
+	k.operatorV2Deployment(t, "api", "api")
+	expectOnly(t, c, "Deployment/api")
+	waitFor(t, 5*time.Second, "the watch of the OIDC Secret", func() bool {
+		return slices.Contains(w.Watching(), "Secret/wandb-oidc-converted") && w.Synced()
+	})
+	k.must(t, "editing the OIDC Secret", func(ctx context.Context) error {
+		s, err := k.cs.CoreV1().Secrets(kubeNS).Get(ctx, "wandb-oidc-converted", metav1.GetOptions{})
+		if err == nil {
+			s.Data["issuerUrl"] = []byte("https://acme.okta.com/oauth2/default")
+			_, err = k.cs.CoreV1().Secrets(kubeNS).Update(ctx, s, metav1.UpdateOptions{})
+		}
+		return err
+	})
+	expectOnly(t, c, "Secret/wandb-oidc-converted")
+	if errs := c.errors(); len(errs) > 0 {
+		t.Errorf("watch errors: %v", errs)
+	}
 }

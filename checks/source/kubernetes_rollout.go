@@ -22,7 +22,7 @@ func observeRollout(ctx context.Context, r *kubeRead, d *appsv1.Deployment, refs
 	}
 	var pods *corev1.PodList
 	err = r.call(ctx, func(ctx context.Context) (err error) {
-		pods, err = r.cs.CoreV1().Pods(r.ns).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+		pods, err = r.cs.pods(r.ns).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
 		return err
 	})
 	if err != nil {

@@ -21,9 +21,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 )
@@ -55,8 +52,7 @@ type KubernetesWatch struct {
 	// lacks watch). The informer retries with back-off.
 	OnError func(err error)
 
-	cs   kubernetes.Interface
-	dyn  dynamic.Interface
+	cs   *kubeClient
 	ns   string
 	host string
 	ctx  context.Context
@@ -84,18 +80,11 @@ func (w *KubernetesWatch) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("watching W&B objects in Kubernetes: %w", err)
 	}
-	// Discovery keeps the reads' timeout (restConfig's); a watch is a long
+	// Discovery keeps the reads' timeout; a watch is a long
 	// request, each list bounded by the informer.
-	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("watching W&B objects in Kubernetes: creating a client for %s: %w", cfg.Host, err)
-	}
 	cfg = rest.CopyConfig(cfg)
 	cfg.Timeout = 0
-	if w.cs, err = kubernetes.NewForConfig(cfg); err != nil {
-		return fmt.Errorf("watching W&B objects in Kubernetes: creating a client for %s: %w", cfg.Host, err)
-	}
-	if w.dyn, err = dynamic.NewForConfig(cfg); err != nil {
+	if w.cs, err = newKubeClient(cfg); err != nil {
 		return fmt.Errorf("watching W&B objects in Kubernetes: creating a client for %s: %w", cfg.Host, err)
 	}
 	w.ns, w.host = w.Env.namespace(), cfg.Host
@@ -105,7 +94,9 @@ func (w *KubernetesWatch) Start(ctx context.Context) error {
 	case w.Env.Deployment != "":
 		w.watchDeployment(w.Env.Deployment)
 	case w.Env.WeightsAndBiases != "":
-		gvr, err := servedVersion(disco)
+		dctx, cancel := context.WithTimeout(ctx, w.Env.timeout())
+		gvr, err := servedVersion(dctx, w.cs)
+		cancel()
 		if err != nil {
 			w.stop()
 			return fmt.Errorf("watching W&B objects in Kubernetes: %w", err)
@@ -318,7 +309,7 @@ func resourceVersion(obj any) string {
 // the dynamic client, in the version the reader reads (servedVersion).
 func (w *KubernetesWatch) watchCustomResource(gvr schema.GroupVersionResource, name string) {
 	key := "WeightsAndBiases/" + name
-	res := w.dyn.Resource(gvr).Namespace(w.ns)
+	res := w.cs.dyn.Resource(gvr).Namespace(w.ns)
 	lw := w.listWatch(key, byName(name),
 		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return res.List(ctx, o) },
 		res.Watch)
@@ -329,7 +320,7 @@ func (w *KubernetesWatch) watchCustomResource(gvr schema.GroupVersionResource, n
 // arrives, the objects its env reads and its pods.
 func (w *KubernetesWatch) watchDeployment(name string) {
 	key := "Deployment/" + name
-	deps := w.cs.AppsV1().Deployments(w.ns)
+	deps := w.cs.deployments(w.ns)
 	lw := w.listWatch(key, byName(name),
 		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return deps.List(ctx, o) },
 		deps.Watch)
@@ -419,13 +410,13 @@ func envObjects(c *corev1.Container) []string {
 func (w *KubernetesWatch) watchEnvObject(kind, name string) {
 	key := kind + "/" + name
 	if kind == "Secret" {
-		s := w.cs.CoreV1().Secrets(w.ns)
+		s := w.cs.secrets(w.ns)
 		lw := w.listWatch(key, byName(name),
 			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return s.List(ctx, o) }, s.Watch)
 		w.run(key, lw, &corev1.Secret{}, resourceVersion, nil)
 		return
 	}
-	cm := w.cs.CoreV1().ConfigMaps(w.ns)
+	cm := w.cs.configMaps(w.ns)
 	lw := w.listWatch(key, byName(name),
 		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cm.List(ctx, o) }, cm.Watch)
 	w.run(key, lw, &corev1.ConfigMap{}, resourceVersion, nil)
@@ -434,7 +425,7 @@ func (w *KubernetesWatch) watchEnvObject(kind, name string) {
 // watchPods watches the pods matching a Deployment's selector. A pod's
 // edit, for the rollout check, is its phase, start time or deletion.
 func (w *KubernetesWatch) watchPods(key, selector string) {
-	pods := w.cs.CoreV1().Pods(w.ns)
+	pods := w.cs.pods(w.ns)
 	narrow := func(o *metav1.ListOptions) { o.LabelSelector = selector }
 	lw := w.listWatch(key, narrow,
 		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return pods.List(ctx, o) }, pods.Watch)

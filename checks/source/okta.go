@@ -49,6 +49,7 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 	policy := opts.Retry
 	if policy.Attempts == 0 {
 		policy = DefaultRetryPolicy
+		policy.Clock = opts.Retry.Clock
 	}
 	httpClient := &http.Client{
 		// The guard sits under the retries: a redirect is an answer, never
@@ -94,7 +95,11 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 func (r *OktaReader) App(ctx context.Context, appID string) (*checks.OktaApp, error) {
 	got, resp, err := r.client.Application.GetApplication(ctx, appID, okta.NewOpenIdConnectApplication(), nil)
 	if err != nil {
-		return nil, BoundError(r.explain(appID, resp, err))
+		err = r.explain(appID, resp, err)
+		if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusNotFound {
+			err = appNotFound{err}
+		}
+		return nil, BoundError(err)
 	}
 	oidc, ok := got.(*okta.OpenIdConnectApplication)
 	if !ok || oidc == nil {
@@ -107,6 +112,17 @@ func (r *OktaReader) App(ctx context.Context, appID string) (*checks.OktaApp, er
 	app.OrgURL = r.org
 	return app, nil
 }
+
+// ErrAppNotFound is in the chain of App's error when Okta answers 404 for
+// the app id: the app does not exist in the org (or the credential cannot
+// see it), which remediation must not paper over.
+var ErrAppNotFound = errors.New("no such Okta app")
+
+// appNotFound marks a read error as ErrAppNotFound and keeps its message.
+type appNotFound struct{ error }
+
+func (e appNotFound) Is(target error) bool { return target == ErrAppNotFound }
+func (e appNotFound) Unwrap() error        { return e.error }
 
 // checkAnswer refuses an answer that is not the OIDC app asked for: an empty
 // body, {} or null decode to an app without an id, and judging such an
@@ -135,6 +151,9 @@ func (r *OktaReader) explain(appID string, resp *okta.Response, err error) error
 	if r.oauth != nil {
 		// A service app's failures are about tokens and scopes (okta_signin.go).
 		return r.explainRead("reading Okta app "+appID, scopeApps, "applications", resp, err)
+	}
+	if e := featureOff("reading Okta app "+appID, "applications", r.org, err); e != nil {
+		return e
 	}
 	status := 0
 	if resp != nil && resp.Response != nil {

@@ -316,6 +316,9 @@ func (r *OktaReader) explainRead(what, scope, objects string, resp *okta.Respons
 	if e := r.tokenFailure(what, err); e != nil {
 		return e
 	}
+	if e := featureOff(what, objects, r.org, err); e != nil {
+		return e
+	}
 	status := 0
 	if resp != nil && resp.Response != nil {
 		status = resp.StatusCode

@@ -29,6 +29,8 @@ type RetryPolicy struct {
 	// MaxRateLimitWait is the longest driftd waits for a rate limit to reset;
 	// a longer reset ends the read with an error instead.
 	MaxRateLimitWait time.Duration
+	// Clock is what the waits run on; nil means the wall clock.
+	Clock Clock
 }
 
 // DefaultRetryPolicy suits a scheduled drift check: a pass finishes within
@@ -53,6 +55,9 @@ type RateLimitedError struct {
 	// Held is true when the request was never sent: driftd's own budget
 	// held it for a window that resets after the request's deadline.
 	Held bool
+	// answered, for a held request, closes when Okta answers another
+	// request with anything but 429: its turn may have come.
+	answered <-chan struct{}
 }
 
 func (e *RateLimitedError) Error() string {
@@ -88,8 +93,7 @@ type retryTransport struct {
 	next    http.RoundTripper
 	policy  RetryPolicy
 	observe ResponseObserver
-	now     func() time.Time
-	sleep   func(ctx context.Context, d time.Duration) error
+	clock   Clock
 
 	mu    sync.Mutex
 	since time.Time // first 429 of the current run of them
@@ -103,7 +107,7 @@ func NewRetryTransport(next http.RoundTripper, policy RetryPolicy, observe Respo
 	if policy.Attempts < 1 {
 		policy.Attempts = 1
 	}
-	return &retryTransport{next: next, policy: policy, observe: observe, now: time.Now, sleep: sleepCtx}
+	return &retryTransport{next: next, policy: policy, observe: observe, clock: clockOr(policy.Clock)}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -117,11 +121,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last := n >= t.policy.Attempts
 		var wait time.Duration
 		var held *RateLimitedError
+		var wake <-chan struct{}
 		switch {
 		case errors.As(err, &held) && held.Held:
 			// The rate budget held this attempt past its timeout: wait for
-			// its turn here, under the read's deadline instead.
-			wait = held.Reset.Sub(t.now())
+			// its turn here, under the read's deadline instead, or until
+			// Okta answers another request.
+			wait, wake = held.Reset.Sub(t.clock.Now()), held.answered
 			if last || wait > t.policy.MaxRateLimitWait {
 				return nil, err
 			}
@@ -150,7 +156,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		default:
 			return resp, nil
 		}
-		if dl, ok := ctx.Deadline(); ok && t.now().Add(wait).After(dl) {
+		// The deadline is on the wall clock whatever t.clock is.
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			if held != nil {
 				return nil, held
 			}
@@ -159,7 +166,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			return nil, fmt.Errorf("giving up after %d attempts: the next retry would pass the deadline", n)
 		}
-		if err := t.sleep(ctx, wait); err != nil {
+		if err := t.clock.Sleep(ctx, wait, wake); err != nil {
 			return nil, err
 		}
 	}
@@ -172,7 +179,9 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 	if t.policy.AttemptTimeout > 0 {
 		ctx, cancel = context.WithTimeout(req.Context(), t.policy.AttemptTimeout)
 	}
-	resp, err := t.next.RoundTrip(req.Clone(ctx))
+	// WithContext, not Clone: nothing below changes the request, and a
+	// deep copy of its headers per attempt was a pass's allocation.
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	t.limited(resp)
 	if t.observe != nil {
 		t.observe(req, resp, err)
@@ -210,7 +219,7 @@ func (t *retryTransport) backoff(attempt int) time.Duration {
 // absurd) the backoff of attempt n, so a broken header never means retrying
 // at once nor waiting forever.
 func (t *retryTransport) rateLimitWait(resp *http.Response, n int) (time.Duration, time.Time) {
-	now := t.now()
+	now := t.clock.Now()
 	if ahead, ok := resetWait(resp.Header, now); ok {
 		wait := ahead + time.Second
 		return wait, now.Add(wait)
@@ -231,7 +240,7 @@ func (t *retryTransport) limited(resp *http.Response) {
 	case resp.StatusCode != http.StatusTooManyRequests:
 		t.since = time.Time{}
 	case t.since.IsZero():
-		t.since = t.now()
+		t.since = t.clock.Now()
 	}
 }
 
@@ -259,18 +268,4 @@ func retryableErr(ctx context.Context, err error) bool {
 func drain(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -23,7 +23,7 @@ func TestRetryNeverRetriesAtOnceOnAnAbsurdReset(t *testing.T) {
 			defer srv.Close()
 			rt := NewRetryTransport(nil, testPolicy, nil).(*retryTransport)
 			var waits []time.Duration
-			rt.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+			rt.clock = recordSleeps{&waits}
 			req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
 			_, err := rt.RoundTrip(req)
 			var rl *RateLimitedError
@@ -42,6 +42,17 @@ func TestRetryNeverRetriesAtOnceOnAnAbsurdReset(t *testing.T) {
 	}
 }
 
+// recordSleeps is the wall clock's time and sleeps that only record
+// their length.
+type recordSleeps struct{ waits *[]time.Duration }
+
+func (recordSleeps) Now() time.Time { return time.Now() }
+
+func (r recordSleeps) Sleep(_ context.Context, d time.Duration, _ <-chan struct{}) error {
+	*r.waits = append(*r.waits, d)
+	return nil
+}
+
 func TestRetrySaysSinceWhenItIsRateLimited(t *testing.T) {
 	limited := true
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -54,7 +65,7 @@ func TestRetrySaysSinceWhenItIsRateLimited(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 0, 10, 0, 0, time.UTC)
 	now := t0
 	rt := NewRetryTransport(nil, RetryPolicy{Attempts: 1}, nil).(*retryTransport)
-	rt.now = func() time.Time { return now }
+	rt.clock = nowFunc(func() time.Time { return now })
 	read := func() error {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
 		resp, err := rt.RoundTrip(req)

@@ -28,9 +28,20 @@ var ChangeEventTypes = []string{
 	"group.application_assignment.add", "group.application_assignment.remove", "group.application_assignment.update",
 	"security.trusted_origin.create", "security.trusted_origin.update", "security.trusted_origin.delete",
 	"security.trusted_origin.activate", "security.trusted_origin.deactivate",
-	"oauth2.as.updated", "oauth2.as.activated", "oauth2.as.deactivated",
+	"oauth2.as.updated", "oauth2.as.activated", "oauth2.as.deactivated", "oauth2.as.deleted",
 	"policy.lifecycle.create", "policy.lifecycle.update", "policy.lifecycle.activate", "policy.lifecycle.deactivate",
-	"policy.rule.add", "policy.rule.update", "policy.rule.activate", "policy.rule.deactivate",
+	"policy.lifecycle.delete",
+	"policy.rule.add", "policy.rule.update", "policy.rule.activate", "policy.rule.deactivate", "policy.rule.delete",
+}
+
+// HookIneligibleTypes are the ChangeEventTypes an Okta Event Hook cannot
+// carry: those without the event-hook-eligible tag in Okta's Event Types
+// catalog (okta/okta-developer-docs packages/@okta/vuepress-site/data/
+// event-types.json, release 2026.08.1). Only the System Log follower
+// sees them.
+var HookIneligibleTypes = []string{
+	"oauth2.as.updated", "oauth2.as.activated", "oauth2.as.deactivated", "oauth2.as.deleted",
+	"policy.lifecycle.create", "policy.lifecycle.delete",
 }
 
 // ChangeFilter is the System Log filter expression selecting
@@ -57,6 +68,25 @@ type LogEvent struct {
 // origin, an authorization server, a policy, a rule).
 type LogTarget struct {
 	ID, Type, AlternateID string
+	// Details is the target's detailEntry, its string values only: the
+	// catalog's TrustedOriginResourceDetails (trusted_origin_url, …) and
+	// PolicyResourceDetails (policy_type, …).
+	Details map[string]string
+}
+
+// DetailStrings keeps the string values of a LogTarget detailEntry.
+func DetailStrings(entry any) map[string]string {
+	m, ok := entry.(map[string]any)
+	if !ok || len(m) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
 }
 
 // LogCursor is where a System Log reader resumes: Okta's opaque `after`
@@ -166,7 +196,7 @@ func logEventFromSDK(e *okta.LogEvent) LogEvent {
 	}
 	for _, t := range e.Target {
 		if t != nil {
-			out.Targets = append(out.Targets, LogTarget{ID: t.Id, Type: t.Type, AlternateID: t.AlternateId})
+			out.Targets = append(out.Targets, LogTarget{ID: t.Id, Type: t.Type, AlternateID: t.AlternateId, Details: DetailStrings(t.DetailEntry)})
 		}
 	}
 	return out

@@ -13,6 +13,7 @@ import (
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/daemon/store"
+	"github.com/driftd/driftd/daemon/terraform"
 )
 
 // configFlag adds --config to cmd.
@@ -22,41 +23,87 @@ func configFlag(cmd *cobra.Command, file *string) {
 
 func (c *cli) validateCommand() *cobra.Command {
 	var file string
+	var deep bool
 	cmd := &cobra.Command{
-		Use:   "validate --config FILE",
-		Short: "Load and validate a config, nothing else",
-		Long: `Load and validate a config file exactly as serve would, and print its warnings.
+		Use:   "validate --config FILE [--deep]",
+		Short: "Load and validate a config and its remediation workspaces",
+		Long: `Load and validate a config file exactly as serve would, check that each
+remediation workspace (remediation.terraform.dir) exists, holds Terraform files
+and declares the mapped variables, and print the config's warnings. With
+--deep, also run 'terraform init -backend=false' and 'terraform validate' in
+each workspace, so a provider that cannot be installed is named now.
 
 Exit codes: 0 valid, 1 invalid.`,
 		DisableFlagsInUseLine: true,
 		Args:                  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c.code = c.validate(file)
+			c.code = c.validate(cmd.Context(), file, deep)
 			return nil
 		},
 	}
 	configFlag(cmd, &file)
+	cmd.Flags().BoolVar(&deep, "deep", false, "also run terraform init -backend=false and terraform validate in each remediation workspace")
 	return cmd
 }
 
-func (c *cli) validate(file string) int {
-	cfg, err := loadFromFlag(file)
+func (c *cli) validate(ctx context.Context, file string, deep bool) int {
+	cfg, err := loadFromFlag(file, config.ForAll)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
+		return ExitError
+	}
+	if problems := workspaceProblems(ctx, cfg, deep); len(problems) > 0 {
+		scrub := terraform.NewScrubber(cfg)
+		fmt.Fprintf(c.stderr, "driftd: invalid remediation workspace in %s:\n", cfg.Path)
+		for _, p := range problems {
+			fmt.Fprintf(c.stderr, "  - %s\n", scrub.String(p))
+		}
 		return ExitError
 	}
 	fmt.Fprintf(c.stdout, "%s: valid (%s)\n", cfg.Path, report.Plural(len(cfg.Targets), "target"))
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(c.stdout, "  warning: %s\n", w)
 	}
+	for _, n := range cfg.EventNotes() {
+		fmt.Fprintf(c.stdout, "  note: %s\n", n)
+	}
 	return ExitOK
 }
 
-func loadFromFlag(file string) (*config.Config, error) {
+// workspaceProblems checks every remediation workspace (a directory shared
+// by targets once); deep also has Terraform initialise and validate it.
+func workspaceProblems(ctx context.Context, cfg *config.Config, deep bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	var tf *terraform.Terraform
+	for i := range cfg.Targets {
+		t := &cfg.Targets[i]
+		found := terraform.CheckWorkspace(i, t)
+		out = append(out, found...)
+		if !deep || len(found) > 0 || t.Remedy.Mode == config.ModeAlert || t.Remedy.Terraform.Dir == "" || seen[t.Remedy.Terraform.Dir] {
+			continue
+		}
+		seen[t.Remedy.Terraform.Dir] = true
+		if tf == nil {
+			var err error
+			if tf, err = terraform.NewTerraform(cfg.StateDir, slog.New(slog.DiscardHandler)); err != nil {
+				return append(out, fmt.Sprintf("--deep: %v", err))
+			}
+		}
+		if err := tf.ValidateWorkspace(ctx, i, t); err != nil {
+			out = append(out, err.Error())
+		}
+	}
+	return out
+}
+
+// loadFromFlag loads --config for a command that uses the sections cmd
+// names: it requires only their secrets.
+func loadFromFlag(file string, cmd config.Command) (*config.Config, error) {
 	if file == "" {
 		return nil, errors.New("--config is required (or DRIFTD_CONFIG)")
 	}
-	return config.LoadConfig(file)
+	return config.LoadConfigFor(file, cmd)
 }
 
 // checkOptions are check's and reconcile's flags.
@@ -108,7 +155,11 @@ func (c *cli) check(ctx context.Context, o *checkOptions) int {
 	if o.output != "text" && o.output != "json" {
 		return fail(fmt.Errorf("--output %q: use text or json", o.output))
 	}
-	cfg, err := loadFromFlag(o.file)
+	uses := config.ForCheck
+	if o.reconcile {
+		uses = config.ForReconcile
+	}
+	cfg, err := loadFromFlag(o.file, uses)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError

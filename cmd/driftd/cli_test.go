@@ -141,3 +141,16 @@ func TestLogsShowDurationsAsPeopleWriteThem(t *testing.T) {
 		t.Fatalf("log line %s, want grace 1m0s", b.String())
 	}
 }
+
+// With an Event Hook, validate says which changes only the System Log
+// carries (the Event Types catalog's event-hook-eligible tag).
+func TestValidateNamesWhatAnEventHookCannotCarry(t *testing.T) {
+	f := fixture.New(t, "a")
+	f.WriteConfig(strings.Replace(f.Body, "  api_token: ${DRIFTD_TEST_OKTA_TOKEN}\n",
+		"  api_token: ${DRIFTD_TEST_OKTA_TOKEN}\n  event_hook: {secret: hook-s3cret, header: X-Okta-Hook-Key}\n", 1))
+	code, out, _ := runCLI(t, "validate", "--config", f.Cfg)
+	if code != 0 || !strings.Contains(out, "note: okta.event_hook: Okta cannot deliver oauth2.as.updated") ||
+		!strings.Contains(out, "policy.lifecycle.create, policy.lifecycle.delete") || strings.Contains(out, "hook-s3cret") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}

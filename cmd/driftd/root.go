@@ -70,9 +70,45 @@ func (c *cli) rootCommand() *cobra.Command {
 	_ = root.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"json", "text"}, cobra.ShellCompDirectiveNoFileComp))
 	root.AddCommand(c.validateCommand(), c.checkCommand(false), c.checkCommand(true), c.serveCommand(),
-		c.demoCommand(), c.simCommand(), c.slackCommand(), c.healthcheckCommand(), c.versionCommand())
+		c.initCommand(), c.demoCommand(), c.simCommand(), c.slackCommand(), c.healthcheckCommand(), c.versionCommand())
+	strictHelpAndCompletion(root)
 	annotateEnv(root)
 	return root
+}
+
+// strictHelpAndCompletion makes cobra's help and completion commands refuse
+// what they do not know: `help nope` printed "Unknown help topic" and
+// `completion tcsh` printed usage, both with exit 0, so a script could not
+// tell. Both now fail as any unknown command does (exit 1, naming it).
+func strictHelpAndCompletion(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, sub := range root.Commands() {
+		switch sub.Name() {
+		case "help":
+			help := sub.Run
+			sub.Run = nil
+			sub.RunE = func(cmd *cobra.Command, args []string) error {
+				if found, _, err := root.Find(args); found == nil || err != nil || (found == root && len(args) > 0) {
+					return fmt.Errorf("unknown help topic %q: run '%s --help' for the commands", strings.Join(args, " "), root.Name())
+				}
+				help(cmd, args)
+				return nil
+			}
+		case "completion":
+			shells := make([]string, 0, len(sub.Commands()))
+			for _, sh := range sub.Commands() {
+				shells = append(shells, sh.Name())
+			}
+			sub.Args = cobra.ArbitraryArgs
+			sub.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return fmt.Errorf("name a shell: %s %s", cmd.CommandPath(), strings.Join(shells, "|"))
+				}
+				return fmt.Errorf("unknown shell %q for %s: use %s", args[0], cmd.CommandPath(), strings.Join(shells, ", "))
+			}
+		}
+	}
 }
 
 func (c *cli) versionCommand() *cobra.Command {

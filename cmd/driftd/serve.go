@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/driftd/driftd/daemon"
+	"github.com/driftd/driftd/daemon/config"
 )
 
 func (c *cli) serveCommand() *cobra.Command {
@@ -31,7 +32,7 @@ Exit codes: 0 after a clean shutdown, 1 error.`,
 }
 
 func (c *cli) serve(ctx context.Context, file string) int {
-	cfg, err := loadFromFlag(file)
+	cfg, err := loadFromFlag(file, config.ForAll)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError

@@ -19,8 +19,13 @@ func (c *cli) simCommand() *cobra.Command {
 
 Simulators: okta.`,
 		DisableFlagsInUseLine: true,
-		Args:                  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		// A word after sim is a simulator's name: an unknown one is an
+		// unknown command, as cobra says of any other.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for %q: the simulators are: okta", args[0], cmd.CommandPath())
+			}
 			return fmt.Errorf("name a simulator: %s okta", cmd.CommandPath())
 		},
 	}

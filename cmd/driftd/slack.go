@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/driftd/driftd/daemon/config"
 	slacknotify "github.com/driftd/driftd/daemon/notify/slack"
 )
 
@@ -43,7 +44,7 @@ Exit codes: 0 posted, 1 not.`,
 }
 
 func (c *cli) slackTest(ctx context.Context, file, target string) int {
-	cfg, err := loadFromFlag(file)
+	cfg, err := loadFromFlag(file, config.ForSlack)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError

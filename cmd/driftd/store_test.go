@@ -52,6 +52,22 @@ func TestABrokenStoreIsAClearErrorWithExitCode1(t *testing.T) {
 					t.Fatal(err)
 				}
 			}, want: "is empty"},
+		{name: "a store whose leaf elements point outside their pages is refused with exit 1 and the way out, never a fault",
+			break_: func(t *testing.T, db string) {
+				b, err := os.ReadFile(db)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The high byte of each page's first element position (store
+				// pages are os.Getpagesize() bytes, meta pages 0 and 1 kept).
+				ps := os.Getpagesize()
+				for p := 2; (p+1)*ps <= len(b); p++ {
+					b[p*ps+16+7] ^= 0x40
+				}
+				if err := os.WriteFile(db, b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}, want: "driftd.db.bad"},
 		{name: "a store of random bytes is refused with exit 1",
 			break_: func(t *testing.T, db string) {
 				if err := os.WriteFile(db, []byte(strings.Repeat("not a bbolt file ", 2000)), 0o600); err != nil {

@@ -70,8 +70,8 @@ type Options struct {
 	// UI says, at each request, whether the status page at / is on
 	// (server.ui); nil never mounts it.
 	UI func() bool
-	// Now is the status page's clock (relative times are from it); nil
-	// is time.Now.
+	// Now is the status page's clock (relative times are from it) and the
+	// credential throttle's; nil is time.Now.
 	Now func() time.Time
 }
 
@@ -80,7 +80,10 @@ const maxBody = 4 << 10
 
 // NewHandler is the daemon's HTTP API.
 func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
-	h := &handler{b: b, bodyTimeout: opts.BodyTimeout}
+	h := &handler{b: b, bodyTimeout: opts.BodyTimeout, throttle: newLoginThrottle()}
+	if opts.Now != nil {
+		h.throttle.now = opts.Now
+	}
 	if h.bodyTimeout == 0 {
 		h.bodyTimeout = 5 * time.Second
 	}
@@ -102,7 +105,7 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 	mux.Handle("GET /v1/runs", h.auth(http.HandlerFunc(h.runs)))
 	mux.Handle("POST /-/reload", h.auth(http.HandlerFunc(h.reload)))
 	if opts.UI != nil {
-		u := newUI(b, opts.UI)
+		u := newUI(b, opts.UI, h.throttle)
 		if opts.Now != nil {
 			u.now = opts.Now
 		}
@@ -112,7 +115,7 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(opts.Interactions))
 	}
 	if opts.OktaEvents != nil {
-		mux.Handle("/v1/okta/events", h.bodyDeadline(oktaEvents(opts.OktaEvents)))
+		mux.Handle("/v1/okta/events", h.bodyDeadline(oktaEvents(opts.OktaEvents, h.throttle)))
 	}
 	return jsonNotFound(mux)
 }
@@ -120,15 +123,24 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 type handler struct {
 	b           Backend
 	bodyTimeout time.Duration
+	// throttle is the one throttle of every credential check: bearer,
+	// POST /login and the Event Hook secret (throttle.go).
+	throttle *loginThrottle
 }
 
-// auth checks the bearer token in constant time. The scheme is
-// case-insensitive (RFC 7235 section 2.1), so "bearer" works as "Bearer".
+// auth checks the bearer token in constant time, unless the client is
+// throttled (429, nothing evaluated). The scheme is case-insensitive (RFC
+// 7235 section 2.1), so "bearer" works as "Bearer".
 func (h *handler) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		client := clientOf(r)
+		if h.throttle.refuseThrottled(w, client) {
+			return
+		}
 		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		got = strings.TrimLeft(got, " ")
 		if !strings.EqualFold(scheme, "Bearer") || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(h.b.Token())) != 1 {
+			h.throttle.fail(client)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="driftd"`)
 			writeError(w, http.StatusUnauthorized, "missing or invalid bearer token")
 			return

@@ -21,6 +21,19 @@ type OktaEvents interface {
 	Deliver(source string, evs []OktaEvent)
 }
 
+// HookHeaderNamer is an OktaEvents that names the header Okta sends the
+// secret in (okta.event_hook.header); without it, Authorization.
+type HookHeaderNamer interface {
+	HookHeader() string
+}
+
+func hookHeader(ev OktaEvents) string {
+	if n, ok := ev.(HookHeaderNamer); ok && n.HookHeader() != "" {
+		return n.HookHeader()
+	}
+	return "Authorization"
+}
+
 // OktaEvent is one System Log event of an Event Hook delivery.
 type OktaEvent struct {
 	UUID      string        `json:"uuid"`
@@ -34,6 +47,9 @@ type OktaEventOf struct {
 	ID          string `json:"id"`
 	Type        string `json:"type"`
 	AlternateID string `json:"alternateId"`
+	// DetailEntry holds what the catalog's *ResourceDetails name, e.g.
+	// trusted_origin_url or policy_type.
+	DetailEntry map[string]any `json:"detailEntry"`
 }
 
 // hookDelivery is the body Okta POSTs to an Event Hook
@@ -53,11 +69,14 @@ type hookDelivery struct {
 const maxDelivery = 1 << 20
 
 // oktaEvents serves GET and POST /v1/okta/events. Both require the
-// configured secret as the whole Authorization header value, which is what
-// Okta sends (EventHookChannelConfigAuthScheme: key Authorization, type
-// HEADER, in okta/okta-management-openapi-spec). Deliveries are queued,
-// never run inline, so the answer comes well within Okta's 3 seconds.
-func oktaEvents(ev OktaEvents) http.Handler {
+// configured secret as the whole value of the configured header, which is
+// what Okta sends (EventHookChannelConfigAuthScheme: key, "The name for the
+// authorization header", type HEADER, in okta/okta-management-openapi-spec).
+// A delivery carries one or more events (data.events), all queued, never
+// run inline, so the answer comes well within Okta's 3 seconds. A wrong
+// secret counts in the credential throttle, which refuses a throttled
+// address before anything is compared or read.
+func oktaEvents(ev OktaEvents, throttle *loginThrottle) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			w.Header().Set("Allow", "GET, POST")
@@ -69,8 +88,14 @@ func oktaEvents(ev OktaEvents) http.Handler {
 			writeError(w, http.StatusNotFound, "okta.event_hook.secret is not configured")
 			return
 		}
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(secret)) != 1 {
-			writeError(w, http.StatusUnauthorized, "missing or invalid Authorization header")
+		client := clientOf(r)
+		if throttle.refuseThrottled(w, client) {
+			return
+		}
+		header := hookHeader(ev)
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get(header)), []byte(secret)) != 1 {
+			throttle.fail(client)
+			writeError(w, http.StatusUnauthorized, "missing or invalid "+header+" header")
 			return
 		}
 		if r.Method == http.MethodGet {

@@ -53,7 +53,7 @@ func (s *sink) events() []api.OktaEvent {
 	return append([]api.OktaEvent(nil), s.got...)
 }
 
-func serveEvents(t *testing.T, s *sink) *httptest.Server {
+func serveEvents(t *testing.T, s api.OktaEvents) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(api.NewHandler(backend{}, api.NewMetrics(), api.Options{OktaEvents: s}))
 	t.Cleanup(srv.Close)

@@ -32,9 +32,9 @@ type ui struct {
 	now  func() time.Time
 }
 
-func newUI(b Backend, enabled func() bool) *ui {
+func newUI(b Backend, enabled func() bool, throttle *loginThrottle) *ui {
 	tmpl := template.Must(template.New("").Funcs(pageFuncs).ParseFS(uiFiles, "ui/*.html"))
-	return &ui{b: b, enabled: enabled, sessions: newSessions(), throttle: newLoginThrottle(), tmpl: tmpl, now: time.Now}
+	return &ui{b: b, enabled: enabled, sessions: newSessions(), throttle: throttle, tmpl: tmpl, now: time.Now}
 }
 
 // mount adds the page's routes; bounded bounds the login form's body.
@@ -120,6 +120,9 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 	if u.throttle.refuseThrottled(w, client) {
 		return
 	}
+	// Counted as wrong until shown right: logins held open on a slow body
+	// use up the client's guesses before any is read.
+	refund := u.throttle.charge(client)
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		u.render(w, http.StatusBadRequest, "login.html", loginData{Problem: "The form could not be read; try again."})
@@ -127,10 +130,10 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 	}
 	got, want := r.PostForm.Get("token"), u.b.Token()
 	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		u.throttle.fail(client)
 		u.render(w, http.StatusUnauthorized, "login.html", loginData{Problem: "That is not the server token."})
 		return
 	}
+	refund()
 	setSessionCookie(w, r, u.sessions.create(want), int(sessionTTL/time.Second))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -40,6 +40,10 @@ type Config struct {
 	Warnings []string `yaml:"-"`
 }
 
+// DefaultRateLimitReserve is the share of each Okta org's rate limit
+// driftd leaves to the org's other integrations unless told otherwise.
+const DefaultRateLimitReserve = 0.2
+
 // OktaConfig is the Okta org driftd reads.
 type OktaConfig struct {
 	OrgURL   string `yaml:"org_url"`
@@ -47,7 +51,8 @@ type OktaConfig struct {
 	// OAuth authenticates as an OAuth 2.0 service app instead (okta.go).
 	OAuth *OAuthConfig `yaml:"oauth"`
 	// RateLimitReserve is the share (0-1) of the org's rate limit that driftd
-	// leaves to the org's other integrations.
+	// leaves to the org's other integrations (DefaultRateLimitReserve when
+	// unset; an explicit 0 takes the whole limit).
 	RateLimitReserve float64 `yaml:"rate_limit_reserve"`
 	// AdminURL is the Okta admin console for an org on a custom domain,
 	// which has no -admin twin host; alerts link to it when set.

@@ -222,3 +222,22 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// driftd leaves other integrations a share of each org's rate limit unless
+// told otherwise; an explicit 0 still takes it all.
+func TestTheRateLimitReserveDefaultsToAFifthAndAnExplicitZeroStays(t *testing.T) {
+	c, err := ParseConfig([]byte(goodConfig), "/etc/driftd/driftd.yaml", testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Okta.RateLimitReserve != 0.2 || c.GlobalOrg().Reserve != 0.2 {
+		t.Errorf("default reserve %v (org %v), want 0.2", c.Okta.RateLimitReserve, c.GlobalOrg().Reserve)
+	}
+	zero := strings.Replace(goodConfig, "okta:\n", "okta:\n  rate_limit_reserve: 0\n", 1)
+	if c, err = ParseConfig([]byte(zero), "/etc/driftd/driftd.yaml", testEnv); err != nil {
+		t.Fatal(err)
+	}
+	if c.Okta.RateLimitReserve != 0 {
+		t.Errorf("explicit reserve 0 read as %v", c.Okta.RateLimitReserve)
+	}
+}

@@ -2,9 +2,12 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/driftd/driftd/checks/source"
 )
 
 // DefaultEventPoll is how often the Okta System Log is polled when
@@ -46,9 +49,43 @@ func (e EventsConfig) PollInterval() time.Duration {
 // EventHookConfig is okta.event_hook: Okta Event Hook deliveries to
 // /v1/okta/events.
 type EventHookConfig struct {
-	// Secret is the Authorization header value configured on the Okta
-	// Event Hook; setting it turns the endpoint on.
+	// Secret is the header value configured on the Okta Event Hook;
+	// setting it turns the endpoint on.
 	Secret Secret `yaml:"secret"`
+	// Header is the name of the header Okta sends the secret in: the
+	// Event Hook's channel.config.authScheme.key, which the admin chooses
+	// (spec EventHookChannelConfigAuthScheme: "The name for the
+	// authorization header"). Unset means DefaultEventHookHeader.
+	Header string `yaml:"header"`
+}
+
+// DefaultEventHookHeader is the header the Okta console suggests for an
+// Event Hook's secret.
+const DefaultEventHookHeader = "Authorization"
+
+// HeaderName is okta.event_hook.header, or its default.
+func (h EventHookConfig) HeaderName() string {
+	if h.Header == "" {
+		return DefaultEventHookHeader
+	}
+	return h.Header
+}
+
+// UnmarshalYAML reads okta.event_hook and refuses a header name that is
+// not an HTTP field name (RFC 9110 section 5.1: a token).
+func (h *EventHookConfig) UnmarshalYAML(n *yaml.Node) error {
+	type plain EventHookConfig
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	for _, c := range p.Header {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", c)) {
+			return fmt.Errorf("okta.event_hook.header: %q is not an HTTP header name", p.Header)
+		}
+	}
+	*h = EventHookConfig(p)
+	return nil
 }
 
 // KubernetesConfig is the kubernetes section.
@@ -56,4 +93,18 @@ type KubernetesConfig struct {
 	// Watch, with `kubernetes` env sources, turns an edit of a watched
 	// object into a run of its target (daemon/events KubeWatches).
 	Watch bool `yaml:"watch"`
+}
+
+// EventNotes are what `validate` says about change events: with an Event
+// Hook, which changes Okta cannot deliver to it (source.HookIneligibleTypes)
+// and what covers them.
+func (c *Config) EventNotes() []string {
+	if c.Okta.EventHook.Secret.IsZero() {
+		return nil
+	}
+	types := strings.Join(source.HookIneligibleTypes, ", ")
+	if c.Okta.Events.PollInterval() == 0 {
+		return []string{fmt.Sprintf("okta.event_hook: Okta cannot deliver %s to an Event Hook (not event-hook-eligible in Okta's Event Types catalog), and okta.events.poll is 0s: those changes are seen only on the schedule", types)}
+	}
+	return []string{fmt.Sprintf("okta.event_hook: Okta cannot deliver %s to an Event Hook (not event-hook-eligible in Okta's Event Types catalog); the System Log follower (okta.events.poll %s) covers them", types, c.Okta.Events.PollInterval())}
 }

@@ -46,3 +46,44 @@ func TestEventSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestTheEventHookHeaderAndNotes(t *testing.T) {
+	cases := []struct {
+		name, okta, header, wantError string
+		note                          []string
+	}{
+		{"the header defaults to Authorization, and the note names what only the System Log carries", "  event_hook: {secret: s}\n", "Authorization", "",
+			[]string{"oauth2.as.deleted", "policy.lifecycle.create", "policy.lifecycle.delete", "System Log follower (okta.events.poll 15s) covers them"}},
+		{"a configured header name is kept", "  event_hook: {secret: s, header: X-Okta-Hook-Key}\n", "X-Okta-Hook-Key", "", []string{"oauth2.as.updated"}},
+		{"with the follower off the note says the schedule sees them", "  events: {poll: 0s}\n  event_hook: {secret: s}\n", "Authorization", "", []string{"seen only on the schedule"}},
+		{"a header name with a space is refused", "  event_hook: {secret: s, header: \"X Key\"}\n", "", `okta.event_hook.header: "X Key" is not an HTTP header name`, nil},
+		{"without a hook there is no note", "", "Authorization", "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := strings.Replace(goodConfig, "  api_token: ${OKTA_API_TOKEN}\n", "  api_token: ${OKTA_API_TOKEN}\n"+tc.okta, 1)
+			c, err := ParseConfig([]byte(doc), "/etc/driftd/driftd.yaml", testEnv)
+			if tc.wantError != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantError) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantError)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Okta.EventHook.HeaderName(); got != tc.header {
+				t.Errorf("header %q, want %q", got, tc.header)
+			}
+			notes := strings.Join(c.EventNotes(), "\n")
+			if tc.note == nil && notes != "" {
+				t.Errorf("notes %q, want none", notes)
+			}
+			for _, n := range tc.note {
+				if !strings.Contains(notes, n) {
+					t.Errorf("notes %q lack %q", notes, n)
+				}
+			}
+		})
+	}
+}

@@ -41,9 +41,13 @@ const maxConfigBytes = 1 << 20
 // anchors relative paths; lookup resolves ${VAR}. Every problem is reported,
 // not only the first.
 func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (*Config, error) {
+	return parseConfig(data, file, lookup, ForAll)
+}
+
+func parseConfig(data []byte, file string, lookup func(string) (string, bool), cmd Command) (*Config, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &ConfigError{Path: file, Problems: []string{"not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+		return nil, &ConfigError{Path: file, Problems: []string{"not valid YAML: " + syntaxError(data, err)}}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &ConfigError{Path: file, Problems: []string{"the file is empty"}}
@@ -52,7 +56,9 @@ func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (
 	w := &walker{secretPaths: map[string]bool{}, present: map[string]bool{}}
 	w.walkKeys(root, reflect.TypeOf(Config{}), "")
 	var secrets []string
-	expandEnv(root, "", lookup, &w.problems, w.secretPaths, &secrets)
+	var unset []string
+	expandEnv(root, "", lookup, &unset, w.secretPaths, &secrets)
+	w.problems = append(w.problems, cmd.drop(unset)...)
 	w.checkLeafTypes()
 	var c Config
 	// Decode fills what it can; the walk above already named every key
@@ -69,7 +75,7 @@ func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (
 	}
 	c.Path = file
 	c.applyDefaults(w.present)
-	problems := mergeProblems(w.problems, c.validate())
+	problems := mergeProblems(w.problems, cmd.drop(c.validate()))
 	if len(problems) > 0 {
 		// Any message may quote a value (a type error, a bad URL); a secret
 		// put where a value is quoted must still never be shown.
@@ -175,6 +181,9 @@ func (w *walker) walkKeys(n *yaml.Node, t reflect.Type, at string) {
 		if n.Kind != yaml.ScalarNode {
 			w.add("%s: expected a single value", at)
 			setNull(n)
+		} else if isNull(n) && strings.HasSuffix(at, "]") && strings.HasSuffix(strings.TrimRight(at, "0123456789[]"), "cors_origins") {
+			// W&B needs the literal origin null, which YAML reads as no value.
+			w.add("%s: an unquoted null is YAML's empty value, not the origin null: write \"null\" in quotes", at)
 		} else if t.Kind() != reflect.String {
 			w.leaves = append(w.leaves, leaf{n, t, at})
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"sort"
+	"strings"
 )
 
 // Secret holds a credential. Every way of printing it (fmt verbs, slog, JSON,
@@ -82,6 +84,26 @@ func collectSecrets(v reflect.Value, out *[]string) {
 			if v.Type().Field(i).IsExported() {
 				collectSecrets(v.Field(i), out)
 			}
+		}
+	}
+}
+
+// validateTerraformEnv checks remediation.terraform.env's names: variable
+// names Terraform can read, none of those terraform-exec's CleanEnv drops
+// (they would change what a command does, not who it is).
+func validateTerraformEnv(env map[string]Secret, at string, add func(string, ...any)) {
+	names := make([]string, 0, len(env))
+	for k := range env {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		switch {
+		case !envName.MatchString(k):
+			add("%s.remediation.terraform.env.%s: not an environment variable name (letters, digits and _)", at, k)
+		case strings.HasPrefix(k, "TF_VAR_") || strings.HasPrefix(k, "TF_CLI_ARGS") || strings.HasPrefix(k, "TF_LOG") ||
+			k == "TF_WORKSPACE" || k == "TF_INPUT" || k == "TF_IN_AUTOMATION" || k == "TF_REATTACH_PROVIDERS":
+			add("%s.remediation.terraform.env.%s: changes what a Terraform command does and is not passed: driftd sets the variables and arguments itself", at, k)
 		}
 	}
 }

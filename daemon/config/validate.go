@@ -33,6 +33,9 @@ func (c *Config) applyDefaults(present map[string]bool) {
 	if !present["retention"] {
 		c.Retention = 1000
 	}
+	if !present["okta.rate_limit_reserve"] {
+		c.Okta.RateLimitReserve = DefaultRateLimitReserve
+	}
 	if c.OutageAlertAfter == 0 {
 		c.OutageAlertAfter = Duration(15 * time.Minute)
 	}
@@ -361,7 +364,7 @@ func validateLists(t *Target, at string, checkLists bool, add func(string, ...an
 	// without null in GORILLA_CORS_ORIGINS the login fails, while every
 	// other check still passes.
 	if checkLists && t.CORSOrigins != nil && !slices.Contains(t.CORSOrigins, "null") && !slices.Contains(t.Ignore, "wandb.cors_origins") {
-		add("%s.cors_origins: lacks the literal null: W&B refuses the sign-in after the Okta redirect with \"request from invalid origin: null\": add null, or ignore wandb.cors_origins", at)
+		add("%s.cors_origins: lacks the literal null: W&B refuses the sign-in after the Okta redirect with \"request from invalid origin: null\": add \"null\" in quotes (unquoted, YAML reads null as no value), or ignore wandb.cors_origins", at)
 	}
 	for j, id := range t.Ignore {
 		if !checks.KnownID(id) {
@@ -413,6 +416,7 @@ func (c *Config) validateRemediation(t *Target, at string, add func(string, ...a
 			}
 		}
 	}
+	validateTerraformEnv(r.Terraform.Env, at, add)
 	for j, g := range r.Terraform.Allow {
 		if _, err := path.Match(g, ""); err != nil || g == "" {
 			add("%s.remediation.terraform.allow[%d]: %q is not a valid address glob", at, j, g)

@@ -33,6 +33,9 @@ type Dispatcher struct {
 	queue   *Queue
 	metrics Metrics
 
+	// Policies is what runs observed of the targets' access policies.
+	Policies *PolicyBook
+
 	mu     sync.Mutex
 	idx    *Index
 	idxFor *config.Config
@@ -43,7 +46,7 @@ type Dispatcher struct {
 
 // NewDispatcher maps events with the config cfg returns now.
 func NewDispatcher(cfg func() *config.Config, q *Queue, m Metrics) *Dispatcher {
-	return &Dispatcher{cfg: cfg, queue: q, metrics: m, seen: map[string]bool{}, ring: make([]string, recentIDs)}
+	return &Dispatcher{cfg: cfg, queue: q, metrics: m, seen: map[string]bool{}, ring: make([]string, recentIDs), Policies: NewPolicyBook()}
 }
 
 // Offer queues the runs evs call for and returns how many events concerned
@@ -97,6 +100,7 @@ func (d *Dispatcher) index() *Index {
 	defer d.mu.Unlock()
 	if d.idx == nil || d.idxFor != cfg {
 		d.idx, d.idxFor = NewIndex(cfg), cfg
+		d.idx.policies = d.Policies
 	}
 	return d.idx
 }

@@ -13,11 +13,18 @@ import (
 // target's app id, the id of the authorization server of its issuer
 // (`/oauth2/{id}`), and its trusted origins (by origin, since the config
 // holds origins, not ids; an id seen with a target's origin is remembered,
-// so a later event that changes the origin still finds the target). Ids it
-// does not know are ignored.
+// so a later event that changes the origin still finds the target), and
+// the access policies of that server (Okta names the policy, not the rule
+// or the server, as the target of policy.rule.* and policy.lifecycle.*
+// events: PolicyResourceDetails in the Event Types catalog). Ids it does
+// not know are ignored.
 type Index struct {
 	byID     map[string][]string
 	byOrigin map[string][]string
+	// customAS are the targets whose issuer is a custom authorization
+	// server: a change to an access policy not yet seen may concern them.
+	customAS []string
+	policies *PolicyBook
 	// orgOf is each target's Okta org URL: ids such as "default" (every
 	// org's default authorization server) repeat across orgs.
 	orgOf map[string]string
@@ -28,12 +35,16 @@ type Index struct {
 
 // NewIndex indexes cfg's targets.
 func NewIndex(cfg *config.Config) *Index {
-	ix := &Index{byID: map[string][]string{}, byOrigin: map[string][]string{}, learned: map[string][]string{}, orgOf: map[string]string{}}
+	ix := &Index{byID: map[string][]string{}, byOrigin: map[string][]string{}, learned: map[string][]string{}, orgOf: map[string]string{},
+		policies: NewPolicyBook()}
 	for i := range cfg.Targets {
 		t := &cfg.Targets[i]
 		ix.orgOf[t.Name] = cfg.OrgFor(t).URL
 		add(ix.byID, t.Okta.AppID, t.Name)
 		add(ix.byID, authServerID(t.OIDC.Issuer), t.Name)
+		if authServerID(t.OIDC.Issuer) != "" {
+			ix.customAS = append(ix.customAS, t.Name)
+		}
 		add(ix.byOrigin, origin(t.Wandb.URL), t.Name)
 		for _, o := range t.CORSOrigins {
 			add(ix.byOrigin, origin(o), t.Name)
@@ -76,18 +87,57 @@ func (ix *Index) TargetsIn(ev source.LogEvent, org string) []string {
 	}
 	for _, tg := range ev.Targets {
 		put(ix.byID[tg.ID])
-		if tg.Type != "TrustedOrigin" {
-			continue
+		switch tg.Type {
+		case "TrustedOrigin":
+			o := trustedOriginOf(tg)
+			ix.mu.Lock()
+			if names := ix.byOrigin[o]; len(names) > 0 && tg.ID != "" {
+				ix.learned[tg.ID] = names
+			}
+			put(ix.learned[tg.ID])
+			ix.mu.Unlock()
+			put(ix.byOrigin[o])
+		case "Policy":
+			put(ix.policyTargets(tg))
 		}
-		ix.mu.Lock()
-		if names := ix.byOrigin[origin(tg.AlternateID)]; len(names) > 0 && tg.ID != "" {
-			ix.learned[tg.ID] = names
-		}
-		put(ix.learned[tg.ID])
-		ix.mu.Unlock()
-		put(ix.byOrigin[origin(tg.AlternateID)])
 	}
 	return out
+}
+
+// trustedOriginOf is the origin a trusted origin event names: the
+// catalog's TrustedOriginResourceDetails carry it as trusted_origin_url
+// (okta-developer-docs data/event-types.json); alternateId is read too,
+// for events that put it there.
+func trustedOriginOf(tg source.LogTarget) string {
+	if o := origin(tg.Details["trusted_origin_url"]); o != "" {
+		return o
+	}
+	return origin(tg.AlternateID)
+}
+
+// oauthPolicyType is the policy_type of an authorization server's access
+// policy in PolicyResourceDetails (okta-developer-docs data/event-types.json:
+// "OAuthAuthzPolicy" among the examples).
+const oauthPolicyType = "OAuthAuthzPolicy"
+
+// policyTargets are the targets an access policy event concerns: those
+// whose authorization server was seen holding the policy, or, for an
+// access policy not seen yet (one just created, which may now capture the
+// client), every target on a custom authorization server.
+func (ix *Index) policyTargets(tg source.LogTarget) []string {
+	var known []string
+	for _, n := range ix.policies.targets(tg.ID) {
+		if _, ok := ix.orgOf[n]; ok { // a target since removed by a reload is not
+			known = append(known, n)
+		}
+	}
+	if len(known) > 0 {
+		return known
+	}
+	if tg.Details["policy_type"] == oauthPolicyType {
+		return ix.customAS
+	}
+	return nil
 }
 
 // authServerID is the custom authorization server id of an issuer such as

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
 )
 
@@ -23,8 +24,21 @@ func TestIndexMapsEventTargetsToDriftdTargets(t *testing.T) {
 		{"a trusted origin is found by its origin", []source.LogTarget{{ID: "tosprod", Type: "TrustedOrigin", AlternateID: "https://PROD.wandb.test"}}, []string{"prod"}},
 		{"a trusted origin changed away from the target's origin is still found by its id", []source.LogTarget{{ID: "tosprod", Type: "TrustedOrigin", AlternateID: "https://evil.test"}}, []string{"prod"}},
 		{"an unknown app concerns no target", []source.LogTarget{{ID: "0oaother", Type: "AppInstance"}}, nil},
-		{"a policy alone concerns no target", []source.LogTarget{{ID: "00pabc", Type: "Policy"}}, nil},
+		{"a policy of no authorization server seen concerns no target", []source.LogTarget{{ID: "00pabc", Type: "Policy"}}, nil},
+		// The catalog's TrustedOriginResourceDetails carry the URL in
+		// trusted_origin_url (okta-developer-docs data/event-types.json).
+		{"a trusted origin is found by the trusted_origin_url of its details", []source.LogTarget{{ID: "tosnew", Type: "TrustedOrigin",
+			Details: map[string]string{"trusted_origin_url": "https://prod.wandb.test", "trusted_origin_status": "INACTIVE"}}}, []string{"prod"}},
+		// policy.rule.* and policy.lifecycle.* name only the policy
+		// (PolicyResourceDetails).
+		{"a rule change names the policy, found through the server the run saw holding it", []source.LogTarget{{ID: "00pprod", Type: "Policy",
+			Details: map[string]string{"policy_type": "OAuthAuthzPolicy"}}}, []string{"prod"}},
+		{"a new access policy of no server seen concerns every target on a custom authorization server", []source.LogTarget{{ID: "00pnew", Type: "Policy",
+			Details: map[string]string{"policy_type": "OAuthAuthzPolicy"}}}, []string{"prod", "dev"}},
+		{"a sign-on policy concerns no target", []source.LogTarget{{ID: "00psignon", Type: "Policy",
+			Details: map[string]string{"policy_type": "OktaSignOn"}}}, nil},
 	}
+	ix.policies.Learn("prod", &checks.AuthServer{ID: "ausprod", Policies: []checks.AuthPolicy{{ID: "00pprod"}}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ix.Targets(source.LogEvent{Targets: tc.targets})

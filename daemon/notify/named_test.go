@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,10 +16,13 @@ import (
 type recordingSender struct {
 	name string
 	fail bool
+	mu   sync.Mutex
 	got  []string
 }
 
 func (r *recordingSender) Send(_ context.Context, it store.OutboxItem, _ store.Root) (store.Root, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.fail {
 		return store.Root{}, errors.New("service down")
 	}

@@ -2,7 +2,9 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/driftd/driftd/daemon/store"
@@ -26,6 +28,13 @@ type Threaded interface {
 // Each notifier drains its own items, so one's outage never holds up another.
 type Named interface {
 	Notifier() string
+}
+
+// Finder is a Sender that can find a post an earlier attempt made though
+// its answer was lost (driftd was killed, or timed out, while the service
+// was still answering), so the item is not posted twice.
+type Finder interface {
+	FindPosted(ctx context.Context, it store.OutboxItem) (store.Root, bool, error)
 }
 
 // RetryAdvisor is a Sender that knows its service's retry hints: it returns
@@ -99,35 +108,76 @@ func (d *Deliverer) Run(ctx context.Context) {
 	}
 }
 
-// Flush tries every due item once; a target whose head item fails waits,
-// so its later messages never overtake it. It returns how many were sent
-// and when the earliest remaining item is due (zero when none remain).
+// maxParallelTargets bounds how many targets' items are sent at once: a
+// slow service delays each target by its own posts only, and is not asked
+// for more than this many at a time.
+const maxParallelTargets = 4
+
+// Flush tries every due item once: targets in parallel (at most
+// maxParallelTargets), each target's items in order; a target whose head
+// item fails waits, so its later messages never overtake it. It returns
+// how many were sent and when the earliest remaining item is due (zero
+// when none remain).
 func (d *Deliverer) Flush(ctx context.Context) (int, time.Time) {
 	items, err := d.store.Outbox()
 	if err != nil {
 		d.log.Error("reading the outbox", "err", err)
 		return 0, d.now().Add(d.base)
 	}
-	blocked := map[string]bool{}
-	sent := 0
-	var next time.Time
-	later := func(at time.Time) {
-		if next.IsZero() || at.Before(next) {
-			next = at
-		}
-	}
 	name := ""
 	if n, ok := d.sender.(Named); ok {
 		name = n.Notifier()
 	}
+	var mu sync.Mutex
+	sent := 0
+	var next time.Time
+	later := func(at time.Time) {
+		mu.Lock()
+		defer mu.Unlock()
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	var order []string
+	byTarget := map[string][]store.OutboxItem{}
 	for _, it := range items {
-		if it.Notifier != name || blocked[it.Target] || ctx.Err() != nil {
+		if it.Notifier != name {
 			continue
 		}
+		if _, ok := byTarget[it.Target]; !ok {
+			order = append(order, it.Target)
+		}
+		byTarget[it.Target] = append(byTarget[it.Target], it)
+	}
+	sem := make(chan struct{}, maxParallelTargets)
+	var wg sync.WaitGroup
+	for _, target := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			n := d.flushTarget(ctx, byTarget[target], later)
+			mu.Lock()
+			sent += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return sent, next
+}
+
+// flushTarget sends one target's items in order until one is not due or
+// fails; later hears when the target's next item is due.
+func (d *Deliverer) flushTarget(ctx context.Context, items []store.OutboxItem, later func(time.Time)) int {
+	sent := 0
+	for _, it := range items {
+		if ctx.Err() != nil {
+			return sent
+		}
 		if d.now().Before(it.NextAttempt) {
-			blocked[it.Target] = true
 			later(it.NextAttempt)
-			continue
+			return sent
 		}
 		root, _ := d.store.Root(it.Target, it.Episode)
 		if it.Op != store.OpPostRoot && root.TS == "" && d.needsRoot() {
@@ -136,29 +186,58 @@ func (d *Deliverer) Flush(ctx context.Context) (int, time.Time) {
 			it.Op = store.OpPostRoot
 		}
 		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		got, err := d.sender.Send(sctx, it, root)
+		got, found, err := d.findOrSend(sctx, &it, root)
 		cancel()
+		if found {
+			d.log.Info("an earlier attempt had posted this alert; not posting it again", "target", it.Target, "kind", it.Kind)
+		}
 		if err != nil {
 			it.Attempts++
 			it.LastError = err.Error()
 			it.NextAttempt = d.now().Add(d.retryAfter(err, it.Attempts))
-			blocked[it.Target] = true
 			later(it.NextAttempt)
 			if rerr := d.store.Reschedule(it); rerr != nil {
 				d.log.Error("rescheduling alert", "err", rerr)
 			}
 			d.log.Warn("alert delivery failed; will retry", "target", it.Target, "kind", it.Kind, "attempt", it.Attempts, "next", it.NextAttempt, "err", err)
-			continue
+			return sent
 		}
 		if err := d.store.Delivered(it, got); err != nil {
 			d.log.Error("recording a delivered alert", "err", err)
-			blocked[it.Target] = true
 			later(d.now().Add(d.base))
-			continue
+			return sent
 		}
 		sent++
 	}
-	return sent, next
+	return sent
+}
+
+// findOrSend sends it, unless a Finder finds that an earlier attempt
+// already posted it. Before the first attempt it marks the item Tried in
+// the store, so even a crash mid-post leaves the mark for the next start.
+// A lookup that fails posts anyway: a duplicate beats a lost alert.
+func (d *Deliverer) findOrSend(ctx context.Context, it *store.OutboxItem, root store.Root) (store.Root, bool, error) {
+	f, ok := d.sender.(Finder)
+	if !ok || it.Op != store.OpPostRoot {
+		got, err := d.sender.Send(ctx, *it, root)
+		return got, false, err
+	}
+	if it.Tried {
+		got, found, err := f.FindPosted(ctx, *it)
+		if err == nil && found {
+			return got, true, nil
+		}
+		if err != nil {
+			d.log.Warn("could not look for an earlier post of this alert; posting it (it may show twice)", "target", it.Target, "err", err)
+		}
+	} else {
+		it.Tried = true
+		if err := d.store.Reschedule(*it); err != nil {
+			return store.Root{}, false, fmt.Errorf("marking the alert as being posted: %w", err)
+		}
+	}
+	got, err := d.sender.Send(ctx, *it, root)
+	return got, false, err
 }
 
 func (d *Deliverer) needsRoot() bool {

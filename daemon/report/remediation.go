@@ -18,6 +18,12 @@ const (
 	ActionSkipped  = "skipped"
 )
 
+// ReasonAlertMode is why an alert-mode target's remediation did nothing.
+const ReasonAlertMode = "mode alert: drift is reported, never fixed"
+
+// ReasonCheck is why `driftd check` did nothing about drift.
+const ReasonCheck = "check never changes anything"
+
 // RemediationResult is what remediation did for a target in one run.
 type RemediationResult struct {
 	Mode   string       `json:"mode"`
@@ -73,6 +79,9 @@ type AttributeChange struct {
 }
 
 func writeRemediationText(b *strings.Builder, r *RemediationResult) {
+	if r.Action == ActionNone && r.Plan == nil && (r.Reason == ReasonAlertMode || r.Reason == ReasonCheck) {
+		return // nothing ran and nothing could have: the JSON says so, the text need not
+	}
 	fmt.Fprintf(b, "  remediation (%s): %s", r.Mode, r.Action)
 	if r.Reason != "" {
 		fmt.Fprintf(b, " — %s", r.Reason)

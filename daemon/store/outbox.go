@@ -33,6 +33,10 @@ type OutboxItem struct {
 	// Notifier names the notifier that delivers the item: "" is Slack or
 	// the log (as before the field existed), else e.g. "alertmanager".
 	Notifier string `json:"notifier,omitempty"`
+	// Tried is set before a post goes out whose success the notifier can
+	// look up afterwards (notify.Finder): the post may have landed though
+	// driftd never heard the answer (a crash, a timeout).
+	Tried bool `json:"tried,omitempty"`
 }
 
 // Root locates an episode's root message.

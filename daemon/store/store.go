@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -116,22 +117,41 @@ func guard(path string, f func() error) (err error) {
 	return f()
 }
 
-// check reads every key once, so a damaged file is found at start-up
-// rather than by a panic in the middle of a run. (bbolt's own Tx.Check
-// walks in a goroutine of its own, where a panic cannot be recovered.)
+// check refuses a damaged file at start-up rather than by a fault in the
+// middle of a run or a page view: verifyPages walks the tree in the
+// file's bytes, then every key and value is read through bbolt, and
+// bbolt's consistency check runs (only now: on a tree with a loop its
+// recursion never ends, and it walks on a goroutine of its own, where a
+// fault cannot be recovered).
 func (s *Store) check() error {
-	fi, err := os.Stat(s.db.Path())
+	path := s.db.Path()
+	damaged := func(what string) error {
+		return fmt.Errorf("store %s is damaged: %s: %w; restore it from a backup, or move it aside (mv %s %s.bad) to start a fresh store",
+			path, what, ErrCorrupt, path, path)
+	}
+	file, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("reading store %s: %w", s.db.Path(), err)
+		return fmt.Errorf("reading store %s: %w", path, err)
 	}
 	return s.db.View(func(tx *bolt.Tx) error {
-		if tx.Size() > fi.Size() {
-			return fmt.Errorf("store %s is %d bytes but its pages reach %d: %w (was it truncated?); restore it from a backup, "+
-				"or move it aside (mv %s %s.bad) to start a fresh store", s.db.Path(), fi.Size(), tx.Size(), ErrCorrupt, s.db.Path(), s.db.Path())
+		if tx.Size() > int64(len(file)) {
+			return damaged(fmt.Sprintf("it is %d bytes but its pages reach %d (was it truncated?)", len(file), tx.Size()))
 		}
-		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
-			return b.ForEach(func(_, _ []byte) error { return nil })
+		if err := verifyPages(file); err != nil {
+			return damaged(err.Error())
+		}
+		err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error { _, _ = crc32.ChecksumIEEE(k), crc32.ChecksumIEEE(v); return nil })
 		})
+		if err != nil {
+			return damaged(err.Error())
+		}
+		for cerr := range tx.Check() {
+			if err == nil {
+				err = damaged(cerr.Error())
+			}
+		}
+		return err
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -50,13 +51,18 @@ const stderrKept = 4 << 10
 // outlives the call. The arguments mirror terraform-exec v0.26.0
 // (tfexec/init.go, plan.go, apply.go, show.go), which cannot signal a
 // process group: it interrupts Terraform alone.
-func (tf *Terraform) run(ctx context.Context, dir string, limit time.Duration, args ...string) ([]byte, error) {
+func (tf *Terraform) run(ctx context.Context, dir string, env map[string]string, limit time.Duration, args ...string) ([]byte, error) {
+	// exec names the binary when the directory is missing ("fork/exec
+	// /usr/local/bin/terraform: no such file or directory"): name the directory.
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("terraform %s: the working directory %s (remediation.terraform.dir) does not exist or is not a directory", args[0], dir)
+	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, tf.bin, args...)
 	cmd.Dir = dir
-	cmd.Env = tf.env()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Env = tf.env(env)
+	cmd.SysProcAttr = processAttr()
 	var stdout bytes.Buffer
 	stderr := &tail{max: stderrKept}
 	cmd.Stdout, cmd.Stderr = &stdout, stderr
@@ -64,12 +70,10 @@ func (tf *Terraform) run(ctx context.Context, dir string, limit time.Duration, a
 	// After the grace Go kills Terraform and stops waiting for the pipes a
 	// left-behind child may still hold.
 	cmd.WaitDelay = killGrace
-	err := cmd.Start()
-	if err != nil {
+	started, err := tf.startAndWait(cmd)
+	if !started {
 		return nil, fmt.Errorf("starting terraform %s in %s: %w", args[0], dir, err)
 	}
-	err = cmd.Wait()
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	if errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState.Success() {
 		err = nil // Terraform succeeded; a child it left holding the pipes is killed above
 	}
@@ -86,6 +90,29 @@ func (tf *Terraform) run(ctx context.Context, dir string, limit time.Duration, a
 	return stdout.Bytes(), nil
 }
 
+// startAndWait starts cmd and waits for it on a goroutine locked to its OS
+// thread: the kernel's parent-death signal follows the thread that forked
+// (processAttr), and a locked thread lives until it is unlocked. The
+// process group is recorded while it runs, and killed when Terraform ends.
+func (tf *Terraform) startAndWait(cmd *exec.Cmd) (started bool, err error) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err = cmd.Start(); err != nil {
+			return
+		}
+		started = true
+		forget := tf.recordRun(cmd.Process.Pid)
+		err = cmd.Wait()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		forget()
+	}()
+	<-done
+	return started, err
+}
+
 // ExitError is a Terraform command that exited non-zero.
 type ExitError struct {
 	Command, Dir string
@@ -97,11 +124,24 @@ func (e *ExitError) Error() string {
 	return fmt.Sprintf("terraform %s in %s exited %d%s", e.Command, e.Dir, e.Code, (&tail{b: []byte(e.Stderr)}).quote())
 }
 
-// env is driftd's environment for Terraform, cleaned as terraform-exec's
-// CleanEnv does (no TF_LOG, TF_CLI_ARGS, TF_VAR_ or TF_WORKSPACE that would
-// change what a command does), with a shared plugin cache.
-func (tf *Terraform) env() []string {
-	env := tfexec.CleanEnv(environ())
+// env is the environment Terraform runs with: of driftd's own only what
+// running Terraform needs (Inherited), then the target's
+// remediation.terraform.env, which carries Terraform's own credential;
+// never driftd's read token, Slack's or the API's. It is cleaned as
+// terraform-exec's CleanEnv does (no TF_LOG, TF_CLI_ARGS, TF_VAR_ or
+// TF_WORKSPACE that would change what a command does), with a shared plugin
+// cache.
+func (tf *Terraform) env(extra map[string]string) []string {
+	env := map[string]string{}
+	for k, v := range environ() {
+		if Inherited(k) {
+			env[k] = v
+		}
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	env = tfexec.CleanEnv(env)
 	// A shared plugin cache saves re-downloading providers per directory;
 	// TF_CLI_CONFIG_FILE is inherited, so the user's mirrors and overrides apply.
 	if _, ok := env["TF_PLUGIN_CACHE_DIR"]; !ok {
@@ -117,6 +157,16 @@ func (tf *Terraform) env() []string {
 		out = append(out, k+"="+v)
 	}
 	return out
+}
+
+// Inherited says whether Terraform gets a variable of driftd's environment:
+// PATH, HOME, TMPDIR, the proxy variables (either case) and TF_*.
+func Inherited(name string) bool {
+	switch strings.ToUpper(name) {
+	case "PATH", "HOME", "TMPDIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY":
+		return true
+	}
+	return strings.HasPrefix(name, "TF_")
 }
 
 func environ() map[string]string {

@@ -37,8 +37,9 @@ func Guardrails(s *report.PlanSummary, allow []string, attributes map[string][]s
 }
 
 // attributeGuardrail refuses every change to an attribute the resource's
-// type does not list: a fix must never switch, say, issuer_mode ORG_URL to
-// CUSTOM_URL, which changes the tokens' issuer. A change is listed when its
+// type does not list: a fix must never switch, say, consent_method, which
+// changes what users are asked (issuer_mode is listed: driftd passes the
+// mode the desired issuer needs, checks.DesiredIssuerMode). A change is listed when its
 // path without indexes is a listed attribute or lies inside one. A value
 // the provider recomputes at apply (known after apply) is not a change
 // driftd asks for: every desired value driftd passes is known at plan time.

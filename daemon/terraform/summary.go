@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"gopkg.in/yaml.v3"
 
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
@@ -29,7 +31,7 @@ func summarize(p *tfjson.Plan) *report.PlanSummary {
 			continue
 		}
 		c := report.ResourceChange{Address: rc.Address, Type: rc.Type, Action: actionName(rc.Change.Actions)}
-		d := differ{}
+		d := differ{helm: rc.Type == "helm_release"}
 		d.diff("", node{rc.Change.Before, rc.Change.BeforeSensitive}, node{rc.Change.After, rc.Change.AfterSensitive}, rc.Change.AfterUnknown, false)
 		c.Attributes = d.out
 		s.Changes = append(s.Changes, c)
@@ -69,8 +71,12 @@ func (n node) child(key any) node {
 	return node{v, s}
 }
 
-// differ collects the changed leaves of one resource.
-type differ struct{ out []report.AttributeChange }
+// differ collects the changed leaves of one resource; helm says it is a
+// helm_release, whose values are YAML documents.
+type differ struct {
+	out  []report.AttributeChange
+	helm bool
+}
 
 // diff records what changes between before and after at path. It descends
 // into objects and into lists of blocks of the same length; anything else
@@ -94,7 +100,7 @@ func (d *differ) diff(path string, before, after node, unknown any, secret bool)
 	if (bIsMap || before.v == nil) && (aIsMap || after.v == nil) && (bIsMap || aIsMap) {
 		um, _ := unknown.(map[string]any)
 		for _, k := range unionKeys(bm, am, um) {
-			hidden := secret || config.LooksSecret(k) || (k == "value" && (namedSecret(bm) || namedSecret(am)))
+			hidden := secret || hiddenKey(path, k) || (k == "value" && (namedSecret(bm) || namedSecret(am)))
 			d.diff(join(path, k), before.child(k), after.child(k), um[k], hidden)
 		}
 		return
@@ -116,18 +122,43 @@ func (d *differ) diff(path string, before, after node, unknown any, secret bool)
 }
 
 func (d *differ) add(path string, before, after node, secret, unknown bool) {
-	a := report.AttributeChange{Name: path, Before: show(before, secret), After: show(after, secret)}
+	a := report.AttributeChange{Name: path, Before: show(before, path, secret), After: show(after, path, secret)}
+	if d.helm && (path == "values" || strings.HasPrefix(path, "values[")) && !secret {
+		a.Before, a.After = showValues(before), showValues(after)
+	}
 	if unknown {
 		a.After, a.Computed = unknownValue, true
 	}
 	d.out = append(d.out, a)
 }
 
-// namedSecret says whether an object is a name/value pair whose name looks
-// secret: a Kubernetes env entry or a helm_release set block.
+// namedSecret says whether an object is a name/value pair whose value is
+// not shown: a Kubernetes env entry or a helm_release set block whose name
+// looks secret or is not an env key driftd checks (MYSQL holds a password
+// without saying so). A helm set name is a dotted path; its last part is the key.
 func namedSecret(m map[string]any) bool {
 	name, _ := m["name"].(string)
-	return name != "" && config.LooksSecret(name)
+	if name == "" {
+		return false
+	}
+	if _, hasValue := m["value"]; !hasValue {
+		return false
+	}
+	last := name[strings.LastIndex(name, ".")+1:]
+	return config.LooksSecret(name) || !CheckedEnvKey(last)
+}
+
+// hiddenKey says whether the value of map key k at path is not shown: a
+// secret-looking key anywhere, and every key of a data map (a ConfigMap's
+// env) that driftd does not check, whatever its name.
+func hiddenKey(path, k string) bool {
+	return config.LooksSecret(k) || (envMap(path) && !CheckedEnvKey(k))
+}
+
+// envMap says whether the map at path holds env entries by key: a
+// ConfigMap's data, also inside a kubernetes_manifest.
+func envMap(path string) bool {
+	return path == "data" || strings.HasSuffix(path, ".data")
 }
 
 // blocks says whether every element of a list is an object (a nested block).
@@ -141,8 +172,8 @@ func blocks(l []any) bool {
 }
 
 // show renders a value for people: masked if sensitive or secret, and with
-// the secret-looking entries inside it masked.
-func show(n node, secret bool) string {
+// the secret-looking and unchecked env entries inside it masked.
+func show(n node, path string, secret bool) string {
 	if secret || n.isSensitive() {
 		if n.v == nil && !n.isSensitive() {
 			return "null"
@@ -152,12 +183,13 @@ func show(n node, secret bool) string {
 	if n.v == nil {
 		return "null"
 	}
-	b, _ := json.Marshal(mask(n))
+	b, _ := json.Marshal(mask(n, path))
 	return string(b)
 }
 
-// mask copies a value with every sensitive or secret-looking part masked.
-func mask(n node) any {
+// mask copies a value at path with every sensitive, secret-looking or
+// unchecked env part masked.
+func mask(n node, path string) any {
 	if n.isSensitive() {
 		return maskedValue
 	}
@@ -165,17 +197,17 @@ func mask(n node) any {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k := range v {
-			if config.LooksSecret(k) || (k == "value" && namedSecret(v)) {
+			if hiddenKey(path, k) || (k == "value" && namedSecret(v)) {
 				out[k] = maskedValue
 			} else {
-				out[k] = mask(n.child(k))
+				out[k] = mask(n.child(k), join(path, k))
 			}
 		}
 		return out
 	case []any:
 		out := make([]any, len(v))
 		for i := range v {
-			out[i] = mask(n.child(i))
+			out[i] = mask(n.child(i), path)
 		}
 		return out
 	}
@@ -243,4 +275,62 @@ func actionName(a tfjson.Actions) string {
 		return "update"
 	}
 	return "no-op"
+}
+
+// showValues renders a helm_release's values (a list of YAML documents)
+// with every scalar masked but those of the env keys driftd checks, so a
+// chart's database URL or password never reaches a summary.
+func showValues(n node) string {
+	l, ok := n.v.([]any)
+	if !ok {
+		if n.v == nil {
+			return "null"
+		}
+		return maskedValue
+	}
+	out := make([]any, len(l))
+	for i, doc := range l {
+		s, _ := doc.(string)
+		var v any
+		if err := yaml.Unmarshal([]byte(s), &v); err != nil {
+			out[i] = maskedValue
+			continue
+		}
+		out[i] = maskScalars(v, "")
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+// maskScalars keeps the scalars of checked env keys (a map key, or the
+// name of a name/value entry) and masks every other scalar.
+func maskScalars(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		name, _ := x["name"].(string)
+		for k, e := range x {
+			switch {
+			case k == "name" && name != "":
+				out[k] = name
+			case k == "value" && name != "":
+				out[k] = maskScalars(e, name)
+			default:
+				out[k] = maskScalars(e, k)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = maskScalars(e, key)
+		}
+		return out
+	case nil:
+		return nil
+	}
+	if CheckedEnvKey(key) {
+		return v
+	}
+	return maskedValue
 }

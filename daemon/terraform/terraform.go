@@ -63,14 +63,14 @@ func (tf *Terraform) dirLock(dir string) *sync.Mutex {
 }
 
 // init runs `terraform init` once per directory per process.
-func (tf *Terraform) init(ctx context.Context, dir string, limits Timeouts) error {
+func (tf *Terraform) init(ctx context.Context, dir string, env map[string]string, limits Timeouts) error {
 	tf.mu.Lock()
 	done := tf.inits[dir]
 	tf.mu.Unlock()
 	if done {
 		return nil
 	}
-	if _, err := tf.run(ctx, dir, limits.Init, "init", "-no-color", "-input=false", "-backend=true", "-get=true", "-upgrade=false"); err != nil {
+	if _, err := tf.run(ctx, dir, env, limits.Init, "init", "-no-color", "-input=false", "-backend=true", "-get=true", "-upgrade=false"); err != nil {
 		return err
 	}
 	tf.mu.Lock()
@@ -105,7 +105,8 @@ func (tf *Terraform) Plan(ctx context.Context, t *config.Target, res *report.Tar
 	lock := tf.dirLock(dir)
 	lock.Lock()
 	defer lock.Unlock()
-	if err := tf.init(ctx, dir, limits); err != nil {
+	env := t.Remedy.Terraform.RevealEnv()
+	if err := tf.init(ctx, dir, env, limits); err != nil {
 		return nil, err
 	}
 	vars, err := planVars(dir, t, res)
@@ -130,7 +131,7 @@ func (tf *Terraform) Plan(ctx context.Context, t *config.Target, res *report.Tar
 		return nil, fmt.Errorf("writing var file: %w", err)
 	}
 	lockTimeout := time.Duration(t.Remedy.Terraform.LockTimeout).String()
-	_, err = tf.run(ctx, dir, limits.Plan, "plan", "-no-color", "-input=false", "-detailed-exitcode",
+	_, err = tf.run(ctx, dir, env, limits.Plan, "plan", "-no-color", "-input=false", "-detailed-exitcode",
 		"-lock-timeout="+lockTimeout, "-out="+sp.File, "-var-file="+sp.VarFile)
 	var exit *ExitError
 	if errors.As(err, &exit) && exit.Code == 2 {
@@ -143,7 +144,7 @@ func (tf *Terraform) Plan(ctx context.Context, t *config.Target, res *report.Tar
 	if err := os.Chmod(sp.File, 0o600); err != nil {
 		return nil, fmt.Errorf("making plan %s private: %w", sp.File, err)
 	}
-	out, err := tf.run(ctx, dir, limits.Show, "show", "-json", "-no-color", sp.File)
+	out, err := tf.run(ctx, dir, env, limits.Show, "show", "-json", "-no-color", sp.File)
 	if err != nil {
 		return nil, fmt.Errorf("reading plan %s: %w", sp.File, err)
 	}
@@ -186,7 +187,7 @@ func (tf *Terraform) Apply(ctx context.Context, t *config.Target, sp *SavedPlan)
 	defer lock.Unlock()
 	limits := TimeoutsFor(time.Duration(t.Remedy.Terraform.Timeout))
 	lockTimeout := time.Duration(t.Remedy.Terraform.LockTimeout).String()
-	if _, err := tf.run(ctx, sp.Dir, limits.Apply, "apply", "-no-color", "-auto-approve", "-input=false", "-lock-timeout="+lockTimeout, sp.File); err != nil {
+	if _, err := tf.run(ctx, sp.Dir, t.Remedy.Terraform.RevealEnv(), limits.Apply, "apply", "-no-color", "-auto-approve", "-input=false", "-lock-timeout="+lockTimeout, sp.File); err != nil {
 		return fmt.Errorf("terraform apply of plan %s: %w", sp.ID, err)
 	}
 	return nil

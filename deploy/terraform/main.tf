@@ -12,21 +12,12 @@
 # type "implicit" needs a response type "token" or "id_token", in both
 # auth methods.
 
-terraform {
-  required_providers {
-    okta = {
-      source = "okta/okta"
-    }
-    kubernetes = {
-      source = "hashicorp/kubernetes"
-    }
-  }
-}
+# The Okta side is here; W&B's env (a ConfigMap) is in wandb_env.tf and the
+# providers and their versions are in versions.tf.
 
-# Both providers read their settings from the environment (OKTA_ORG_NAME,
-# OKTA_BASE_URL, OKTA_API_TOKEN; KUBE_CONFIG_PATH), so no secret is in code.
+# Reads its settings from the environment (OKTA_ORG_NAME, OKTA_BASE_URL,
+# OKTA_API_TOKEN), so no secret is in code.
 provider "okta" {}
-provider "kubernetes" {}
 
 locals {
   wandb_url    = trimsuffix(var.wandb_url, "/")
@@ -52,6 +43,18 @@ resource "okta_app_oauth" "wandb" {
   # send its defaults, TRUSTED and ORG_URL, on every update).
   issuer_mode    = var.issuer_mode
   consent_method = var.consent_method
+
+  # Importing a console-made app leaves these null, and the provider would
+  # plan its defaults into them on the first apply: omit_secret and
+  # skip_authentication_policy are the provider's own settings, never read
+  # from Okta, and refresh_token_* are read only when Okta answers a
+  # refresh_token object, which it does only for an app granted refresh_token
+  # (terraform-provider-okta v6.12.0 resource_okta_app_oauth.go,
+  # resourceAppOAuthRead; 0 of the 323 recorded apps without the grant carry
+  # one). driftd init's module ignores the same four.
+  lifecycle {
+    ignore_changes = [omit_secret, skip_authentication_policy, refresh_token_rotation, refresh_token_leeway]
+  }
 }
 
 # Who may sign in: the groups assigned to the app (by group id). Left out
@@ -71,7 +74,7 @@ resource "okta_app_group_assignments" "wandb" {
 # browser app's token and discovery calls are allowed.
 resource "okta_trusted_origin" "wandb" {
   count  = var.trusted_origin ? 1 : 0
-  name   = "Weights & Biases (${local.wandb_url})"
+  name   = coalesce(var.trusted_origin_name, "Weights & Biases (${local.wandb_url})")
   origin = local.wandb_url
   scopes = ["CORS", "REDIRECT"]
 }
@@ -90,32 +93,10 @@ resource "okta_auth_server_policy_rule" "wandb" {
   group_whitelist = length(var.groups) > 0 ? var.groups : ["EVERYONE"]
 }
 
-# The W&B deployment's environment, as the operator chart consumes it.
-resource "kubernetes_config_map" "wandb_env" {
-  metadata {
-    name      = "wandb-env"
-    namespace = var.namespace
-  }
-  data = merge(
-    { GORILLA_CORS_ORIGINS = join(",", local.cors_origins) },
-    var.other_wandb_env,
-    local.cors_env,
-    {
-      OIDC_CLIENT_ID   = var.oidc_client_id
-      OIDC_ISSUER      = var.oidc_issuer
-      OIDC_AUTH_METHOD = var.oidc_auth_method
-    },
-  )
-}
-
 output "okta_app_id" {
   value = okta_app_oauth.wandb.id
 }
 
 output "okta_client_id" {
   value = okta_app_oauth.wandb.client_id
-}
-
-output "wandb_env" {
-  value = kubernetes_config_map.wandb_env.data
 }

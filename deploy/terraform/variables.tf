@@ -81,6 +81,12 @@ variable "trusted_origin" {
   description = "Manage the W&B URL as an Okta Trusted Origin with the CORS and REDIRECT scopes."
 }
 
+variable "trusted_origin_name" {
+  type        = string
+  default     = ""
+  description = "The trusted origin's name; empty: \"Weights & Biases (WANDB_URL)\". Set it to the name of an origin you import."
+}
+
 variable "auth_server_id" {
   type        = string
   default     = ""

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -80,6 +79,9 @@ func Run(ctx context.Context, o Options) error {
 	fmt.Fprintf(d.out, "driftd demo: Okta simulator at %s, W&B simulator at %s, Slack simulator at %s\n", d.sim.URL, d.wandb.URL, d.slack.URL)
 	mode, err := d.setup(ctx)
 	if err != nil {
+		return err
+	}
+	if err := d.showInit(ctx); err != nil {
 		return err
 	}
 	cfg, err := d.writeConfig(orDefault(o.Listen), mode)
@@ -165,14 +167,15 @@ Still running (Ctrl-C to stop):
 `, d.api, d.token, d.sim.URL, d.sim.Token, d.appID, d.wandb.URL, d.slack.URL, demoSlackToken, demoSigningSecret)
 }
 
-// setup lets Terraform own the example world when it and the demo provider
-// are at hand (remediation mode approve: the fix waits for a click on
-// "Apply fix"), else wires it by hand (alert).
+// setup lets Terraform own the Okta app when it and the real okta provider
+// (a filesystem mirror .ci/build-providers built) are at hand (remediation
+// mode approve: the fix waits for a click on "Apply fix"), else wires it by
+// hand (alert).
 func (d *demo) setup(ctx context.Context) (string, error) {
-	out, dir := d.out, d.dir
+	out := d.out
 	mode := config.ModeAlert
 	bin, tfErr := source.FindTerraform()
-	provider, provErr := demoProvider(ctx, dir)
+	providers, provErr := example.ProvidersConfig()
 	switch {
 	case tfErr != nil:
 		if err := d.setupByHand(); err != nil {
@@ -183,13 +186,13 @@ func (d *demo) setup(ctx context.Context) (string, error) {
 		if err := d.setupByHand(); err != nil {
 			return "", err
 		}
-		fmt.Fprintf(out, "no demo provider for Terraform (%v): driftd will show what it would change (remediation mode: alert)\n", provErr)
+		fmt.Fprintf(out, "the okta provider is not built (%v; .ci/build-providers builds it): driftd will show what it would change (remediation mode: alert)\n", provErr)
 	default:
-		if err := d.setupTerraform(ctx, bin, provider); err != nil {
+		if err := d.setupTerraform(ctx, bin, providers); err != nil {
 			return "", fmt.Errorf("setting up Terraform: %w", err)
 		}
 		d.tf, mode = true, config.ModeApprove
-		fmt.Fprintf(out, "Terraform %s owns the Okta app and the W&B env (remediation mode: approve, in Slack)\n", bin)
+		fmt.Fprintf(out, "Terraform %s and the okta provider own the Okta app (remediation mode: approve, in Slack)\n", bin)
 	}
 	return mode, nil
 }
@@ -198,6 +201,10 @@ func (d *demo) setup(ctx context.Context) (string, error) {
 func (d *demo) writeConfig(listen, mode string) (*config.Config, error) {
 	dir := d.dir
 	cfgFile := filepath.Join(dir, "driftd.yaml")
+	tfEnv := "" // alert mode runs no Terraform
+	if mode != config.ModeAlert {
+		tfEnv = "        # Terraform's own credential: driftd passes it nothing else.\n        env: " + example.TerraformEnvYAML(example.ProviderEnvNames) + "\n"
+	}
 	cfgText := fmt.Sprintf(`schedule: "@every 1h"
 state_dir: ./state
 okta:
@@ -225,8 +232,8 @@ targets:
         dir: ./tf
         # W&B's modules carry CORS origins in the other_wandb_env map.
         vars: {other_wandb_env.GORILLA_CORS_ORIGINS: cors_origins}
-`, d.sim.URL, d.sim.Token, demoSlackToken, demoChannel, d.slack.APIURL(), demoSigningSecret, demoApprover,
-		listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode)
+%s`, d.sim.URL, d.sim.Token, demoSlackToken, demoChannel, d.slack.APIURL(), demoSigningSecret, demoApprover,
+		listen, d.token, d.wandb.URL, d.envFile, d.appID, d.clientID, d.sim.URL, mode, tfEnv)
 	if err := os.WriteFile(cfgFile, []byte(cfgText), 0o600); err != nil {
 		return nil, fmt.Errorf("writing the demo's config: %w", err)
 	}
@@ -271,15 +278,13 @@ func (d *demo) setupByHand() error {
 	})
 }
 
-// setupTerraform installs the demo provider and applies the example
-// module, as an operator would have done on day one.
-func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
-	cli, err := example.InstallProviderMirror(d.dir, provider)
-	if err != nil {
-		return err
-	}
+// setupTerraform applies the Okta side of the example module with the
+// real okta provider against the Okta simulator, as an operator would have
+// done on day one. W&B's env stays a file the demo writes: there is no
+// cluster for the kubernetes provider here.
+func (d *demo) setupTerraform(ctx context.Context, bin, providers string) error {
 	ws, err := example.Apply(ctx, example.Options{
-		Dir: d.dir, Terraform: bin, CLIConfig: cli, OktaURL: d.sim.URL, OktaToken: d.sim.Token, WandbURL: d.wandb.URL,
+		Dir: d.dir, Terraform: bin, CLIConfig: providers, OktaURL: d.sim.URL, OktaToken: d.sim.Token, WandbURL: d.wandb.URL,
 		Setenv: func(k, v string) { os.Setenv(k, v) },
 	})
 	if err != nil {
@@ -289,38 +294,10 @@ func (d *demo) setupTerraform(ctx context.Context, bin, provider string) error {
 	if _, err := d.sim.SetUpSignIn(d.appID, d.wandb.URL); err != nil {
 		return fmt.Errorf("setting up sign-in in the Okta simulator: %w", err)
 	}
-	return nil
-}
-
-// DemoProviderName is the demo's Terraform provider binary, installed next
-// to driftd (the Docker image does). It is kept out of the driftd binary so
-// the daemon stays small: the plugin framework and gRPC cost megabytes of
-// resident memory.
-const DemoProviderName = "driftd-demo-provider"
-
-// demoProvider finds the provider binary: $DRIFTD_DEMO_PROVIDER, next to
-// this executable, or built from source when run from a checkout with Go.
-func demoProvider(ctx context.Context, dir string) (string, error) {
-	if p := os.Getenv("DRIFTD_DEMO_PROVIDER"); p != "" {
-		return p, nil
-	}
-	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), DemoProviderName)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("%s is not installed next to driftd and Go is not on PATH to build it", DemoProviderName)
-	}
-	out := filepath.Join(dir, DemoProviderName)
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", out, "github.com/driftd/driftd/internal/tfprovider/cmd/terraform-provider-driftdtest")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		first, _, _ := strings.Cut(strings.TrimSpace(string(msg)), "\n")
-		return "", fmt.Errorf("%s is not installed next to driftd and could not be built here (%v: %s); run the demo from a driftd checkout", DemoProviderName, err, first)
-	}
-	return out, nil
+	return writeDotenv(d.envFile, map[string]string{
+		checks.EnvClientID: d.clientID, checks.EnvIssuer: d.sim.URL, checks.EnvAuthMethod: "implicit",
+		checks.EnvCORSOrigins: d.wandb.URL + ",null",
+	})
 }
 
 // writeDotenv plays the operator writing the W&B deployment's env.

@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +65,33 @@ func TestDemoWithoutTerraformKeepsRunningOnPinnedPorts(t *testing.T) {
 		"curl -H 'Authorization: SSWS 00",
 		"W&B simulator    http://" + wandb,
 		"Slack simulator  http://" + slack + "   (bot token " + demoSlackToken,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestDemoWithoutTheProvidersMirrorRunsInAlertMode: with terraform at hand
+// but no mirror of the real okta provider, the demo neither downloads a
+// provider nor fails: it runs in alert mode and says why.
+func TestDemoWithoutTheProvidersMirrorRunsInAlertMode(t *testing.T) {
+	terraform := filepath.Join(t.TempDir(), "terraform") // found, never run
+	if err := os.WriteFile(terraform, []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DRIFTD_TERRAFORM", terraform)
+	t.Setenv("DRIFTD_PROVIDERS", filepath.Join(t.TempDir(), "no-mirror"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &cancelWriter{want: "the daemon posts to", cancel: cancel}
+	if err := Run(ctx, Options{Out: out, KeepRunning: true, Listen: freeAddr(t)}); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.b.String())
+	}
+	got := out.b.String()
+	for _, want := range []string{
+		"the okta provider is not built (", ".ci/build-providers builds it): driftd will show what it would change (remediation mode: alert)",
+		"would set GORILLA_CORS_ORIGINS to", "│ ▌✅ Resolved: SSO wiring of demo is back in sync",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("transcript lacks %q:\n%s", want, got)

@@ -27,23 +27,15 @@ func (d *demo) story(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 	code, _ := d.wandb.Preflight(ctx, "null")
 	fmt.Fprintf(out, "W&B answers a CORS preflight from Origin: null with %d\n", code)
 
-	d.step(2, "An admin edits the Okta app's sign-in redirect URI, and someone drops `null` from GORILLA_CORS_ORIGINS")
-	if err := d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
-		a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/callback"}
-	}); err != nil {
-		return fmt.Errorf("editing the simulated Okta app: %w", err)
-	}
-	env, err := source.EnvFile{Path: d.envFile}.Env(ctx)
+	env, err := d.breakIt(ctx)
 	if err != nil {
 		return err
 	}
-	env.Vars[checks.EnvCORSOrigins] = d.wandb.URL
-	if err := writeDotenv(d.envFile, env.Vars); err != nil {
-		return err
-	}
 	edited := time.Now()
-	code, body := d.wandb.Preflight(ctx, "null")
-	fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
+	if !d.tf {
+		code, body := d.wandb.Preflight(ctx, "null")
+		fmt.Fprintf(out, "W&B now answers Origin: null with %d %q\n", code, strings.TrimSpace(body))
+	}
 
 	root, err := d.detect(ctx, edited)
 	if err != nil {
@@ -56,6 +48,28 @@ func (d *demo) story(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 	return d.resolve(ctx, cfg, log, root, edited, fixed)
 }
 
+// breakIt is step 2's edits: the Okta app's redirect URI and, when no
+// Terraform owns the Okta side alone, W&B's CORS origins (W&B's env is a
+// file the demo writes, which the okta provider cannot fix).
+func (d *demo) breakIt(ctx context.Context) (*checks.WandbEnv, error) {
+	if d.tf {
+		d.step(2, "An admin edits the Okta app's sign-in redirect URI")
+	} else {
+		d.step(2, "An admin edits the Okta app's sign-in redirect URI, and someone drops `null` from GORILLA_CORS_ORIGINS")
+	}
+	if err := d.sim.UpdateApp(d.appID, func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = []string{d.wandb.URL + "/callback"}
+	}); err != nil {
+		return nil, fmt.Errorf("editing the simulated Okta app: %w", err)
+	}
+	env, err := source.EnvFile{Path: d.envFile}.Env(ctx)
+	if err != nil || d.tf {
+		return env, err
+	}
+	env.Vars[checks.EnvCORSOrigins] = d.wandb.URL
+	return env, writeDotenv(d.envFile, env.Vars)
+}
+
 // alertRoot is the daemon's alert as the Slack simulator recorded it.
 type alertRoot struct {
 	ts, plan string
@@ -65,7 +79,7 @@ type alertRoot struct {
 
 // detect is steps 3 and 4: the daemon's pass finds both and posts its alert.
 func (d *demo) detect(ctx context.Context, edited time.Time) (alertRoot, error) {
-	d.step(3, "driftd detects both (the daemon's pass: POST /v1/reconcile, as the schedule runs it)")
+	d.step(3, "driftd detects the drift (the daemon's pass: POST /v1/reconcile, as the schedule runs it)")
 	rep, err := d.reconcile(ctx)
 	if err != nil {
 		return alertRoot{}, err

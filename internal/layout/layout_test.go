@@ -36,7 +36,7 @@ var forbidden = map[string][]string{
 	"internal/oktasim":           {"daemon/...", "cmd/...", "checks/..."},
 	"internal/slacksim":          {"daemon/...", "cmd/...", "checks/..."},
 	"internal/wandbsim":          {"daemon/...", "cmd/..."},
-	"internal/tfprovider":        {"daemon/...", "cmd/..."},
+	"internal/fakeclock":         {"daemon/...", "cmd/...", "checks/...", "internal/..."},
 }
 
 func root(t *testing.T) string {

@@ -24,6 +24,19 @@ type App struct {
 	Credentials   Credentials    `json:"credentials"`
 	Settings      Settings       `json:"settings"`
 	Links         map[string]any `json:"_links,omitempty"`
+
+	// Extra holds what a client sent that the fields above do not model
+	// (settings.oauthClient.frontchannel_logout_uri, profile...): Okta
+	// stores and answers it, so a client that reads back what it wrote
+	// (the okta provider) sees no difference. See appJSON.
+	Extra map[string]any `json:"-"`
+	// AccessPolicy is the id of the app's authentication (ACCESS_POLICY)
+	// policy, its _links.accessPolicy; "" for none.
+	AccessPolicy string `json:"-"`
+	// IDToken is the app's ID token settings (the groups claim) the admin
+	// console and the okta provider keep at
+	// /api/v1/internal/apps/{id}/settings/oauth/idToken; nil when unset.
+	IDToken map[string]any `json:"-"`
 }
 
 // Credentials is the app's credentials object.
@@ -57,7 +70,7 @@ type OAuthClient struct {
 	ClientURI              *string        `json:"client_uri"`
 	LogoURI                *string        `json:"logo_uri"`
 	RedirectURIs           []string       `json:"redirect_uris"`
-	PostLogoutRedirectURIs []string       `json:"post_logout_redirect_uris"`
+	PostLogoutRedirectURIs []string       `json:"post_logout_redirect_uris,omitempty"`
 	ResponseTypes          []string       `json:"response_types"`
 	GrantTypes             []string       `json:"grant_types"`
 	ApplicationType        string         `json:"application_type"`
@@ -74,14 +87,65 @@ type JWKS struct {
 	Keys []JWK `json:"keys"`
 }
 
-// JWK is one RSA public key of a JWKS.
+// JWK is one public key of a JWKS (RSA: e and n; EC: crv, x and y). Okta
+// gives each key an id and a status and answers use null when unset, as
+// recorded (TestAccResourceOktaAppOauth_serviceWithJWKS/oie-00.yaml:
+// {"kty":"RSA","id":"pks…","status":"ACTIVE","kid":…,"use":null,"e":…,"n":…}).
 type JWK struct {
-	Kty string `json:"kty"`
-	Kid string `json:"kid,omitempty"`
-	Use string `json:"use,omitempty"`
-	Alg string `json:"alg,omitempty"`
-	E   string `json:"e"`
-	N   string `json:"n"`
+	Kty    string `json:"kty"`
+	ID     string `json:"id,omitempty"`
+	Status string `json:"status,omitempty"`
+	Kid    string `json:"kid,omitempty"`
+	Use    string `json:"use,omitempty"`
+	Alg    string `json:"alg,omitempty"`
+	E      string `json:"e,omitempty"`
+	N      string `json:"n,omitempty"`
+	Crv    string `json:"crv,omitempty"`
+	X      string `json:"x,omitempty"`
+	Y      string `json:"y,omitempty"`
+}
+
+// MarshalJSON writes use, and an EC key's crv, as null when unset, as Okta
+// does (recorded: an EC key sent without crv answers "crv":null).
+func (k JWK) MarshalJSON() ([]byte, error) {
+	type plain JWK
+	b, err := json.Marshal(plain(k))
+	if err != nil {
+		return b, err
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	if k.Use == "" {
+		m["use"] = nil
+	}
+	if k.Kty == "EC" && k.Crv == "" {
+		m["crv"] = nil
+	}
+	return json.Marshal(m)
+}
+
+// keyIDs gives every key of a JWKS Okta's id and status: a key the app
+// already had (same kid) keeps its id.
+func keyIDs(set, prev *JWKS) {
+	if set == nil {
+		return
+	}
+	for i := range set.Keys {
+		k := &set.Keys[i]
+		if prev != nil {
+			for _, p := range prev.Keys {
+				if p.Kid == k.Kid && p.ID != "" && k.ID == "" {
+					k.ID = p.ID
+				}
+			}
+		}
+		if k.ID == "" {
+			k.ID = newID("pks")
+		}
+		if k.Status == "" {
+			k.Status = "ACTIVE"
+		}
+	}
 }
 
 // NewWandbApp returns an app wired the way W&B's Okta guide sets it up for
@@ -147,6 +211,7 @@ type appRequest struct {
 		OAuthClient struct {
 			AutoKeyRotation         *bool   `json:"autoKeyRotation"`
 			ClientID                string  `json:"client_id"`
+			ClientSecret            string  `json:"client_secret"`
 			TokenEndpointAuthMethod *string `json:"token_endpoint_auth_method"`
 			PKCERequired            *bool   `json:"pkce_required"`
 		} `json:"oauthClient"`
@@ -181,6 +246,11 @@ func applyRequest(a *App, in appRequest, create bool) {
 	setIf(&dst.WildcardRedirect, oc.WildcardRedirect)
 	cred := in.Credentials.OAuthClient
 	setIf(&a.Credentials.OAuthClient.TokenEndpointAuthMethod, cred.TokenEndpointAuthMethod)
+	if cred.ClientSecret != "" {
+		// A client may set its own secret (spec:
+		// ApplicationCredentialsOAuthClient.client_secret).
+		a.Credentials.OAuthClient.ClientSecret = cred.ClientSecret
+	}
 	if cred.AutoKeyRotation != nil {
 		a.Credentials.OAuthClient.AutoKeyRotation = *cred.AutoKeyRotation
 	}
@@ -237,5 +307,8 @@ func copyApp(a *App) App {
 	var cp App
 	b, _ := json.Marshal(a)
 	_ = json.Unmarshal(b, &cp)
+	cp.Extra = deepCopyMap(a.Extra)
+	cp.IDToken = deepCopyMap(a.IDToken)
+	cp.AccessPolicy = a.AccessPolicy
 	return cp
 }

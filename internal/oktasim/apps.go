@@ -26,6 +26,11 @@ func (s *Server) LoadApp(a App) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cp := copyApp(&a)
+	if cp.AccessPolicy == "" {
+		// Every app of an Identity Engine org has an authentication
+		// policy; the console gives a new one the default.
+		cp.AccessPolicy = s.defaultAccessPolicyLocked()
+	}
 	s.apps[a.ID] = &cp
 	return nil
 }
@@ -119,7 +124,7 @@ func (s *Server) getApp(w http.ResponseWriter, id string) {
 	a, ok := s.apps[id]
 	var body []byte
 	if ok {
-		body, _ = json.Marshal(s.withLinks(a))
+		body = s.appJSON(a, false)
 	}
 	s.mu.Unlock()
 	if !ok {
@@ -127,6 +132,16 @@ func (s *Server) getApp(w http.ResponseWriter, id string) {
 		return
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// readBody reads a JSON request body into v and also returns its bytes.
+func readBody(w http.ResponseWriter, r *http.Request, v any) ([]byte, bool) {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil || json.Unmarshal(raw, v) != nil {
+		writeError(w, http.StatusBadRequest, "E0000003", "The request body was not well-formed.")
+		return nil, false
+	}
+	return raw, true
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
@@ -139,20 +154,37 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // createApp serves POST /api/v1/apps: Okta assigns the id (and the client
 // id when none is given) and fills its defaults.
+//
+// ?activate=false creates it INACTIVE (spec: createApplication, activate
+// defaults to true; recorded as POST /api/v1/apps?activate=false answering
+// status INACTIVE in TestAccResourceOktaAppOauth_basic). In an Identity
+// Engine org a new app gets the org's default authentication policy
+// (the recorded create answer's _links.accessPolicy names the system
+// ACCESS_POLICY before any PUT to /apps/{id}/policies).
 func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller) {
 	var in appRequest
-	if !decodeBody(w, r, &in) {
+	raw, ok := readBody(w, r, &in)
+	if !ok {
 		return
 	}
 	a := newAppFromRequest(newID("0oa"), in, s.now().UTC())
+	a.Extra = requestExtra(raw)
+	keyIDs(a.Settings.OAuthClient.JWKS, nil)
+	if r.URL.Query().Get("activate") == "false" {
+		a.Status = "INACTIVE"
+	}
+	if needsSecret(a.Credentials.OAuthClient.TokenEndpointAuthMethod) && a.Credentials.OAuthClient.ClientSecret == "" {
+		a.Credentials.OAuthClient.ClientSecret = newClientSecret()
+	}
 	if err := validateApp(&a); err != nil {
 		writeAPIError(w, err)
 		return
 	}
 	s.mu.Lock()
+	a.AccessPolicy = s.defaultAccessPolicyLocked()
 	s.apps[a.ID] = &a
 	s.recordLocked("application.lifecycle.create", c.actor(), appTarget(&a))
-	body, _ := json.Marshal(s.withLinks(&a))
+	body := s.appJSON(&a, true)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, body)
 }
@@ -162,7 +194,8 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request, c caller) {
 // validates the result as on create.
 func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id string) {
 	var in appRequest
-	if !decodeBody(w, r, &in) {
+	raw, ok := readBody(w, r, &in)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -174,6 +207,13 @@ func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id str
 	}
 	next := copyApp(cur)
 	applyRequest(&next, in, false)
+	next.Extra = requestExtra(raw)
+	keyIDs(next.Settings.OAuthClient.JWKS, cur.Settings.OAuthClient.JWKS)
+	if !needsSecret(next.Credentials.OAuthClient.TokenEndpointAuthMethod) {
+		next.Credentials.OAuthClient.ClientSecret = ""
+	} else if next.Credentials.OAuthClient.ClientSecret == "" {
+		next.Credentials.OAuthClient.ClientSecret = newClientSecret()
+	}
 	if cid := in.Credentials.OAuthClient.ClientID; cid != "" {
 		next.Credentials.OAuthClient.ClientID = cid
 	}
@@ -188,7 +228,7 @@ func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id str
 	next.LastUpdated = s.now().UTC()
 	s.apps[id] = &next
 	s.recordLocked("application.lifecycle.update", c.actor(), appTarget(&next))
-	body, _ := json.Marshal(s.withLinks(&next))
+	body := s.appJSON(&next, true)
 	writeJSON(w, http.StatusOK, body)
 }
 
@@ -223,12 +263,6 @@ func (s *Server) lifecycle(w http.ResponseWriter, c caller, id, status string) {
 
 func (s *Server) withLinks(a *App) App {
 	out := *a
-	base := s.URL + "/api/v1/apps/" + a.ID
-	out.Links = map[string]any{
-		"appLinks":   []any{map[string]any{"name": "oidc_client_link", "href": s.URL + "/home/oidc_client/" + a.ID + "/aln5z7uhkbM6y7bMy0g7", "type": "text/html"}},
-		"groups":     map[string]any{"href": base + "/groups"},
-		"users":      map[string]any{"href": base + "/users"},
-		"deactivate": map[string]any{"href": base + "/lifecycle/deactivate"},
-	}
+	out.Links = s.appLinks(a)
 	return out
 }

@@ -85,10 +85,13 @@ func newASStore() asStore {
 	return asStore{servers: map[string]*AuthorizationServer{}, policies: map[string][]*Policy{}, rules: map[string][]*Rule{}}
 }
 
+// defaultAuthServer is the org's "default" server; its key rotates by hand
+// (recorded: rotationMode MANUAL, no nextRotation, in
+// TestAccResourceOktaAuthServerDefault_crud/oie-00.yaml).
 func defaultAuthServer(now time.Time) *AuthorizationServer {
 	return &AuthorizationServer{ID: "default", Name: "default", Description: "Default Authorization Server",
 		Audiences: []string{"api://default"}, IssuerMode: "ORG_URL", Status: "ACTIVE", Default: true, Created: now, LastUpdated: now,
-		Credentials: map[string]any{"signing": map[string]any{"rotationMode": "AUTO", "use": "sig", "kid": "sim-as-key"}}}
+		Credentials: map[string]any{"signing": map[string]any{"kid": "sim-as-key", "rotationMode": "MANUAL", "lastRotated": now.Format(oktaTime)}}}
 }
 
 // AddAuthorizationServer makes /oauth2/{id} a known, ACTIVE custom
@@ -106,6 +109,7 @@ func (s *Server) AddAuthorizationServer(id string) {
 	now := s.now().UTC()
 	srv := defaultAuthServer(now)
 	srv.ID, srv.Name, srv.Default, srv.Audiences = id, id, false, []string{"api://" + id}
+	srv.Credentials = signingCredentials(now)
 	s.as.servers[id] = srv
 	p := &Policy{ID: newID("00p"), Type: "OAUTH_AUTHORIZATION_POLICY", Status: "ACTIVE", Name: "Default Policy",
 		Description: "Default policy description", Priority: 1, Conditions: PolicyConditions{Clients: Include{[]string{"ALL_CLIENTS"}}},
@@ -129,8 +133,12 @@ func asTarget(a *AuthorizationServer) LogTarget {
 	return LogTarget{ID: a.ID, Type: "AuthorizationServer", AlternateID: a.Name, DisplayName: a.Name}
 }
 
+// policyTarget is the one target of policy.lifecycle.* and policy.rule.*
+// events: the policy, with the catalog's PolicyResourceDetails policy_type
+// ("OAuthAuthzPolicy" for an authorization server's access policy).
 func policyTarget(p *Policy) LogTarget {
-	return LogTarget{ID: p.ID, Type: "Policy", AlternateID: p.Name, DisplayName: p.Name}
+	return LogTarget{ID: p.ID, Type: "Policy", AlternateID: p.Name, DisplayName: p.Name,
+		DetailEntry: map[string]any{"policy_type": "OAuthAuthzPolicy"}}
 }
 
 // AdminEditAuthServer changes an authorization server as an admin would
@@ -257,11 +265,7 @@ func (s *Server) getAuthServer(w http.ResponseWriter, id string) {
 		notFound(w, id, "AuthorizationServer")
 		return
 	}
-	out := *a
-	out.Issuer = s.URL + "/oauth2/" + a.ID
-	out.Links = map[string]any{"self": map[string]any{"href": s.URL + "/api/v1/authorizationServers/" + a.ID},
-		"policies": map[string]any{"href": s.URL + "/api/v1/authorizationServers/" + a.ID + "/policies"}}
-	writeValue(w, http.StatusOK, out)
+	writeValue(w, http.StatusOK, s.asJSON(a))
 }
 
 func (s *Server) listPolicies(w http.ResponseWriter, asID string) {
@@ -279,10 +283,20 @@ func (s *Server) listPolicies(w http.ResponseWriter, asID string) {
 	writeValue(w, http.StatusOK, out)
 }
 
+// policyLinks adds a policy's _links as recorded (TestAccResourceOktaAuthServerPolicyRule_create).
 func (s *Server) policyLinks(asID string, p *Policy) Policy {
 	out := *p
 	self := s.URL + "/api/v1/authorizationServers/" + asID + "/policies/" + p.ID
-	out.Links = map[string]any{"self": map[string]any{"href": self}, "rules": map[string]any{"href": self + "/rules"}}
+	hints := func(methods ...string) map[string]any { return map[string]any{"allow": methods} }
+	out.Links = map[string]any{
+		"self":  map[string]any{"href": self, "hints": hints("GET", "PUT", "DELETE")},
+		"rules": map[string]any{"href": self + "/rules", "hints": hints("GET")},
+	}
+	if p.Status == "ACTIVE" {
+		out.Links["deactivate"] = map[string]any{"href": self + "/lifecycle/deactivate", "hints": hints("POST")}
+	} else {
+		out.Links["activate"] = map[string]any{"href": self + "/lifecycle/activate", "hints": hints("POST")}
+	}
 	return out
 }
 

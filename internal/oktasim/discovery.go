@@ -51,3 +51,20 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	body, _ := json.Marshal(doc)
 	writeJSON(w, http.StatusOK, body)
 }
+
+// orgMetadata serves /.well-known/okta-organization, which needs no token:
+// the okta provider reads its pipeline to tell a Classic org ("v1") from an
+// Identity Engine one ("idx") (okta/terraform-provider-okta v6.12.0
+// okta/config/config.go, IsClassicOrg). The simulator is an Identity Engine
+// org; the shape is a recorded answer's (test/fixtures/vcr/idaas/
+// TestAccResourceOktaAppOauth_basic/oie-00.yaml).
+func (s *Server) orgMetadata(w http.ResponseWriter) {
+	writeValue(w, http.StatusOK, map[string]any{
+		"id": "00osimorg000000000", "cell": "sim1", "pipeline": "idx",
+		"_links": map[string]any{"organization": map[string]any{"href": s.URL}},
+		"settings": map[string]any{
+			"analyticsCollectionEnabled": false, "bugReportingEnabled": true, "omEnabled": false,
+			"pssoEnabled": false, "desktopMFAEnabled": false, "itpEnabled": false,
+		},
+	})
+}

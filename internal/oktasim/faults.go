@@ -3,6 +3,7 @@ package oktasim
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -94,37 +95,90 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 			return true
 		}
 	case FaultStatus:
-		s.rateHeaders(w, fault)
+		s.rateHeaders(w, r, fault)
 		writeFault(w, fault.Status)
 		return true
 	}
 	return false
 }
 
-// rateHeaders sets Okta's rate-limit headers and spends one request of the
-// per-minute window; it reports false when the window is exhausted.
-func (s *Server) rateHeaders(w http.ResponseWriter, f Fault) bool {
+// rateBuckets are Okta's rate-limit counters, one per bucket: "Okta
+// implements rate limits using buckets. A rate limiting bucket is a
+// collection of one or more endpoints that share a defined quota of calls
+// per unit of time", and "Counters typically reset every 60 seconds,
+// though they aren't necessarily synchronized with wall clock minutes (for
+// example, a period may run from 12:00:20 to 12:01:19)"
+// (okta/okta-developer-docs docs/reference/rate-limits/index.md). A
+// bucket's window starts with its first request after the last one ended.
+type rateBuckets struct {
+	limits  map[string]int // per bucket; else Server.limit
+	windows map[string]*rateWindow
+}
+
+type rateWindow struct {
+	remaining int
+	reset     time.Time
+}
+
+// rateBucket is the bucket of a management API request, from Okta's
+// "Management rate limits" table (okta-developer-docs docs/reference/
+// rl-global-mgmt/index.md as of commit 6de7f89f90^): /api/v1/apps/{id}
+// apart from other /api/v1/apps* calls, /api/v1/groups, /api/v1/groups/{id},
+// /api/v1/users, /api/v1/users/{id}, /api/v1/logs, and "Most other API
+// actions: /api/v1".
+func rateBucket(method, path string) string {
+	segs := strings.Split(strings.Trim(strings.TrimPrefix(path, "/api/v1/"), "/"), "/")
+	switch {
+	case segs[0] == "apps" && len(segs) == 2:
+		return "/api/v1/apps/{id}"
+	case segs[0] == "apps":
+		return "/api/v1/apps*"
+	case segs[0] == "groups" && len(segs) == 1:
+		return "/api/v1/groups"
+	case segs[0] == "groups" && len(segs) == 2:
+		return "/api/v1/groups/{id}"
+	case segs[0] == "users" && len(segs) == 1 && (method == http.MethodGet || method == http.MethodPost):
+		return "/api/v1/users"
+	case segs[0] == "users" && len(segs) == 2:
+		return "/api/v1/users/{id}"
+	case (segs[0] == "logs" || segs[0] == "events") && len(segs) == 1:
+		return "/api/v1/" + segs[0]
+	}
+	return "/api/v1"
+}
+
+// rateHeaders sets Okta's rate-limit headers for the request's bucket and
+// spends one request of its window; it reports false when the window is
+// exhausted.
+func (s *Server) rateHeaders(w http.ResponseWriter, r *http.Request, f Fault) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	if now.After(s.window) {
-		s.window = now.Truncate(time.Minute).Add(time.Minute)
-		s.remaining = s.limit
+	bucket := rateBucket(r.Method, r.URL.Path)
+	limit, ok := s.rate.limits[bucket]
+	if !ok {
+		limit = s.limit
 	}
-	reset := s.window
-	ok := true
+	win := s.rate.windows[bucket]
+	if win == nil || !now.Before(win.reset) {
+		// X-Rate-Limit-Reset carries whole seconds: so does the window.
+		win = &rateWindow{remaining: limit, reset: now.Truncate(time.Second).Add(time.Minute)}
+		s.rate.windows[bucket] = win
+	}
+	reset := win.reset
+	ok = true
 	if f.Status == http.StatusTooManyRequests {
 		reset = now.Add(f.ResetIn)
 		w.Header().Set("X-Rate-Limit-Remaining", "0")
 		ok = false
-	} else if s.remaining <= 0 {
+	} else if win.remaining <= 0 {
 		w.Header().Set("X-Rate-Limit-Remaining", "0")
 		ok = false
 	} else {
-		s.remaining--
-		w.Header().Set("X-Rate-Limit-Remaining", fmt.Sprint(s.remaining))
+		win.remaining--
+		w.Header().Set("X-Rate-Limit-Remaining", fmt.Sprint(win.remaining))
 	}
-	w.Header().Set("X-Rate-Limit-Limit", fmt.Sprint(s.limit))
+	w.Header().Set("X-Rate-Limit-Limit", fmt.Sprint(limit))
 	w.Header().Set("X-Rate-Limit-Reset", fmt.Sprint(reset.Unix()))
 	return ok
 }

@@ -206,13 +206,17 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, id []string)
 		return
 	}
 	match := func(*Group) bool { return true }
-	if search := r.URL.Query().Get("search"); search != "" {
-		m, err := parseFilterOf(search, groupFilterAttrs)
+	for _, expr := range []string{r.URL.Query().Get("search"), r.URL.Query().Get("filter")} {
+		if expr == "" {
+			continue
+		}
+		m, err := parseFilterOf(expr, groupFilterAttrs)
 		if err != nil {
 			writeAPIError(w, err)
 			return
 		}
-		match = m
+		prev := match
+		match = func(g *Group) bool { return prev(g) && m(g) }
 	}
 	q := strings.ToLower(r.URL.Query().Get("q"))
 	out := []Group{}
@@ -222,17 +226,11 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, id []string)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Profile.Name < out[j].Profile.Name })
-	writeValue(w, http.StatusOK, out)
+	items, cursor := pageItems(out, func(g Group) string { return g.ID })
+	s.writePage(w, r, items, cursor, groupPages)
 }
 
-func (s *Server) groupLinks(g *Group) Group {
-	out := *g
-	out.Links = map[string]any{"self": map[string]any{"href": s.URL + "/api/v1/groups/" + g.ID},
-		"apps": map[string]any{"href": s.URL + "/api/v1/groups/" + g.ID + "/apps"}}
-	return out
-}
-
-func (s *Server) listAssignments(w http.ResponseWriter, _ *http.Request, appID string) {
+func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, appID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.apps[appID]; !ok {
@@ -246,12 +244,15 @@ func (s *Server) listAssignments(w http.ResponseWriter, _ *http.Request, appID s
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].Priority < out[j].Priority || out[i].Priority == out[j].Priority && out[i].ID < out[j].ID
 	})
-	writeValue(w, http.StatusOK, out)
+	items, cursor := pageItems(out, func(a GroupAssignment) string { return a.ID })
+	s.writePage(w, r, items, cursor, assignmentPages)
 }
 
 func (s *Server) assignmentLinks(appID string, as *GroupAssignment) GroupAssignment {
 	out := *as
+	// As recorded (TestAccResourceOktaAppGroupAssignment_crud/oie-00.yaml).
 	out.Links = map[string]any{"app": map[string]any{"href": s.URL + "/api/v1/apps/" + appID},
+		"self":  map[string]any{"href": s.URL + "/api/v1/apps/" + appID + "/groups/" + as.ID},
 		"group": map[string]any{"href": s.URL + "/api/v1/groups/" + as.ID}}
 	return out
 }

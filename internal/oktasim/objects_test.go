@@ -173,7 +173,6 @@ func TestAuthorizationServersThroughTheSDK(t *testing.T) {
 		ps, _, _ := c.AuthorizationServer.ListAuthorizationServerPolicies(ctx, "aus1wandb")
 		for name, r := range map[string]oktasim.Rule{
 			"no grant type":    {Name: "a", Conditions: oktasim.RuleConditions{Scopes: oktasim.Include{Include: []string{"openid"}}}},
-			"no scope":         {Name: "b", Conditions: oktasim.RuleConditions{GrantTypes: oktasim.Include{Include: []string{"implicit"}}}},
 			"an unknown grant": {Name: "c", Conditions: oktasim.RuleConditions{GrantTypes: oktasim.Include{Include: []string{"magic"}}, Scopes: oktasim.Include{Include: []string{"openid"}}}},
 		} {
 			if _, err := sim.AddRule("aus1wandb", ps[0].Id, r); err == nil {

@@ -56,26 +56,35 @@ type Server struct {
 	requests  []Request
 	counts    map[string]int
 	limit     int
-	remaining int
-	window    time.Time
+	rate      rateBuckets // per-bucket windows (faults.go)
 	clock     atomic.Pointer[func() time.Time]
+	born      time.Time // when the org was made: its admin's and default objects' created
 	maxLog    int
 
-	dir    directory   // groups, assignments, app users
-	orgs   originStore // trusted origins
-	as     asStore     // authorization servers, policies, rules
-	oauth  oauthState  // service apps and issued tokens
-	log    eventLog    // System Log
-	hooks  []eventHook // Event Hook targets
-	hookWG sync.WaitGroup
+	dir         directory             // groups, assignments, app users
+	orgs        originStore           // trusted origins
+	as          asStore               // authorization servers, policies, rules
+	oauth       oauthState            // service apps and issued tokens
+	log         eventLog              // System Log
+	pol         map[string]*orgPolicy // the org's policies (/api/v1/policies)
+	people      map[string]*person    // the org's users
+	featuresOff map[string]bool       // API path prefixes of features the org lacks
+	hooks       []eventHook           // Event Hook targets
+	hookWG      sync.WaitGroup
+	// hookGate holds Event Hook deliveries (HoldEventHooks).
+	hookGate hookGate
 }
 
 // Options configures a simulator.
 type Options struct {
 	// Token is the SSWS API token it accepts; empty picks a random one.
 	Token string
-	// RateLimit is the per-minute limit for /api/v1/*; 0 means 600.
+	// RateLimit is the per-minute limit of every rate-limit bucket of
+	// /api/v1/*; 0 means 600.
 	RateLimit int
+	// BucketLimits overrides RateLimit per bucket, named as in faults.go
+	// (e.g. "/api/v1/apps*", "/api/v1/logs").
+	BucketLimits map[string]int
 	// Addr to listen on (default 127.0.0.1:0).
 	Addr string
 	// TokenTTL is how long an OAuth access token lives; 0 means one hour
@@ -120,9 +129,14 @@ func New(opts Options) *Server {
 		ttl = time.Hour
 	}
 	s := &Server{Token: tok, apps: map[string]*App{},
-		counts: map[string]int{}, limit: limit, remaining: limit, maxLog: 100000}
+		counts: map[string]int{}, limit: limit, maxLog: 100000,
+		rate: rateBuckets{limits: opts.BucketLimits, windows: map[string]*rateWindow{}}}
 	s.SetClock(time.Now)
+	s.born = s.now().UTC()
+	s.pol = newOrgPolicies(s.born)
 	s.dir = newDirectory()
+	s.people = map[string]*person{consoleAdmin.ID: s.adminPerson()}
+	s.addEveryone()
 	s.orgs = originStore{byID: map[string]*TrustedOrigin{}}
 	s.as = newASStore()
 	s.oauth = oauthState{ttl: ttl, clients: map[string]*serviceClient{}, tokens: map[string]issuedToken{}}
@@ -218,6 +232,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration"):
 		s.discovery(w, r)
+	case r.URL.Path == "/.well-known/okta-organization":
+		s.orgMetadata(w)
 	case r.URL.Path == "/oauth2/v1/token":
 		s.token(w, r)
 	case strings.HasPrefix(r.URL.Path, "/api/v1/"):
@@ -234,10 +250,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor, ok := s.authenticate(w, r)
-	if !ok {
+	if !ok || s.featureOff(w, r) {
 		return
 	}
-	if !s.rateHeaders(w, Fault{}) {
+	if !s.rateHeaders(w, r, Fault{}) {
 		writeError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
 		return
 	}

@@ -1,6 +1,7 @@
 package oktasim
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -34,8 +35,12 @@ type originStore struct {
 	byID map[string]*TrustedOrigin
 }
 
+// originTarget carries the origin's URL, status and scopes in its details
+// (the catalog's TrustedOriginResourceDetails), not in alternateId.
 func originTarget(o *TrustedOrigin) LogTarget {
-	return LogTarget{ID: o.ID, Type: "TrustedOrigin", AlternateID: o.Origin, DisplayName: o.Name}
+	scopes, _ := json.Marshal(o.Scopes)
+	return LogTarget{ID: o.ID, Type: "TrustedOrigin", AlternateID: o.Name, DisplayName: o.Name,
+		DetailEntry: map[string]any{"trusted_origin_url": o.Origin, "trusted_origin_status": o.Status, "trusted_origin_scopes": string(scopes)}}
 }
 
 // validateOrigin applies spec TrustedOrigin: name and origin are unique
@@ -139,11 +144,14 @@ func (s *Server) replaceOriginLocked(cur *TrustedOrigin, next TrustedOrigin, act
 func (s *Server) originLinks(o *TrustedOrigin) TrustedOrigin {
 	out := *o
 	self := s.URL + "/api/v1/trustedOrigins/" + o.ID
-	out.Links = map[string]any{"self": map[string]any{"href": self}}
+	// As recorded, with the methods each link allows
+	// (TestAccResourceOktaTrustedOrigin_crud/oie-00.yaml).
+	hints := func(methods ...string) map[string]any { return map[string]any{"allow": methods} }
+	out.Links = map[string]any{"self": map[string]any{"href": self, "hints": hints("GET", "PUT", "DELETE")}}
 	if o.Status == "ACTIVE" {
-		out.Links["deactivate"] = map[string]any{"href": self + "/lifecycle/deactivate"}
+		out.Links["deactivate"] = map[string]any{"href": self + "/lifecycle/deactivate", "hints": hints("POST")}
 	} else {
-		out.Links["activate"] = map[string]any{"href": self + "/lifecycle/activate"}
+		out.Links["activate"] = map[string]any{"href": self + "/lifecycle/activate", "hints": hints("POST")}
 	}
 	return out
 }
@@ -179,7 +187,8 @@ func (s *Server) listOrigins(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].Created.Before(out[j].Created) || out[i].Created.Equal(out[j].Created) && out[i].ID < out[j].ID
 	})
-	writeValue(w, http.StatusOK, out)
+	items, cursor := pageItems(out, func(o TrustedOrigin) string { return o.ID })
+	s.writePage(w, r, items, cursor, originPages)
 }
 
 func (s *Server) getOrigin(w http.ResponseWriter, id string) {

@@ -57,6 +57,7 @@ func (s *Server) route(r *http.Request) (route, bool) {
 		if m == http.MethodGet && len(parts) <= 2 {
 			return route{"okta.groups.read", func(w http.ResponseWriter, r *http.Request, _ caller) { s.listGroups(w, r, parts[1:]) }}, true
 		}
+		return s.groupRoute(m, parts[1:])
 	case "trustedOrigins":
 		return s.originRoute(m, parts[1:])
 	case "authorizationServers":
@@ -66,12 +67,16 @@ func (s *Server) route(r *http.Request) (route, bool) {
 			return route{"okta.logs.read", func(w http.ResponseWriter, r *http.Request, _ caller) { s.listLogs(w, r) }}, true
 		}
 	}
-	return route{}, false
+	return s.orgRoute(m, parts)
 }
 
 func (s *Server) appRoute(m string, p []string) (route, bool) {
 	read, manage := "okta.apps.read", "okta.apps.manage"
 	switch {
+	case len(p) == 0 && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.listApps(w, r) }}, true
+	case len(p) == 3 && p[1] == "credentials" && p[2] == "secrets" && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.listSecrets(w, p[0]) }}, true
 	case len(p) == 0 && m == http.MethodPost:
 		return route{manage, s.createApp}, true
 	case len(p) == 1 && m == http.MethodGet:
@@ -91,6 +96,8 @@ func (s *Server) appRoute(m string, p []string) (route, bool) {
 		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putAssignment(w, r, c, p[0], p[2]) }}, true
 	case len(p) == 3 && p[1] == "groups" && m == http.MethodDelete:
 		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.deleteAssignment(w, c, p[0], p[2]) }}, true
+	case len(p) == 3 && p[1] == "policies" && m == http.MethodPut:
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.assignAppPolicy(w, c, p[0], p[2]) }}, true
 	case len(p) == 2 && p[1] == "users" && m == http.MethodGet:
 		return route{read, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.listAppUsers(w, p[0]) }}, true
 	}
@@ -120,6 +127,23 @@ func (s *Server) originRoute(m string, p []string) (route, bool) {
 func (s *Server) asRoute(m string, p []string) (route, bool) {
 	read, manage := "okta.authorizationServers.read", "okta.authorizationServers.manage"
 	switch {
+	case len(p) == 0 && m == http.MethodGet:
+		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.listAuthServers(w, r) }}, true
+	case len(p) == 0 && m == http.MethodPost:
+		return route{manage, s.createAuthServer}, true
+	case len(p) == 1 && m == http.MethodPut:
+		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putAuthServer(w, r, c, p[0]) }}, true
+	case len(p) == 1 && m == http.MethodDelete:
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.deleteAuthServer(w, c, p[0]) }}, true
+	case len(p) == 3 && p[1] == "lifecycle" && m == http.MethodPost && (p[2] == "activate" || p[2] == "deactivate"):
+		status := map[string]string{"activate": "ACTIVE", "deactivate": "INACTIVE"}[p[2]]
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.asLifecycle(w, c, p[0], status) }}, true
+	case len(p) == 2 && p[1] == "policies" && m == http.MethodPost:
+		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.createASPolicy(w, r, c, p[0]) }}, true
+	case len(p) == 3 && p[1] == "policies" && m == http.MethodPut:
+		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putASPolicy(w, r, c, p[0], p[2]) }}, true
+	case len(p) == 3 && p[1] == "policies" && m == http.MethodDelete:
+		return route{manage, func(w http.ResponseWriter, _ *http.Request, c caller) { s.deleteASPolicy(w, c, p[0], p[2]) }}, true
 	case len(p) == 1 && m == http.MethodGet:
 		return route{read, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.getAuthServer(w, p[0]) }}, true
 	case len(p) == 2 && p[1] == "policies" && m == http.MethodGet:

@@ -1,6 +1,7 @@
 package oktasim
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -18,7 +19,10 @@ var ruleGrantTypes = []string{"authorization_code", "client_credentials", "impli
 // validateRule: AuthorizationServerPolicyRuleRequest requires name,
 // conditions and type (RESOURCE_ACCESS); status is ACTIVE or INACTIVE;
 // grant types come from GrantType; a rule grants at least one grant type
-// and one scope (spec AuthorizationServerPolicyRule*).
+// (spec AuthorizationServerPolicyRule*). An empty scope list is accepted:
+// real Okta created rules with `"scopes":{}` and answered
+// `"scopes":{"include":[]}` (okta/terraform-provider-okta v6.12.0
+// test/fixtures/vcr/idaas/TestAccResourceOktaAuthServerPolicyRule_create/oie-00.yaml).
 func validateRule(r *Rule) *APIError {
 	if r.Name == "" {
 		return validationError("name", "name: The field cannot be left blank.")
@@ -40,10 +44,29 @@ func validateRule(r *Rule) *APIError {
 			return validationError("conditions", fmt.Sprintf("conditions.grantTypes.include: '%s' is not a valid grant type", g))
 		}
 	}
-	if len(r.Conditions.Scopes.Include) == 0 {
-		return validationError("conditions", "conditions.scopes.include: The field cannot be left blank.")
-	}
+	slices.Sort(r.Conditions.GrantTypes.Include)
 	return nil
+}
+
+// MarshalJSON writes a rule's conditions as Okta answers them (the same
+// recording): grant types sorted (sent password, implicit; answered
+// implicit, password), scopes.include always present, and a people
+// condition with no one included as {"exclude": []}.
+func (c RuleConditions) MarshalJSON() ([]byte, error) {
+	people := map[string]any{}
+	for k, v := range c.People {
+		if len(v.Include) == 0 {
+			people[k] = map[string]any{"exclude": []string{}}
+		} else {
+			people[k] = map[string]any{"include": v.Include}
+		}
+	}
+	scopes := c.Scopes.Include
+	if scopes == nil {
+		scopes = []string{}
+	}
+	return json.Marshal(map[string]any{"people": people, "grantTypes": map[string]any{"include": c.GrantTypes.Include},
+		"scopes": map[string]any{"include": scopes}})
 }
 
 // AddRule adds a rule to an access policy as an admin would; empty type,
@@ -74,12 +97,8 @@ func (s *Server) AddRule(asID, policyID string, r Rule) (Rule, error) {
 		return Rule{}, fmt.Errorf("adding rule %q: %w", r.Name, err)
 	}
 	s.as.rules[policyID] = append(s.as.rules[policyID], &r)
-	s.recordLocked("policy.rule.add", consoleAdmin, policyTarget(p), ruleTarget(&r))
+	s.recordLocked("policy.rule.add", consoleAdmin, policyTarget(p))
 	return r, nil
-}
-
-func ruleTarget(r *Rule) LogTarget {
-	return LogTarget{ID: r.ID, Type: "PolicyRule", AlternateID: r.Name, DisplayName: r.Name}
 }
 
 // AdminEditRule changes an access policy rule as an admin would.
@@ -121,13 +140,20 @@ func (s *Server) replaceRuleLocked(asID, policyID, ruleID string, change func(*R
 	next.LastUpdated = s.now().UTC()
 	event := lifecycleEvent("policy.rule", cur.Status, next.Status)
 	*cur = next
-	s.recordLocked(event, actor, policyTarget(p), ruleTarget(cur))
+	s.recordLocked(event, actor, policyTarget(p))
 	return nil
 }
 
 func (s *Server) ruleLinks(asID, policyID string, r *Rule) Rule {
 	out := *r
-	out.Links = map[string]any{"self": map[string]any{"href": s.URL + "/api/v1/authorizationServers/" + asID + "/policies/" + policyID + "/rules/" + r.ID}}
+	self := s.URL + "/api/v1/authorizationServers/" + asID + "/policies/" + policyID + "/rules/" + r.ID
+	hints := func(methods ...string) map[string]any { return map[string]any{"allow": methods} }
+	out.Links = map[string]any{"self": map[string]any{"href": self, "hints": hints("GET", "PUT", "DELETE")}}
+	if r.Status == "ACTIVE" {
+		out.Links["deactivate"] = map[string]any{"href": self + "/lifecycle/deactivate", "hints": hints("POST")}
+	} else {
+		out.Links["activate"] = map[string]any{"href": self + "/lifecycle/activate", "hints": hints("POST")}
+	}
 	return out
 }
 

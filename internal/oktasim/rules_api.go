@@ -52,7 +52,7 @@ func (s *Server) createRule(w http.ResponseWriter, r *http.Request, c caller, as
 		return
 	}
 	s.as.rules[policyID] = append(s.as.rules[policyID], &in)
-	s.recordLocked("policy.rule.add", c.actor(), policyTarget(p), ruleTarget(&in))
+	s.recordLocked("policy.rule.add", c.actor(), policyTarget(p))
 	writeValue(w, http.StatusCreated, s.ruleLinks(asID, policyID, &in))
 }
 
@@ -84,7 +84,7 @@ func (s *Server) deleteRule(w http.ResponseWriter, c caller, asID, policyID, rul
 		}
 	}
 	s.as.rules[policyID] = rules
-	s.recordLocked("policy.rule.delete", c.actor(), policyTarget(p), ruleTarget(cur))
+	s.recordLocked("policy.rule.delete", c.actor(), policyTarget(p))
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -2,6 +2,7 @@ package oktasim_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -44,7 +45,7 @@ func TestPolicyRuleWritesThroughTheSDK(t *testing.T) {
 		if !strings.HasPrefix(r.Id, "0pr") || r.Status != "ACTIVE" || r.PriorityPtr == nil || *r.PriorityPtr != 2 || r.System == nil || *r.System {
 			t.Errorf("%+v", r)
 		}
-		if ev := lastEvent(t, sim); ev.EventType != "policy.rule.add" || ev.Target[1].ID != r.Id || ev.Target[0].ID != pid {
+		if ev := lastEvent(t, sim); ev.EventType != "policy.rule.add" || len(ev.Target) != 1 || ev.Target[0].ID != pid {
 			t.Errorf("%+v", ev)
 		}
 	})
@@ -90,7 +91,7 @@ func TestPolicyRuleWritesThroughTheSDK(t *testing.T) {
 		if err == nil || resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("the deleted rule still reads: %v", err)
 		}
-		if ev := lastEvent(t, sim); ev.EventType != "policy.rule.delete" || ev.Target[1].ID != ruleID || ev.DisplayMessage != "Delete policy rule" {
+		if ev := lastEvent(t, sim); ev.EventType != "policy.rule.delete" || len(ev.Target) != 1 || ev.Target[0].ID != pid || ev.DisplayMessage != "Delete policy rule" {
 			t.Errorf("%+v", ev)
 		}
 	})
@@ -106,8 +107,6 @@ func TestPolicyRuleWritesAreRefusedLikeOkta(t *testing.T) {
 	noName := sdkRule("", "implicit")
 	noType := sdkRule("a", "implicit")
 	noType.Type = ""
-	noScope := sdkRule("a", "implicit")
-	noScope.Conditions.Scopes = nil
 	for _, tc := range []struct {
 		name  string
 		do    func() (*okta.Response, error)
@@ -126,10 +125,6 @@ func TestPolicyRuleWritesAreRefusedLikeOkta(t *testing.T) {
 			_, resp, err := c.AuthorizationServer.CreateAuthorizationServerPolicyRule(ctx, "aus1wandb", pid, sdkRule("a"))
 			return resp, err
 		}, 400, "conditions.grantTypes.include: The field cannot be left blank."},
-		{"a rule without scopes is an API validation failure", func() (*okta.Response, error) {
-			_, resp, err := c.AuthorizationServer.CreateAuthorizationServerPolicyRule(ctx, "aus1wandb", pid, noScope)
-			return resp, err
-		}, 400, "conditions.scopes.include: The field cannot be left blank."},
 		{"a rule in an unknown policy is not found", func() (*okta.Response, error) {
 			_, resp, err := c.AuthorizationServer.CreateAuthorizationServerPolicyRule(ctx, "aus1wandb", "00pnope", sdkRule("a", "implicit"))
 			return resp, err
@@ -171,5 +166,33 @@ func TestPolicyRuleWritesNeedTheManageScope(t *testing.T) {
 	_, resp, err := c.AuthorizationServer.CreateAuthorizationServerPolicyRule(ctx, "aus1wandb", ps[0].Id, sdkRule("a", "implicit"))
 	if err == nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a read-only service app created a rule: %v", err)
+	}
+}
+
+// Real Okta takes a rule without scopes and answers scopes.include [] and
+// an empty users condition as {"exclude": []}
+// (okta/terraform-provider-okta v6.12.0 test/fixtures/vcr/idaas/
+// TestAccResourceOktaAuthServerPolicyRule_create/oie-00.yaml); the
+// simulator refused it before.
+func TestARuleWithoutScopesIsTakenAsOktaTakesIt(t *testing.T) {
+	sim := startSim(t, oktasim.Options{})
+	sim.AddAuthorizationServer("aus1wandb")
+	ps, _ := sim.Policies("aus1wandb")
+	body := `{"name":"test","type":"RESOURCE_ACCESS","status":"ACTIVE","priority":1,` +
+		`"conditions":{"grantTypes":{"include":["password","implicit"]},"people":{"groups":{"include":["EVERYONE"]},"users":{}},"scopes":{}},` +
+		`"actions":{"token":{"accessTokenLifetimeMinutes":60,"refreshTokenLifetimeMinutes":0,"refreshTokenWindowMinutes":10080}}}`
+	req, _ := http.NewRequest(http.MethodPost, sim.URL+"/api/v1/authorizationServers/aus1wandb/policies/"+ps[0].ID+"/rules", strings.NewReader(body))
+	req.Header.Set("Authorization", "SSWS "+sim.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	code, got := resp.StatusCode, string(raw)
+	want := `"conditions":{"grantTypes":{"include":["implicit","password"]},"people":{"groups":{"include":["EVERYONE"]},"users":{"exclude":[]}},"scopes":{"include":[]}}`
+	if code != http.StatusCreated || !strings.Contains(got, want) {
+		t.Fatalf("POST rule without scopes = %d %s, want 201 with %s", code, got, want)
 	}
 }

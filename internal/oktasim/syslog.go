@@ -39,12 +39,18 @@ type LogActor struct {
 	DisplayName string `json:"displayName,omitempty"`
 }
 
-// LogTarget is an entity a change acted on.
+// LogTarget is an entity a change acted on. DetailEntry holds the
+// properties of the event type's target schema in Okta's Event Types
+// catalog (okta/okta-developer-docs packages/@okta/vuepress-site/data/
+// event-types.json, "schemas"): TrustedOriginResourceDetails
+// (trusted_origin_url, trusted_origin_status, trusted_origin_scopes),
+// PolicyResourceDetails (policy_type).
 type LogTarget struct {
-	ID          string `json:"id"`
-	Type        string `json:"type"`
-	AlternateID string `json:"alternateId,omitempty"`
-	DisplayName string `json:"displayName,omitempty"`
+	ID          string         `json:"id"`
+	Type        string         `json:"type"`
+	AlternateID string         `json:"alternateId,omitempty"`
+	DisplayName string         `json:"displayName,omitempty"`
+	DetailEntry map[string]any `json:"detailEntry,omitempty"`
 }
 
 // LogClient is the client that made the request.
@@ -106,10 +112,12 @@ var displayMessages = map[string]string{
 	"oauth2.as.updated":                   "Update authorization server",
 	"oauth2.as.activated":                 "Activate authorization server",
 	"oauth2.as.deactivated":               "Deactivate authorization server",
+	"oauth2.as.deleted":                   "Delete authorization server",
 	"policy.lifecycle.create":             "Create policy",
 	"policy.lifecycle.update":             "Update policy",
 	"policy.lifecycle.activate":           "Activate policy",
 	"policy.lifecycle.deactivate":         "Deactivate policy",
+	"policy.lifecycle.delete":             "Delete policy",
 	"policy.rule.add":                     "Add policy rule",
 	"policy.rule.update":                  "Update policy rule",
 	"policy.rule.activate":                "Activate policy rule",

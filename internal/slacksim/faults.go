@@ -68,6 +68,12 @@ func (s *Server) webhookFault(w http.ResponseWriter) bool {
 // apiFault checks a Web API call's scope and channel; it returns the
 // channel id to answer with, or the error document. s.mu is held.
 func (s *Server) apiFault(method, channel string) (string, map[string]any) {
+	if scope, ok := readScopes[method]; ok {
+		if sc := s.faults.scopes; sc != nil && !contains(sc, scope) {
+			return "", map[string]any{"ok": false, "error": "missing_scope", "needed": scope, "provided": strings.Join(sc, ",")}
+		}
+		return channel, nil
+	}
 	if method != "chat.postMessage" && method != "chat.update" {
 		return channel, nil
 	}

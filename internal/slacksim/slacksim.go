@@ -1,5 +1,6 @@
 // Package slacksim is a local recording Slack Web API for tests and the
-// demo: chat.postMessage, chat.update and incoming webhooks, with every
+// demo: chat.postMessage, chat.update, incoming webhooks and, in
+// history.go, conversations.history and conversations.list, with every
 // delivered message recorded and faults to inject (Slack down, 429 with
 // Retry-After, invalid_auth, and in faults.go the refusals of a
 // misconfigured app: missing_scope, not_in_channel, channel_not_found,
@@ -28,6 +29,10 @@ type Message struct {
 	Text     string
 	Blocks   string    // raw Block Kit JSON
 	At       time.Time // when the simulator received it
+	// ChannelID is the conversation a post landed in (what Slack answers
+	// with); Metadata the post's raw metadata argument (history.go).
+	ChannelID string
+	Metadata  string
 }
 
 // Server is a running recorder.
@@ -45,6 +50,7 @@ type Server struct {
 	badAuth  bool
 	calls    int
 	faults   faults
+	delays   map[string]time.Duration // per method, see SetAnswerDelay
 }
 
 // Start runs a recorder on loopback that accepts token.
@@ -89,6 +95,9 @@ func (s *Server) Calls() int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls 
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	// Registered first, so it runs after the unlock: the call is recorded
+	// at once, its answer comes late, and other calls go on meanwhile.
+	defer time.Sleep(s.answerDelay(strings.TrimPrefix(r.URL.Path, "/api/")))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -140,14 +149,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "chat.postMessage":
 		s.seq++
-		ts := fmt.Sprintf("1700000000.%06d", s.seq)
+		// A ts is the post's Unix time with a unique suffix, as Slack's.
+		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), s.seq%1000000)
 		s.messages = append(s.messages, Message{Method: method, Channel: form.Get("channel"), TS: ts,
-			ThreadTS: form.Get("thread_ts"), Text: form.Get("text"), Blocks: form.Get("blocks"), At: time.Now()})
+			ThreadTS: form.Get("thread_ts"), Text: form.Get("text"), Blocks: form.Get("blocks"), At: time.Now(),
+			ChannelID: channel, Metadata: form.Get("metadata")})
 		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts})
 	case "chat.update":
 		s.messages = append(s.messages, Message{Method: method, Channel: form.Get("channel"), TS: form.Get("ts"),
 			Text: form.Get("text"), Blocks: form.Get("blocks"), At: time.Now()})
 		writeJSON(w, map[string]any{"ok": true, "channel": form.Get("channel"), "ts": form.Get("ts"), "text": form.Get("text")})
+	case "conversations.history":
+		writeJSON(w, s.history(form))
+	case "conversations.list":
+		writeJSON(w, s.list())
 	default:
 		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
 	}

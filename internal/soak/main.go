@@ -13,6 +13,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -37,6 +38,7 @@ func main() {
 	interval := flag.Duration("interval", 10*time.Second, "the schedule's interval, for the missed-pass check")
 	duration := flag.Duration("duration", 10*time.Minute, "how long to run")
 	reconcileEvery := flag.Duration("reconcile-every", 500*time.Millisecond, "POST /v1/reconcile pace (0: none)")
+	flag.IntVar(&nofile, "nofile", 0, "the daemon's open-file limit (ulimit -n; 0: inherit)")
 	flag.BoolVar(&scrape, "scrape", true, "read goroutines from /metrics at each sample (false: leave an idle daemon alone)")
 	events := flag.String("events", "", "measure change detection instead: system_log, event_hook, kubernetes or polling (events.go; kubernetes: kube.go)")
 	poll := flag.Duration("poll", 15*time.Second, "okta.events.poll for -events system_log")
@@ -86,8 +88,12 @@ func run(ctx context.Context, n int, schedule string, interval, duration, reconc
 	if reconcileEvery > 0 {
 		go load.run(ctx, base, n, reconcileEvery)
 	}
-	rss := sampleUntilDone(ctx, cmd.Process.Pid, base, start)
+	rss, peak := sampleUntilDone(ctx, cmd.Process.Pid, base, start)
+	statuses := statusCounts(base)
+	hwm := procStatusMB(cmd.Process.Pid, "VmHWM:")
 	stop(cmd)
+	fmt.Printf("peaks: %d goroutines, %d open fds, VmHWM %.1f MB (limit -nofile %d)\n", peak.goroutines, peak.fds, hwm, nofile)
+	fmt.Printf("targets at the end: %v\n", statuses)
 	missed, overlapped, passes := passCheck(sim.Requests(), n, interval, start, duration)
 	fmt.Printf("passes: %d scheduled reads checked, %d missed, %d overlapped\n", passes, missed, overlapped)
 	load.summary()
@@ -139,6 +145,11 @@ func prepare(dir string, sim *oktasim.Server, n int, schedule string) (bin, cfgF
 // caller kills it.
 func serve(ctx context.Context, bin, cfgFile, listen string) (*exec.Cmd, string, error) {
 	cmd := exec.Command(bin, "serve", "--config", cfgFile)
+	if nofile > 0 {
+		// The limit is the daemon's alone: the simulator in this process
+		// holds the other end of every connection.
+		cmd = exec.Command("sh", "-c", fmt.Sprintf(`ulimit -n %d && exec "$0" serve --config "$1"`, nofile), bin, cfgFile)
+	}
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, "", fmt.Errorf("starting driftd serve: %w", err)
@@ -213,9 +224,32 @@ func (l *reconcileLoad) summary() {
 	}
 }
 
-// sampleUntilDone prints RSS, goroutines and CPU every 10 s until ctx ends.
-func sampleUntilDone(ctx context.Context, pid int, base string, start time.Time) []float64 {
+// peaks are the highest goroutine and open-fd counts sampled.
+type peaks struct{ goroutines, fds int }
+
+// sampleUntilDone prints RSS, goroutines and CPU every 10 s until ctx ends,
+// and samples goroutines and open fds every second for their peaks.
+func sampleUntilDone(ctx context.Context, pid int, base string, start time.Time) ([]float64, peaks) {
 	var rss []float64
+	var peak peaks
+	fine := time.NewTicker(time.Second)
+	defer fine.Stop()
+	finished := make(chan struct{})
+	defer func() { <-finished }()
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-fine.C:
+			}
+			if fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid)); err == nil {
+				peak.fds = max(peak.fds, len(fds))
+			}
+			peak.goroutines = max(peak.goroutines, goroutines(ctx, base))
+		}
+	}()
 	sample := time.NewTicker(10 * time.Second)
 	defer sample.Stop()
 	for done := false; !done; {
@@ -229,7 +263,44 @@ func sampleUntilDone(ctx context.Context, pid int, base string, start time.Time)
 		rss = append(rss, r)
 		fmt.Printf("%8s %10.1f %10d %12.2f\n", time.Since(start).Round(time.Second), r, g, c)
 	}
-	return rss
+	return rss, peak
+}
+
+// statusCounts counts the targets of GET /v1/status by status.
+func statusCounts(base string) map[string]int {
+	req, _ := http.NewRequest(http.MethodGet, base+"/v1/status", nil)
+	req.Header.Set("Authorization", "Bearer soak-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return map[string]int{"unreadable": 1}
+	}
+	defer resp.Body.Close()
+	var st struct {
+		Targets []struct {
+			Status string `json:"status"`
+		} `json:"targets"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&st)
+	out := map[string]int{}
+	for _, t := range st.Targets {
+		out[t.Status]++
+	}
+	return out
+}
+
+// procStatusMB reads a kB field of /proc/PID/status in MB.
+func procStatusMB(pid int, field string) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field); ok {
+			kb, _ := strconv.Atoi(strings.Fields(v)[0])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
 }
 
 // stop sends SIGTERM and reports how the daemon exited.
@@ -302,7 +373,10 @@ func cpuSeconds(pid int) float64 {
 	return float64(ut+st) / 100
 }
 
-var scrape = true
+var (
+	scrape = true
+	nofile int
+)
 
 func goroutines(ctx context.Context, base string) int {
 	if !scrape {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"reflect"
 	"sync"
@@ -71,12 +72,28 @@ const DefaultResend = config.DefaultAlertmanagerResend
 // Flush delivers what is due now; tests use it instead of Run.
 func (a *Alerter) Flush(ctx context.Context) (int, time.Time) { return a.delivery.Flush(ctx) }
 
-// Notify decides and queues what res calls for.
+// Notify decides and queues what res calls for. While a post of the
+// target is still queued a change is queued behind it, but a re-post is
+// not: the queued post carries the same alerts (like Remind's check).
 func (a *Alerter) Notify(_ context.Context, t *config.Target, res *report.TargetResult) {
 	if a.cfg().Alertmanager == nil {
 		return
 	}
 	a.step(t.Name, res)
+}
+
+// queued reports whether a post of target waits in the outbox.
+func (a *Alerter) queued(target string) (bool, error) {
+	items, err := a.store.Outbox()
+	if err != nil {
+		return false, fmt.Errorf("reading the outbox: %w", err)
+	}
+	for _, it := range items {
+		if it.Notifier == Name && it.Target == target {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Remind re-posts every target's firing alerts whose last post is a resend
@@ -120,7 +137,13 @@ func (a *Alerter) step(target string, res *report.TargetResult) {
 		return
 	}
 	now := a.now()
-	next, post := Decide(prev, res, now, Policy{Resend: time.Duration(am.ResendInterval), ErrorAfter: time.Duration(am.ErrorAfter)})
+	policy := Policy{Resend: time.Duration(am.ResendInterval), ErrorAfter: time.Duration(am.ErrorAfter)}
+	if pending, err := a.queued(target); err != nil || pending {
+		// No re-post behind a queued post (or when that cannot be known):
+		// only a change is queued.
+		policy.Resend = math.MaxInt64
+	}
+	next, post := Decide(prev, res, now, policy)
 	if !post && reflect.DeepEqual(prev, next) {
 		return
 	}

@@ -135,3 +135,40 @@ func TestSendErrorsNeverShowTheCredentials(t *testing.T) {
 		t.Errorf("a 401 is retried soon (%v); it will not go away by itself", s.RetryAfter(err))
 	}
 }
+
+// With Alertmanager down, every run of a drifting target after a resend
+// interval must not queue another post of the same alerts: on recovery it
+// gets one post per alert, not one per run.
+func TestNotifyQueuesNoRePostWhileAPostOfTheTargetIsStillQueued(t *testing.T) {
+	rec := &recorder{status: http.StatusServiceUnavailable}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	now := time.Now()
+	a, st := newAlerter(t, amConfig(srv.URL), func() time.Time { return now })
+	prod := &config.Target{Name: "prod"}
+	for range 6 {
+		a.Notify(context.Background(), prod, drifting(checks.IDRedirectURIs))
+		_, _ = a.Flush(context.Background())
+		now = now.Add(11 * time.Second) // past the 10 s resend interval
+	}
+	if items, _ := st.Outbox(); len(items) != 1 {
+		t.Fatalf("%d posts queued for one unchanged alert during an outage, want 1", len(items))
+	}
+	rec.mu.Lock()
+	rec.status, rec.posts = 0, nil
+	rec.mu.Unlock()
+	now = now.Add(time.Hour) // past every backoff
+	if sent, _ := a.Flush(context.Background()); sent != 1 {
+		t.Fatalf("the recovered Alertmanager got %d posts, want 1", sent)
+	}
+	t.Run("a change is still queued behind a pending post", func(t *testing.T) {
+		rec.mu.Lock()
+		rec.status = http.StatusServiceUnavailable
+		rec.mu.Unlock()
+		a.Notify(context.Background(), prod, drifting(checks.IDGrantTypes))
+		a.Notify(context.Background(), prod, drifting(checks.IDRedirectURIs))
+		if items, _ := st.Outbox(); len(items) != 2 {
+			t.Fatalf("%d posts queued for two changes, want 2", len(items))
+		}
+	})
+}

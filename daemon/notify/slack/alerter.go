@@ -71,6 +71,21 @@ func (a *Alerter) InheritReplays(prev *Alerter) {
 	}
 }
 
+// queued reports whether a Slack message of target waits in the outbox
+// (an error reading it counts as yes: better a late reminder than a pile).
+func (a *Alerter) queued(target string) bool {
+	items, err := a.store.Outbox()
+	if err != nil {
+		return true
+	}
+	for _, it := range items {
+		if it.Notifier == "" && it.Target == target {
+			return true
+		}
+	}
+	return false
+}
+
 // Run delivers queued messages until ctx ends.
 func (a *Alerter) Run(ctx context.Context) { a.delivery.Run(ctx) }
 
@@ -88,6 +103,11 @@ func (a *Alerter) Notify(_ context.Context, t *config.Target, res *report.Target
 	}
 	now := a.now()
 	kinds, next := notify.DecideWith(prev, res, now, notify.Policy{Repeat: repeat, OutageAfter: time.Duration(cfg.OutageAlertAfter)})
+	if len(kinds) == 1 && kinds[0] == notify.AlertReminder && a.queued(t.Name) {
+		// Slack is behind: the queued messages say it already. The state
+		// stays, so the reminder comes once they are delivered.
+		return
+	}
 	if len(kinds) == 0 && !notify.OutageClockChanged(prev, next) {
 		// Same fingerprint, same findings: nothing to store either.
 		return

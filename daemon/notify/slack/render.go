@@ -57,7 +57,7 @@ func RenderRoot(res *report.TargetResult, ac AlertContext, resolved bool) (strin
 		slack.NewSectionBlock(md(fmt.Sprintf("*Target* `%s` · *Status* %s · observed %s", res.Name, res.Status, res.ObservedAt.UTC().Format(time.RFC3339))), nil, nil),
 	)
 	blocks = append(blocks, findingBlocks(res.Findings)...)
-	if rem := res.Remediation; rem != nil {
+	if rem := res.Remediation; rem != nil && rem.Reason != report.ReasonAlertMode {
 		blocks = append(blocks, remediationBlocks(rem)...)
 		if ac.Approve && rem.Action == report.ActionAwaiting && rem.PlanID != "" {
 			btn := slack.NewButtonBlockElement(ApplyActionID, rem.PlanID, plain("Apply fix"))

@@ -38,14 +38,19 @@ func (s *BotSender) Send(ctx context.Context, it store.OutboxItem, root store.Ro
 		_, _, err := s.client.PostMessageContext(ctx, root.Channel, opts...)
 		return root, err
 	}
-	channel := s.channel
+	opts = append(opts, slack.MsgOptionMetadata(marker(it)))
+	ch, ts, err := s.client.PostMessageContext(ctx, s.channelOf(it.Target), opts...)
+	return store.Root{Channel: ch, TS: ts}, err
+}
+
+// channelOf is the channel a target's alerts go to.
+func (s *BotSender) channelOf(target string) string {
 	if s.channelFor != nil {
-		if c := s.channelFor(it.Target); c != "" {
-			channel = c
+		if c := s.channelFor(target); c != "" {
+			return c
 		}
 	}
-	ch, ts, err := s.client.PostMessageContext(ctx, channel, opts...)
-	return store.Root{Channel: ch, TS: ts}, err
+	return s.channel
 }
 
 // WebhookSender posts through an incoming webhook, which can only post.

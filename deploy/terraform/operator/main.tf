@@ -15,9 +15,12 @@
 # the spec at the first comma.
 
 terraform {
+  required_version = ">= 1.5.0"
   required_providers {
+    # Tested against hashicorp/helm v3.1.2; pinned to its minor version.
     helm = {
-      source = "hashicorp/helm"
+      source  = "hashicorp/helm"
+      version = "~> 3.1"
     }
   }
 }
@@ -51,12 +54,15 @@ locals {
   }
 }
 
-# The WeightsAndBiases custom resource, through the wandb-cr chart. Written
-# for hashicorp/helm 3.x, where `set` is a list attribute.
+# The WeightsAndBiases custom resource, through the wandb-cr chart beside
+# this file (a copy of wandb/terraform-helm-wandb's wandb-cr, which that
+# module installs the same way: `repository = path.module`). Written for
+# hashicorp/helm 3.x, where `set` is a list attribute.
 resource "helm_release" "wandb" {
-  name      = "wandb-cr"
-  chart     = "wandb-cr"
-  namespace = var.namespace
+  name       = "wandb-cr"
+  chart      = "wandb-cr"
+  repository = path.module
+  namespace  = var.namespace
   set = [
     { name = "name", value = "wandb" },
     {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/driftd/driftd/internal/example"
+	"github.com/driftd/driftd/internal/fixture"
+	"github.com/driftd/driftd/internal/oktasim"
+)
+
+// TestInitToReconcileThroughTheRealOktaProvider is issue 23's whole path on
+// a console-made app (made through the simulator's admin path, not by
+// Terraform): init -> validate -> check in sync -> terraform plan of the
+// written module with the real okta provider shows imports only -> an admin
+// edit -> reconcile fixes it through the provider.
+func TestInitToReconcileThroughTheRealOktaProvider(t *testing.T) {
+	tf := fixture.Terraform(t)
+	rc := fixture.Providers(t)
+	w := newInitWorld(t)
+	for k, v := range example.OktaProviderEnv(w.sim.URL, initToken) {
+		t.Setenv(k, v)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	t.Setenv("DRIFTD_TERRAFORM", tf)
+	out := filepath.Join(w.dir, "init")
+	if code, o, e := w.init(t, out); code != 0 {
+		t.Fatalf("init: exit %d\n%s\n%s", code, o, e)
+	}
+	cfg := filepath.Join(out, "driftd.yaml")
+	if code, o, e := runCLI(t, "validate", "--config", cfg); code != 0 {
+		t.Fatalf("validate: exit %d\n%s\n%s", code, o, e)
+	}
+	if code, o, e := runCLI(t, "check", "--config", cfg); code != 0 {
+		t.Fatalf("check: exit %d\n%s\n%s", code, o, e)
+	}
+	planImportsOnly(t, tf, filepath.Join(out, "terraform"))
+
+	// An admin edits the sign-in redirect URI in the console.
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = []string{"https://wandb.acme.test/oidc/callbak"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if code, o, _ := runCLI(t, "check", "--config", cfg); code != 2 || !strings.Contains(o, "okta.redirect_uris") {
+		t.Fatalf("check after the edit: exit %d, want 2 naming okta.redirect_uris\n%s", code, o)
+	}
+	// Apply mode, with the okta provider's credential handed to Terraform
+	// as the written config's comment says (here the simulator's).
+	body := strings.Replace(readFile(t, cfg), "mode: alert", "mode: apply", 1)
+	body = strings.Replace(body, "        # env: {", "        env: {OKTA_HTTP_PROXY: \"${OKTA_HTTP_PROXY}\", ", 1)
+	body = strings.Replace(body, "${OKTA_TF_API_TOKEN}", "${OKTA_API_TOKEN}", 1)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, o, e := runCLI(t, "reconcile", "--config", cfg); code != 0 {
+		t.Fatalf("reconcile: exit %d, want 0 (fixed)\n%s\n%s", code, o, e)
+	}
+	app, _ := w.sim.GetApp("0oainit")
+	if got := app.Settings.OAuthClient.RedirectURIs; !slices.Equal(got, []string{"https://wandb.acme.test/oidc/callback"}) {
+		t.Fatalf("the provider did not restore the redirect URI: %v", got)
+	}
+}
+
+// planImportsOnly runs terraform init and plan in dir and fails unless
+// every resource change is an import with no other action.
+func planImportsOnly(t *testing.T, bin, dir string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	tf, err := tfexec.NewTerraform(dir, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.Init(ctx); err != nil {
+		t.Fatalf("terraform init of the written module: %v", err)
+	}
+	_, err = tf.Plan(ctx, tfexec.Out("plan.out"))
+	if err != nil {
+		t.Fatalf("terraform plan of the written module: %v", err)
+	}
+	plan, err := tf.ShowPlanFile(ctx, filepath.Join(dir, "plan.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports := 0
+	for _, rc := range plan.ResourceChanges {
+		if rc.Change.Importing != nil {
+			imports++
+		}
+		if !rc.Change.Actions.NoOp() {
+			js, _ := json.MarshalIndent(rc.Change, "", "  ")
+			t.Errorf("the plan would %v %s, want an import with no change:\n%s", rc.Change.Actions, rc.Address, js)
+		}
+	}
+	if imports == 0 {
+		t.Fatalf("the plan imports nothing (%d resource changes)", len(plan.ResourceChanges))
+	}
+	_ = os.Remove(filepath.Join(dir, "plan.out"))
+}

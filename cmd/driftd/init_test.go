@@ -1,0 +1,154 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/driftd/driftd/checks/source"
+	"github.com/driftd/driftd/internal/oktasim"
+)
+
+// initWorld is a console-made install: an app made through the
+// simulator's admin path (not by Terraform), its sign-in set up as an
+// admin does it, and a W&B env file that uses it.
+type initWorld struct {
+	sim      *oktasim.Server
+	dir, env string
+	wandbURL string
+}
+
+const initToken = "00SECRET-init-okta-token"
+
+func newInitWorld(t *testing.T) *initWorld {
+	t.Helper()
+	sim, err := oktasim.Start(oktasim.Options{Token: initToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sim.Close)
+	w := &initWorld{sim: sim, dir: t.TempDir(), wandbURL: "https://wandb.acme.test"}
+	// Another OIDC app first, so the lookup by client id has to choose.
+	sim.PutApp(oktasim.NewWandbApp("0oaother", "0oaotherclient", "https://other.acme.test", false))
+	sim.PutApp(oktasim.NewWandbApp("0oainit", "0oainitclient", w.wandbURL, false))
+	if _, err := sim.SetUpSignIn("0oainit", w.wandbURL); err != nil {
+		t.Fatal(err)
+	}
+	w.env = filepath.Join(w.dir, "wandb.env")
+	w.writeEnv(t, map[string]string{
+		"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": sim.URL,
+		"GORILLA_CORS_ORIGINS": w.wandbURL + ",null", "MYSQL": "mysql://wandb:SECRET-db-password@db:3306/wandb",
+	})
+	t.Setenv("OKTA_API_TOKEN", initToken)
+	return w
+}
+
+func (w *initWorld) writeEnv(t *testing.T, vars map[string]string) {
+	t.Helper()
+	if err := os.WriteFile(w.env, []byte(source.FormatDotenv(vars)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *initWorld) init(t *testing.T, out string, extra ...string) (int, string, string) {
+	t.Helper()
+	args := append([]string{"init", "--okta-org-url", w.sim.URL, "--wandb-url", w.wandbURL, "--env-file", w.env, "--out", out}, extra...)
+	code, stdout, stderr := runCLI(t, args...)
+	for _, s := range []string{initToken, "SECRET-db-password"} {
+		if strings.Contains(stdout+stderr, s) {
+			t.Fatalf("init printed a secret:\n%s\n%s", stdout, stderr)
+		}
+	}
+	return code, stdout, stderr
+}
+
+func TestInitWritesAConfigThatValidatesAndChecksInSync(t *testing.T) {
+	w := newInitWorld(t)
+	out := filepath.Join(w.dir, "init")
+	code, stdout, stderr := w.init(t, out)
+	if code != 0 {
+		t.Fatalf("init: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	cfg := filepath.Join(out, "driftd.yaml")
+	body := readFile(t, cfg)
+	for _, want := range []string{`app_id: "0oainit"`, "OIDC_CLIENT_ID in the env file", `"null"`, "${OKTA_API_TOKEN}", "groups:"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("driftd.yaml lacks %q:\n%s", want, body)
+		}
+	}
+	for _, f := range []string{cfg, filepath.Join(out, "terraform", "main.tf"), filepath.Join(out, "terraform", "imports.tf")} {
+		if s := readFile(t, f); strings.Contains(s, initToken) || strings.Contains(s, "SECRET-db-password") {
+			t.Fatalf("%s holds a secret:\n%s", f, s)
+		}
+	}
+	if code, o, e := runCLI(t, "validate", "--config", cfg); code != 0 {
+		t.Fatalf("validate: exit %d\n%s\n%s", code, o, e)
+	}
+	if code, o, e := runCLI(t, "check", "--config", cfg); code != 0 {
+		t.Fatalf("check: exit %d\n%s\n%s\n%s", code, o, e, body)
+	}
+}
+
+func TestInitRefusesToBlessAFailingStateUnlessAccepted(t *testing.T) {
+	w := newInitWorld(t)
+	// W&B lost the literal null origin: today's state fails wandb.cors_origins.
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL, "GORILLA_CORS_ORIGINS": w.wandbURL})
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://typo.acme.test/cb"} }); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(w.dir, "init")
+	code, stdout, stderr := w.init(t, out)
+	if code != 2 || !strings.Contains(stdout, "okta.redirect_uris") {
+		t.Fatalf("init of a failing state: exit %d, want 2 with the findings\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("init wrote %s although it refused: %v", out, err)
+	}
+	code, stdout, stderr = w.init(t, out, "--accept-current")
+	if code != 0 {
+		t.Fatalf("init --accept-current: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if body := readFile(t, filepath.Join(out, "driftd.yaml")); !strings.Contains(body, "# Accepted with --accept-current") || !strings.Contains(body, "okta.redirect_uris") {
+		t.Fatalf("the accepted findings are not written as comments:\n%s", body)
+	}
+}
+
+func TestInitNamesAClientIDNoAppHasAndNeverOverwrites(t *testing.T) {
+	w := newInitWorld(t)
+	out := filepath.Join(w.dir, "init")
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oanosuchclient", "OIDC_ISSUER": w.sim.URL})
+	code, _, stderr := w.init(t, out)
+	if code != 1 || !strings.Contains(stderr, "0oanosuchclient") {
+		t.Fatalf("unknown client id: exit %d, want 1 naming it\n%s", code, stderr)
+	}
+	// Two apps with one client id: which one W&B uses is unknowable.
+	w.sim.PutApp(oktasim.NewWandbApp("0oatwin", "0oainitclient", w.wandbURL, false))
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL})
+	if code, _, stderr := w.init(t, out); code != 1 || !strings.Contains(stderr, "2 OIDC apps") || !strings.Contains(stderr, "0oainitclient") {
+		t.Fatalf("two apps with the client id: exit %d, want 1 naming it\n%s", code, stderr)
+	}
+	w.sim.DeleteApp("0oatwin")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(out, "driftd.yaml")
+	if err := os.WriteFile(mine, []byte("# mine\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := w.init(t, out); code != 1 || !strings.Contains(stderr, "exists") {
+		t.Fatalf("an existing driftd.yaml: exit %d, want 1\n%s", code, stderr)
+	}
+	if got := readFile(t, mine); got != "# mine\n" {
+		t.Fatalf("init overwrote an existing file: %q", got)
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
