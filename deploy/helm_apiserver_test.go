@@ -24,14 +24,14 @@ import (
 )
 
 // applyChart creates every object the chart renders with valuesFile in
-// namespace wandb by server-side apply, so the API server's schema checks
+// namespace ns by server-side apply, so the API server's schema checks
 // (server-side apply refuses a field the schema lacks, or of the wrong
 // type), defaulting and admission run on it. The prometheus-operator kinds are left out:
 // their CRDs are not here to install (their rules are checked by
 // TestChartAlertingRulesParseWithPrometheusRulefmt).
-func applyChart(t *testing.T, srv *kubetest.Server, valuesFile string) {
+func applyChart(t *testing.T, srv *kubetest.Server, ns, valuesFile string) {
 	t.Helper()
-	applyDocs(t, srv, "wandb", render(t, valuesFile).keysWithDocs())
+	applyDocs(t, srv, ns, render(t, valuesFile).keysWithDocs())
 }
 
 // applyManifest creates the objects of a file under deploy/ in namespace
@@ -109,9 +109,11 @@ func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 	srv := kubetest.Start(t)
 	cs := kubetest.Clientset(t, srv.Config)
 	ctx := t.Context()
-	// wandb-plain holds deploy/kubernetes's install, whose write Role has
-	// the chart's name.
-	for _, ns := range []string{"wandb", "wandb-staging", "wandb-plain"} {
+	// Each install has a namespace of its own, as two releases would:
+	// wandb-default the chart's defaults (the sample's PVC could not
+	// replace theirs), wandb-plain deploy/kubernetes's, whose write Role
+	// has the chart's name.
+	for _, ns := range []string{"wandb", "wandb-staging", "wandb-default", "wandb-plain"} {
 		must(t)(cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}))
 	}
 	for _, s := range []struct{ ns, name string }{{"wandb-staging", "wandb-global-secret"}, {"wandb-staging", "wandb-mysql"}, {"wandb", "driftd-credentials"}} {
@@ -121,8 +123,8 @@ func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 		ns, name := cm.ns, cm.name
 		must(t)(cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name}, Data: map[string]string{"dotenv": "OIDC_CLIENT_ID=0oa1"}}, metav1.CreateOptions{}))
 	}
-	applyChart(t, srv, "")
-	applyChart(t, srv, "helm/driftd/ci/sample-values.yaml")
+	applyChart(t, srv, "wandb-default", "")
+	applyChart(t, srv, "wandb", "helm/driftd/ci/sample-values.yaml")
 	applyManifest(t, srv, "wandb-plain", "kubernetes/serviceaccount.yaml")
 	applyManifest(t, srv, "wandb-plain", "kubernetes/terraform-rbac.example.yaml")
 	if t.Failed() {
