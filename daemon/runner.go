@@ -31,7 +31,7 @@ type Runner struct {
 	backoff map[string]store.Backoff
 	pending map[string]*terraform.SavedPlan // approve mode: plan id -> plan
 	slots   *runSlots                       // at most cfg.Concurrency targets observed at once
-	wg      sync.WaitGroup
+	runs    runCount
 	// halt ends even the applies no client can cancel: shutdown after its
 	// grace, so no Terraform process group outlives driftd.
 	halt     context.Context
@@ -114,8 +114,8 @@ func (r *Runner) start(ctx context.Context, target, trigger string) (runID strin
 		r.unlock(target)
 		return "", nil, fmt.Errorf("waiting for a run slot (concurrency): %w", err)
 	}
-	r.wg.Add(1)
-	return runID, func() { r.wg.Done(); r.slots.release(); r.unlock(target) }, nil
+	r.runs.add()
+	return runID, func() { r.runs.done(); r.slots.release(); r.unlock(target) }, nil
 }
 
 func (r *Runner) unlock(target string) {
@@ -225,10 +225,8 @@ func (r *Runner) Halt() { r.haltFunc() }
 
 // Wait waits for runs in progress, at most until ctx ends.
 func (r *Runner) Wait(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { r.wg.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-r.runs.idle():
 	case <-ctx.Done():
 	}
 }
@@ -404,3 +402,44 @@ func (r *Runner) saveBackoff(target string, bo store.Backoff) {
 
 // scrubber redacts the current config's secrets and the environment's.
 func (r *Runner) scrubber() *terraform.Scrubber { return terraform.NewScrubber(r.eng().cfg) }
+
+// runCount counts the runs in progress. Unlike a WaitGroup, a run may
+// start while someone waits for the count to reach zero (a replan right
+// after an approval, during shutdown): a WaitGroup panics then ("WaitGroup
+// is reused before previous Wait has returned", seen in a loaded run of
+// the daemon's tests).
+type runCount struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed while n is 0; nil means "closed"
+}
+
+func (c *runCount) add() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == 0 {
+		c.zero = make(chan struct{})
+	}
+	c.n++
+}
+
+func (c *runCount) done() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n--
+	if c.n == 0 {
+		close(c.zero)
+	}
+}
+
+// idle is closed once no run is in progress.
+func (c *runCount) idle() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == 0 {
+		closed := make(chan struct{})
+		close(closed)
+		return closed
+	}
+	return c.zero
+}
