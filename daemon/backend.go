@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/daemon/api"
@@ -35,7 +36,11 @@ func (b backend) Status(context.Context) ([]api.TargetStatus, error) {
 		return nil, err
 	}
 	d.mu.RLock()
-	cfg, c, entries, runner := d.cfg, d.cron, d.entries, d.runner
+	cfg, c, runner := d.cfg, d.cron, d.runner
+	// A copy: reschedule edits the map in place under d.mu (one cron for
+	// the daemon's life), so reading it after RUnlock raced a reload
+	// (TestConcurrentReloadsReconcilesAndStatusReadsAgree, -race).
+	entries := maps.Clone(d.entries)
 	d.mu.RUnlock()
 	out := []api.TargetStatus{}
 	for _, t := range cfg.Targets {
