@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/driftd/driftd/checks/source"
 	"gopkg.in/yaml.v3"
 )
@@ -279,7 +280,7 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 func suggest(key string, fields map[string]reflect.Type) string {
 	best, bestD := "", 3
 	for k := range fields {
-		if d := editDistance(key, k); d < bestD {
+		if d := levenshtein.Distance(key, k, nil); d < bestD {
 			best, bestD = k, d
 		}
 	}
@@ -294,26 +295,10 @@ func suggest(key string, fields map[string]reflect.Type) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
+// envRef matches ${VAR} only. os.Expand is not used: it also expands a bare
+// $VAR and drops a "$" it cannot parse, so a value holding a literal "$" (a
+// password, a regular expression) would be silently changed, and it cannot
+// report a malformed or unset reference, which this loader must.
 var envRef = regexp.MustCompile(`\$\{([^}]*)\}`)
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
