@@ -90,7 +90,11 @@ func TestOktaReaderFaults(t *testing.T) {
 		{name: "a lasting 503 ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 503}, wantErr: "Okta answered 503 after retries", wantCalls: 3, maxTime: time.Second},
 		{name: "a 429 whose reset is too far away ends at once", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429, ResetIn: 10 * time.Minute}, wantErr: "(429) after 1 attempts", wantCalls: 1, maxTime: time.Second},
 		{name: "a lasting 429 ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429}, wantErr: "(429) after 3 attempts", wantCalls: 3, maxTime: 5 * time.Second},
-		{name: "a lasting dropped connection ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultDrop}, wantErr: "reading Okta app 0oa1", wantCalls: 3, maxTime: time.Second},
+		// The attempts are counted by driftd's own error: a dropped
+		// connection's next attempt may fail in the client before the
+		// simulator sees it (requests = 2 once under load), so the
+		// simulator's count is not the attempts'.
+		{name: "a lasting dropped connection ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultDrop}, wantErr: "after 3 attempts", wantCalls: -1, maxTime: time.Second},
 		{name: "a 401 is not retried and blames the token", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 401}, wantErr: "Okta rejected the API token (401)", wantCalls: 1, maxTime: time.Second},
 		{name: "a 403 is not retried", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 403}, wantErr: "the API token may not read apps (403)", wantCalls: 1, maxTime: time.Second},
 		{name: "a 404 names the app", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 404}, wantErr: "no app 0oa1 in this org (404)", wantCalls: 1, maxTime: time.Second},
@@ -114,7 +118,7 @@ func TestOktaReaderFaults(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), sim.Token) {
 				t.Fatalf("error leaks the API token: %v", err)
 			}
-			if n := sim.Count("/api/v1/apps/0oa1"); n != tc.wantCalls {
+			if n := sim.Count("/api/v1/apps/0oa1"); tc.wantCalls >= 0 && n != tc.wantCalls {
 				t.Errorf("requests = %d, want %d", n, tc.wantCalls)
 			}
 			if took > tc.maxTime {
