@@ -82,6 +82,8 @@ func Discover(ctx context.Context, o Options) (*Install, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The reader holds the token; the Install, which renders files, never does.
+	in.Opts.OktaToken = ""
 	apps, err := okta.FindOIDCApps(ctx, in.ClientID)
 	if err != nil {
 		return nil, err
