@@ -14,6 +14,16 @@ import (
 // an "export " prefix is allowed, values may be 'single quoted' (literal),
 // "double quoted" (with \n, \t, \" and \\ escapes) or bare (a " #" starts a
 // comment). A later line overrides an earlier one, as in a shell.
+//
+// It is not compose-go's dotenv (a dependency, used by the W&B simulator and
+// the tests as an independent reader), which reads the same for every file
+// FormatDotenv writes and for plain KEY=VALUE files, but is lenient where a
+// drift check must not be (TestParseDotenvAgreesWithComposeGoExceptWhereDocumented):
+// a line without "=" is an inherited variable there, silently dropped when
+// unset, where a truncated or corrupt file must be a failed read; text after
+// a closing quote starts another statement; a "$VAR" in a bare or double
+// quoted value is interpolated from the environment of whoever parses it, so
+// driftd's own environment would leak into (and change) the value it judges.
 func ParseDotenv(data string) (map[string]string, error) {
 	out := map[string]string{}
 	sc := bufio.NewScanner(strings.NewReader(data))
@@ -112,14 +122,16 @@ func dotenvValue(v string) (string, error) {
 }
 
 // FormatDotenv writes vars as KEY="VALUE" lines, sorted by key, quoted so
-// that ParseDotenv reads back exactly the same map.
+// that ParseDotenv reads back exactly the same map, and so does compose-go's
+// dotenv (docker compose's env_file loader): a "$" is written as "\$",
+// which ParseDotenv reads as "$" and compose-go does not interpolate.
 func FormatDotenv(vars map[string]string) string {
 	keys := make([]string, 0, len(vars))
 	for k := range vars {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "$", `\$`)
 	var b strings.Builder
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s=\"%s\"\n", k, esc.Replace(vars[k]))

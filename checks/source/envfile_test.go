@@ -98,6 +98,9 @@ func FuzzFormatDotenvRoundTrip(f *testing.F) {
 		if out[key] != value {
 			t.Fatalf("%q read back as %q", value, out[key])
 		}
+		if c, err := composeDotenv(FormatDotenv(map[string]string{key: value})); err != nil || c[key] != value {
+			t.Fatalf("%q read back by compose-go as %q (%v)", value, c[key], err)
+		}
 	})
 }
 

@@ -29,11 +29,6 @@ type Policy struct {
 	OutageAfter time.Duration
 }
 
-// Decide is DecideWith without outage notices.
-func Decide(prev store.AlertState, res *report.TargetResult, now time.Time, repeat time.Duration) ([]string, store.AlertState) {
-	return DecideWith(prev, res, now, Policy{Repeat: repeat})
-}
-
 // DecideWith is the pure "send what, now?" function: from the previous
 // state, a new result and the clock it returns the notices due and the next
 // state. An unreadable source (status error) is neither drift nor a

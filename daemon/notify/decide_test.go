@@ -53,12 +53,12 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, next := Decide(tc.prev, tc.res, tc.now, repeat)
+			got, next := DecideWith(tc.prev, tc.res, tc.now, Policy{Repeat: repeat})
 			if !slices.Equal(got, tc.want) {
-				t.Fatalf("Decide = %v, want %v", got, tc.want)
+				t.Fatalf("DecideWith = %v, want %v", got, tc.want)
 			}
 			// Deciding again with the state it returned is quiet: no floods.
-			if again, _ := Decide(next, tc.res, tc.now, repeat); len(again) != 0 {
+			if again, _ := DecideWith(next, tc.res, tc.now, Policy{Repeat: repeat}); len(again) != 0 {
 				t.Errorf("a second decision at the same moment sent %v", again)
 			}
 		})

@@ -11,8 +11,8 @@ import (
 	"net/http/httptest"
 	"os"
 
+	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/driftd/driftd/checks"
-	"github.com/driftd/driftd/checks/source"
 )
 
 // Server is a running W&B simulator.
@@ -20,14 +20,6 @@ type Server struct {
 	URL     string
 	EnvFile string
 	srv     *httptest.Server
-}
-
-// Start serves on loopback, reading env from envFile on every request.
-func Start(envFile string) *Server {
-	s := &Server{EnvFile: envFile}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL
-	return s
 }
 
 // Close stops the simulator.
@@ -40,10 +32,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("W&B simulator\n"))
 		return
 	}
-	data, err := os.ReadFile(s.EnvFile)
+	// The env file is read with compose-go's dotenv, the loader of a W&B
+	// deployed with docker compose's env_file, not with driftd's own
+	// source.ParseDotenv: the simulator must not share the parser under
+	// test, or a file driftd misreads would be misread here the same way.
 	vars := map[string]string{}
-	if err == nil {
-		vars, _ = source.ParseDotenv(string(data))
+	if f, err := os.Open(s.EnvFile); err == nil {
+		vars, _ = dotenv.Parse(f)
+		f.Close()
 	}
 	for _, o := range checks.ParseOriginList(vars[checks.EnvCORSOrigins]) {
 		if checks.NormalizeURI(o) == checks.NormalizeURI(origin) {

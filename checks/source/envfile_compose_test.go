@@ -1,0 +1,57 @@
+package source
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+)
+
+// composeDotenv parses s with compose-go's dotenv, a parser independent of
+// ParseDotenv, with no variable from the environment.
+func composeDotenv(s string) (map[string]string, error) {
+	return dotenv.ParseWithLookup(strings.NewReader(s), func(string) (string, bool) { return "", false })
+}
+
+// A file FormatDotenv writes means the same to compose-go's dotenv as to
+// ParseDotenv, so no round trip through the parser under test hides a bug.
+func TestFormatDotenvReadsTheSameWithComposeGo(t *testing.T) {
+	in := map[string]string{
+		"A": `quote " back\slash`, "B": "new\nline\ttab", "C": "", "D": " # not a comment",
+		"E": `a $HOME ${X} $$ \$ end`, "F": "'single'", "G": `trailing\`,
+	}
+	got, err := composeDotenv(FormatDotenv(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, in) {
+		t.Errorf("compose-go read %q, want %q", got, in)
+	}
+}
+
+// ParseDotenv agrees with compose-go on the files W&B env files are, and
+// differs only where its stricter reading is on purpose (see ParseDotenv).
+func TestParseDotenvAgreesWithComposeGoExceptWhereDocumented(t *testing.T) {
+	same := "# c\nexport A=1\nB = x # comment\nC='lit $X # no'\nD=\"l1\\nl2 \\\"q\\\"\"\nE=\nF=a#b\nG=crlf\r\n"
+	want, err := composeDotenv(same)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ParseDotenv(same); err != nil || !maps.Equal(got, want) {
+		t.Errorf("ParseDotenv = %q, %v; compose-go = %q", got, err, want)
+	}
+	differ := []struct{ name, in string }{
+		{"a line without = is an inherited variable to compose-go, silently dropped", "A=1\nNOEQUALS"},
+		{"text after a closing quote is the next statement to compose-go", `A="x" trailing`},
+		{"a $VAR in a bare value is interpolated by compose-go", "A=pa$word"},
+		{"a YAML-style key: value is accepted by compose-go", "A: 1"},
+	}
+	for _, tc := range differ {
+		c, cerr := composeDotenv(tc.in)
+		d, derr := ParseDotenv(tc.in)
+		if cerr == nil && derr == nil && maps.Equal(c, d) {
+			t.Errorf("%s: both read %q; the documented difference is gone", tc.name, c)
+		}
+	}
+}
