@@ -17,8 +17,6 @@ func TestEachCommandsHelpExitsZeroWithItsOwnUsage(t *testing.T) {
 		{"check --help shows check's usage", []string{"check", "--help"}, "driftd check --config FILE [--target NAME] [--output text|json]"},
 		{"reconcile -h shows reconcile's usage", []string{"reconcile", "-h"}, "driftd reconcile --config FILE [--target NAME] [--output text|json]"},
 		{"serve --help shows serve's usage", []string{"serve", "--help"}, "driftd serve --config FILE"},
-		{"demo --help shows demo's usage", []string{"demo", "--help"}, "driftd demo [--keep-running] [--listen ADDR] [--okta-listen ADDR]"},
-		{"sim okta --help shows the Okta simulator's usage", []string{"sim", "okta", "--help"}, "driftd sim okta [--listen ADDR] [--token T]"},
 		{"slack test --help shows slack test's usage", []string{"slack", "test", "--help"}, "driftd slack test --config FILE [--target NAME]"},
 		{"healthcheck --help shows healthcheck's usage", []string{"healthcheck", "--help"}, "driftd healthcheck [--url URL]"},
 		{"help check is check --help", []string{"help", "check"}, "driftd check --config FILE"},
@@ -33,7 +31,7 @@ func TestEachCommandsHelpExitsZeroWithItsOwnUsage(t *testing.T) {
 			if !strings.Contains(out, tc.usage) {
 				t.Errorf("help lacks %q:\n%s", tc.usage, out)
 			}
-			if tc.args[0] != "--help" && strings.Contains(out, "Available Commands") && tc.args[0] != "sim" {
+			if tc.args[0] != "--help" && strings.Contains(out, "Available Commands") {
 				t.Errorf("help shows the command list, not the command's own usage:\n%s", out)
 			}
 		})
@@ -47,10 +45,8 @@ func TestUnknownArgumentsAndFlagsAreRefusedByName(t *testing.T) {
 		want string
 	}{
 		{"an extra argument to check is named", []string{"check", "--config", "x.yaml", "prod"}, `unexpected argument "prod"`},
-		{"an extra argument to sim okta is named", []string{"sim", "okta", "now"}, `unexpected argument "now"`},
 		{"an unknown flag is named", []string{"validate", "--conifg", "x.yaml"}, "unknown flag: --conifg"},
 		{"an unknown command is named", []string{"chekc"}, `unknown command "chekc"`},
-		{"an unknown simulator is an unknown command", []string{"sim", "bogus"}, `unknown command "bogus" for "driftd sim"`},
 		{"an unknown help topic is refused", []string{"help", "nope"}, `unknown help topic "nope"`},
 		{"an unknown completion shell is refused", []string{"completion", "tcsh"}, `unknown shell "tcsh" for driftd completion: use bash, fish, powershell, zsh`},
 		{"completion without a shell is refused", []string{"completion"}, `name a shell: driftd completion`},
