@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,7 +76,7 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 		// which the SDK never does; two retry layers would multiply.
 		okta.WithRateLimitMaxRetries(0),
 		okta.WithHttpClientPtr(httpClient),
-		okta.WithTestingDisableHttpsCheck(u.Scheme == "http" && IsLoopbackHost(u.Hostname())),
+		okta.WithTestingDisableHttpsCheck(u.Scheme == "http" && checks.IsLoopbackHost(u.Hostname())),
 		okta.WithUserAgentExtra("driftd"),
 	)...)
 	if err != nil {
@@ -206,14 +205,4 @@ func appFromSDK(a *okta.OpenIdConnectApplication) *checks.OktaApp {
 		}
 	}
 	return out
-}
-
-// IsLoopbackHost reports whether host is localhost or a loopback address,
-// the only hosts plain http is accepted for.
-func IsLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -23,16 +23,19 @@ const module = "github.com/driftd/driftd"
 var forbidden = map[string][]string{
 	// The CLI wires the daemon: it reads no world itself, and the
 	// production build links no simulator, fixture or harness.
-	"cmd/driftd":                 {"internal/...", "checks/..."},
-	"checks":                     {"daemon/...", "cmd/...", "internal/..."},
-	"checks/source":              {"daemon/...", "cmd/...", "internal/..."},
-	"daemon/report":              {"daemon", "daemon/config", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
-	"daemon/config":              {"daemon", "daemon/report", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
-	"daemon/store":               {"daemon", "daemon/config", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
-	"daemon/terraform":           {"daemon", "daemon/store", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
-	"daemon/notify":              {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/slack", "daemon/notify/alertmanager", "cmd/...", "internal/..."},
-	"daemon/notify/slack":        {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/alertmanager", "cmd/...", "internal/..."},
-	"daemon/notify/alertmanager": {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/slack", "cmd/...", "internal/..."},
+	"cmd/driftd":       {"internal/...", "checks/..."},
+	"checks":           {"daemon/...", "cmd/...", "internal/..."},
+	"checks/source":    {"daemon/...", "cmd/...", "internal/..."},
+	"daemon/report":    {"daemon", "daemon/config", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
+	"daemon/config":    {"daemon", "daemon/report", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
+	"daemon/store":     {"daemon", "daemon/config", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
+	"daemon/terraform": {"daemon", "daemon/store", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
+	// A notifier renders and delivers what a run found: it reads no world
+	// (checks/source), runs nothing and serves no HTTP (the approval
+	// endpoint is daemon/api's, which calls the daemon, which calls it).
+	"daemon/notify":              {"daemon", "daemon/terraform", "daemon/api", "daemon/events", "daemon/bootstrap", "daemon/notify/slack", "daemon/notify/alertmanager", "checks/source", "cmd/...", "internal/..."},
+	"daemon/notify/slack":        {"daemon", "daemon/terraform", "daemon/api", "daemon/events", "daemon/bootstrap", "daemon/notify/alertmanager", "checks/source", "cmd/...", "internal/..."},
+	"daemon/notify/alertmanager": {"daemon", "daemon/terraform", "daemon/api", "daemon/events", "daemon/bootstrap", "daemon/notify/slack", "checks/source", "cmd/...", "internal/..."},
 	"daemon/api":                 {"daemon", "daemon/store", "daemon/terraform", "daemon/notify/...", "checks/source", "cmd/...", "internal/..."},
 	"daemon/events":              {"daemon", "daemon/api", "daemon/terraform", "daemon/notify/...", "cmd/...", "internal/..."},
 	"daemon":                     {"cmd/...", "internal/..."},
@@ -235,6 +238,21 @@ func TestNoFileOrFunctionOutgrowsAReader(t *testing.T) {
 			if n := fset.Position(fd.End()).Line - fset.Position(fd.Pos()).Line + 1; n > maxFuncLines {
 				t.Errorf("%s: %s has %d lines; split it below %d", rel, fd.Name.Name, n, maxFuncLines)
 			}
+		}
+	}
+}
+
+// TestEveryNotifierAndTheCLIHaveARule: a new notifier (daemon/notify/NAME)
+// or the CLI cannot grow imports unchecked for want of an entry above.
+func TestEveryNotifierAndTheCLIHaveARule(t *testing.T) {
+	top := root(t)
+	for _, rel := range goFiles(t, top) {
+		pkg := filepath.ToSlash(filepath.Dir(rel))
+		if strings.HasSuffix(rel, "_test.go") || !(matches("daemon/notify/...", pkg) || matches("cmd/...", pkg) || pkg == "internal/demo") {
+			continue
+		}
+		if _, ok := forbidden[pkg]; !ok {
+			t.Errorf("package %s has no import rule in forbidden", pkg)
 		}
 	}
 }
