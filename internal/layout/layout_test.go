@@ -45,6 +45,7 @@ var forbidden = map[string][]string{
 	"internal/slacksim":          {"daemon/...", "cmd/...", "checks/..."},
 	"internal/wandbsim":          {"daemon/...", "cmd/..."},
 	"internal/fakeclock":         {"daemon/...", "cmd/...", "checks/...", "internal/..."},
+	"internal/ci":                {"daemon/...", "cmd/...", "checks/...", "internal/...", "deploy"},
 	// The demo runs the real daemon against the simulators; it is never a
 	// test harness's client, nor the CLI's.
 	"internal/demo": {"cmd/...", "internal/fixture", "internal/kubetest", "internal/soak", "internal/chromium", "internal/fakeclock"},
