@@ -4,5 +4,6 @@
 // approval. The signed "Apply fix" endpoint is daemon/api's.
 //
 // It may import checks, report, config, store and notify; it must not
-// import checks/source, Terraform, the API or the daemon.
+// import the readers (checks/source), Terraform, the API, events,
+// bootstrap, the daemon or another notifier.
 package slack
