@@ -137,12 +137,18 @@ func waitDelivered(t *testing.T, sim *slacksim.Server) {
 // startConfig serves cfg on a free port with a quiet log.
 func startConfig(t *testing.T, cfg *config.Config) (base string, stop func()) {
 	t.Helper()
+	return startLogged(t, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// startLogged serves cfg on a free port, logging to log.
+func startLogged(t *testing.T, cfg *config.Config, log *slog.Logger) (base string, stop func()) {
+	t.Helper()
 	cfg.Server.Listen, cfg.Schedule = "127.0.0.1:0", "@every 1h"
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{Ready: func(a string) { ready <- a }})
+		done <- Serve(ctx, cfg, log, DaemonOptions{Ready: func(a string) { ready <- a }})
 	}()
 	select {
 	case a := <-ready:
