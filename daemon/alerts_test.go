@@ -84,8 +84,12 @@ func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing
 	}
 	close(quit)
 	wg.Wait()
-	post(base) // in sync: the last episode, if any, resolves
-	waitDelivered(t, sim)
+	// In sync: the last episode, if any, resolves. Every earlier post has
+	// returned, so once the start-up pass is over this one runs.
+	if code := reconcileWhenFree(t, base); code != http.StatusOK {
+		t.Fatalf("the final reconcile = %d", code)
+	}
+	waitDelivered(t, base)
 	stop()
 
 	st, err := store.OpenStore(cfg.StateDir, 0)
@@ -122,16 +126,21 @@ func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing
 	}
 }
 
-// waitDelivered waits until Slack has received no new message for a while.
-func waitDelivered(t *testing.T, sim *slacksim.Server) {
+// waitDelivered waits until the daemon's Slack outbox is empty: every
+// message the runs so far queued has been accepted by Slack (an item
+// leaves the outbox once delivered). The caller makes sure no run is
+// still going.
+func waitDelivered(t *testing.T, base string) {
 	t.Helper()
-	last, since := -1, time.Now()
-	for time.Since(since) < 500*time.Millisecond {
-		if n := len(sim.Messages()); n != last {
-			last, since = n, time.Now()
+	const empty = `driftd_outbox_pending{notifier="slack"} 0`
+	var metrics string
+	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		_, metrics = fixture.Call(t, "GET", base+"/metrics", "", "")
+		if grepLines(metrics, `driftd_outbox_pending{notifier="slack"}`) == empty {
+			return
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
+	t.Fatalf("the Slack outbox did not empty within %s: %s", startupDeadline, grepLines(metrics, "driftd_outbox_pending"))
 }
 
 // startConfig serves cfg on a free port with a quiet log.
