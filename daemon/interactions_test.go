@@ -85,15 +85,16 @@ func waitPlan(t *testing.T, base, notID string) string {
 	return ""
 }
 
+// waitFor polls cond up to startupDeadline: a hang guard, not a bound on
+// speed (it was 300 polls, 15 s, which a loaded machine can outlast).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for range 300 {
+	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if cond() {
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("timed out waiting for %s", what)
+	t.Fatalf("timed out waiting %s for %s", startupDeadline, what)
 }
 
 func TestSlackApprovalAppliesOnlyAValidCurrentApprovedPlan(t *testing.T) {
@@ -137,8 +138,7 @@ server:
 	if code, _ := postSigned(t, base, click(plan, "UMALLORY"), signingSecret, now); code != 403 {
 		t.Errorf("user not allowed: %d", code)
 	}
-	time.Sleep(300 * time.Millisecond)
-	unchanged()
+	unchanged() // and, once the valid click's run is seen, no other ran
 
 	body := click(plan, "UALICE")
 	if code, resp := postSigned(t, base, body, signingSecret, now); code != 200 || !strings.Contains(resp, "Applying plan") {
@@ -158,10 +158,22 @@ server:
 	})
 	// The run records the id that was authorised and the name Slack's
 	// payload gave, which the status page shows.
+	var runs string
 	waitFor(t, "the approval run to record who approved", func() bool {
-		code, runs := fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=5", apiToken, "")
+		var code int
+		code, runs = fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=5", apiToken, "")
 		return code == 200 && strings.Contains(runs, `"approved_by":"UALICE","approver_name":"ualice"`)
 	})
+	// The refused clicks came before the valid one: its run seen, they
+	// are judged. None started a run or was answered as an approval.
+	if n := strings.Count(runs, `"trigger":"approval"`); n != 1 {
+		t.Errorf("%d approval runs, want the valid click's alone: %s", n, runs)
+	}
+	for _, m := range sim.Messages() {
+		if strings.Contains(m.Text, "<@UMALLORY> approved") {
+			t.Errorf("a refused click was answered as an approval: %q", m.Text)
+		}
+	}
 
 	staleClickIsRefused(t, tf, sim, base, plan)
 	for _, m := range sim.Messages() {
