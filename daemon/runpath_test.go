@@ -121,7 +121,7 @@ func TestShutdownKillsTerraformsProcessGroup(t *testing.T) {
 		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{ShutdownGrace: 300 * time.Millisecond})
 	}()
 	// The start-up pass plans; the fake and its child are running.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(startupDeadline)
 	for len(fake.PIDs()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
