@@ -122,23 +122,8 @@ server:
 		m := sim.Messages()
 		return len(m) > 0 && strings.Contains(m[0].Blocks, plan)
 	})
-	unchanged := func() {
-		t.Helper()
-		if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
-			t.Fatal("something was applied")
-		}
-	}
 	now := time.Now()
-	if code, _ := postSigned(t, base, click(plan, "UALICE"), "wrong-secret", now); code != 401 {
-		t.Errorf("bad signature: %d", code)
-	}
-	if code, _ := postSigned(t, base, click(plan, "UALICE"), signingSecret, now.Add(-6*time.Minute)); code != 401 {
-		t.Errorf("old timestamp: %d", code)
-	}
-	if code, _ := postSigned(t, base, click(plan, "UMALLORY"), signingSecret, now); code != 403 {
-		t.Errorf("user not allowed: %d", code)
-	}
-	unchanged() // and, once the valid click's run is seen, no other ran
+	refusedClicks(t, tf, base, plan, now)
 
 	body := click(plan, "UALICE")
 	if code, resp := postSigned(t, base, body, signingSecret, now); code != 200 || !strings.Contains(resp, "Applying plan") {
@@ -164,21 +149,47 @@ server:
 		code, runs = fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=5", apiToken, "")
 		return code == 200 && strings.Contains(runs, `"approved_by":"UALICE","approver_name":"ualice"`)
 	})
-	// The refused clicks came before the valid one: its run seen, they
-	// are judged. None started a run or was answered as an approval.
+	onlyTheValidClickRan(t, sim, runs)
+
+	staleClickIsRefused(t, tf, sim, base, plan)
+	for _, m := range sim.Messages() {
+		if strings.Contains(m.Text+m.Blocks, slackToken) || strings.Contains(m.Text+m.Blocks, signingSecret) || strings.Contains(m.Text+m.Blocks, fixture.OktaToken) {
+			t.Fatal("a secret reached Slack")
+		}
+	}
+}
+
+// refusedClicks sends clicks with a bad signature, an old timestamp and
+// from a user who may not approve: each is refused and nothing is applied
+// (and onlyTheValidClickRan, once a later click has run, sees that none
+// started a run).
+func refusedClicks(t *testing.T, tf *tfFixture, base, plan string, now time.Time) {
+	t.Helper()
+	if code, _ := postSigned(t, base, click(plan, "UALICE"), "wrong-secret", now); code != 401 {
+		t.Errorf("bad signature: %d", code)
+	}
+	if code, _ := postSigned(t, base, click(plan, "UALICE"), signingSecret, now.Add(-6*time.Minute)); code != 401 {
+		t.Errorf("old timestamp: %d", code)
+	}
+	if code, _ := postSigned(t, base, click(plan, "UMALLORY"), signingSecret, now); code != 403 {
+		t.Errorf("user not allowed: %d", code)
+	}
+	if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
+		t.Fatal("something was applied")
+	}
+}
+
+// onlyTheValidClickRan judges the refused clicks once the valid click's
+// run is seen in runs (GET /v1/runs): none started a run or was answered
+// as an approval.
+func onlyTheValidClickRan(t *testing.T, sim *slacksim.Server, runs string) {
+	t.Helper()
 	if n := strings.Count(runs, `"trigger":"approval"`); n != 1 {
 		t.Errorf("%d approval runs, want the valid click's alone: %s", n, runs)
 	}
 	for _, m := range sim.Messages() {
 		if strings.Contains(m.Text, "<@UMALLORY> approved") {
 			t.Errorf("a refused click was answered as an approval: %q", m.Text)
-		}
-	}
-
-	staleClickIsRefused(t, tf, sim, base, plan)
-	for _, m := range sim.Messages() {
-		if strings.Contains(m.Text+m.Blocks, slackToken) || strings.Contains(m.Text+m.Blocks, signingSecret) || strings.Contains(m.Text+m.Blocks, fixture.OktaToken) {
-			t.Fatal("a secret reached Slack")
 		}
 	}
 }
