@@ -168,7 +168,7 @@ func TestFiftyConcurrentReconcilesRunOneAtATime(t *testing.T) {
 }
 
 func TestBusyTargetAnswers409WithTheRunID(t *testing.T) {
-	f := fixture.New(t, "prod")
+	f := unpolledFixture(t)
 	base, stop := startDaemon(t, f)
 	defer stop()
 	waitStartup(t, base)
@@ -192,6 +192,15 @@ func TestBusyTargetAnswers409WithTheRunID(t *testing.T) {
 	if c := <-first; c != 200 {
 		t.Fatalf("first call = %d", c)
 	}
+}
+
+// unpolledFixture is a one-target fixture whose System Log follower is
+// off, so the next Okta request after holdNextOktaRequest is a run's, not
+// a poll's.
+func unpolledFixture(t *testing.T) *fixture.Fixture {
+	f := fixture.New(t, "prod")
+	f.WriteConfig(strings.Replace(f.Body, "okta:\n", "okta:\n  events: {poll: 0s}\n", 1))
+	return f
 }
 
 // holdNextOktaRequest makes the simulator hold the next Okta API request
@@ -275,7 +284,7 @@ func TestServeWithoutAnAPITokenRefusesToStart(t *testing.T) {
 // Okta until the one-second schedule has fired and been skipped as busy
 // (the daemon says so), then lets the schedule run its passes.
 func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
-	f := fixture.New(t, "prod")
+	f := unpolledFixture(t)
 	cfg, _ := config.LoadConfig(f.Cfg)
 	cfg.Server.Listen = "127.0.0.1:0"
 	cfg.Schedule = "@every 1s"
@@ -319,7 +328,7 @@ func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
 // every target while a run of the one target is held inside Okta, and
 // lets that run go only once the daemon says the request waits for it.
 func TestReconcileAllWaitsForABusyTargetInsteadOfInventingAStatus(t *testing.T) {
-	f := fixture.New(t, "prod")
+	f := unpolledFixture(t)
 	cfg, err := config.LoadConfig(f.Cfg)
 	if err != nil {
 		t.Fatal(err)

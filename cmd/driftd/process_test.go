@@ -96,8 +96,11 @@ func (p *proc) wait(t *testing.T, within time.Duration) error {
 	}
 }
 
+// serveConfig serves f on listen with an hourly schedule and the System
+// Log follower off: the only Okta requests are the passes'.
 func serveConfig(f *fixture.Fixture, listen string) {
-	f.WriteConfig(strings.Replace(f.Body, "server:\n", "schedule: \"@every 1h\"\nserver:\n  listen: "+listen+"\n", 1))
+	body := strings.Replace(f.Body, "okta:\n", "okta:\n  events: {poll: 0s}\n", 1)
+	f.WriteConfig(strings.Replace(body, "server:\n", "schedule: \"@every 1h\"\nserver:\n  listen: "+listen+"\n", 1))
 }
 
 // servedFixture runs `driftd serve` on a one-target fixture and waits for
