@@ -169,10 +169,11 @@ func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn 
 	}
 	rollout.ObservedAt = k.now()
 	return &checks.WandbEnv{
-		Source:  "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name + "/deployment/" + d.Name + "/" + c.Name,
-		Vars:    vars,
-		Rollout: rollout,
-		Where:   operatorWhere(gvr, r.ns, name, obj, d, c),
+		Source:     "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name + "/deployment/" + d.Name + "/" + c.Name,
+		Vars:       vars,
+		Rollout:    rollout,
+		Where:      operatorWhere(gvr, r.ns, name, obj, d, c),
+		SecretKeys: operatorSecretKeys(gvr, r.ns, obj),
 	}, nil
 }
 
