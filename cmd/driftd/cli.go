@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/daemon"
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
@@ -52,9 +54,9 @@ func (c *cli) validate(ctx context.Context, file string, deep bool) int {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError
 	}
-	if problems := workspaceProblems(ctx, cfg, deep); len(problems) > 0 {
+	if problems := append(workspaceProblems(ctx, cfg, deep), helmRenderProblems(cfg)...); len(problems) > 0 {
 		scrub := terraform.NewScrubber(cfg)
-		fmt.Fprintf(c.stderr, "driftd: invalid remediation workspace in %s:\n", cfg.Path)
+		fmt.Fprintf(c.stderr, "driftd: %s cannot run as configured:\n", cfg.Path)
 		for _, p := range problems {
 			fmt.Fprintf(c.stderr, "  - %s\n", scrub.String(p))
 		}
@@ -92,6 +94,22 @@ func workspaceProblems(ctx context.Context, cfg *config.Config, deep bool) []str
 		}
 		if err := tf.ValidateWorkspace(ctx, i, t); err != nil {
 			out = append(out, err.Error())
+		}
+	}
+	return out
+}
+
+// helmRenderProblems names the targets that read a helm_release from
+// Terraform state when driftd-helm-render, which renders it, cannot be
+// found: every run of theirs would fail.
+func helmRenderProblems(cfg *config.Config) []string {
+	var out []string
+	for i, t := range cfg.Targets {
+		if t.Wandb.Env.Source != "terraform" || !strings.Contains(t.Wandb.Env.Address, "helm_release.") {
+			continue
+		}
+		if _, err := source.FindHelmRender(); err != nil {
+			out = append(out, fmt.Sprintf("targets[%d].wandb.env.address: %s: %v", i, t.Wandb.Env.Address, err))
 		}
 	}
 	return out
