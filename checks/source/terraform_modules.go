@@ -85,8 +85,9 @@ func envResourceType(t string) bool {
 // helmStateEnv reads a helm_release from state (hashicorp/helm 2.x, as W&B's
 // modules pin it: `values` a list of YAML documents, `set` and
 // `set_sensitive` lists of {name, value, type}, `set_list` of {name,
-// value}), combines them as the provider does and derives the env of the W&B
-// chart they configure (HelmReleaseEnv). A release that configures none of
+// value}), and has driftd-helm-render (internal/helmrender, Helm's own
+// code in its own process) combine them as the provider does and derive the
+// env of the W&B chart they configure. A release that configures none of
 // W&B's charts is read the old generic way (env and extraEnv maps).
 func helmStateEnv(ctx context.Context, attrs map[string]any) (map[string]string, error) {
 	req := helmRenderRequest{Values: []string{}, Sets: []helmSet{}}

@@ -10,7 +10,7 @@ import (
 // This file derives the W&B app's env from the values of W&B's operator chart
 // (wandb/helm-charts charts/operator-wandb, at 82d5626, chart version 0.43.8),
 // and from a v1 WeightsAndBiases spec that carries them, by rendering the
-// chart's env templates with Helm (chartenv_engine.go). It reads nothing:
+// chart's env templates with Helm (engine.go). It reads nothing:
 // Terraform state brings the values. A live install is read where it runs
 // instead (the kubernetes source).
 
