@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 #
-# driftd: a static binary plus a pinned Terraform, on an empty base, run as
+# driftd: a static binary (and its Helm renderer) plus a pinned Terraform, on an empty base, run as
 # a non-root user with a read-only root file system (state on a volume).
 #
 #   docker build -t ghcr.io/OWNER/driftd:0.1.0 --build-arg VERSION=0.1.0 .
@@ -39,9 +39,11 @@ ARG VERSION=devel
 # the compose demo's own image.
 ARG TAGS=
 # Exactly the build .ci/run checks: static, trimmed paths, version stamped.
+# driftd-helm-render renders W&B's chart for a helm_release in Terraform
+# state; driftd finds it beside itself in /usr/local/bin.
 RUN CGO_ENABLED=0 go build -trimpath -tags "${TAGS}" \
       -ldflags "-s -w -X github.com/driftd/driftd/daemon.Version=${VERSION}" \
-      -o /out/driftd ./cmd/driftd
+      -o /out/ ./cmd/driftd ./cmd/driftd-helm-render
 RUN mkdir -p /out/state /out/tmp
 
 FROM scratch
@@ -52,6 +54,7 @@ LABEL org.opencontainers.image.title="driftd" \
       org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/driftd /usr/local/bin/driftd
+COPY --from=build /out/driftd-helm-render /usr/local/bin/driftd-helm-render
 COPY --from=terraform /out/terraform /usr/local/bin/terraform
 COPY --from=build --chown=65532:65532 /out/state /var/lib/driftd
 COPY --from=build --chown=65532:65532 /out/tmp /tmp

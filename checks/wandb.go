@@ -21,6 +21,15 @@ const (
 	EnvLocalRestore      = "LOCAL_RESTORE"
 )
 
+// EnvKeys are the env keys the checks read. A source that cannot know one of
+// them (its value comes from a Secret or ConfigMap reference, a valueFrom)
+// says so rather than leave the key looking unset.
+var EnvKeys = []string{
+	EnvClientID, EnvIssuer, EnvAuthMethod,
+	EnvGorillaClientID, EnvGorillaIssuer, EnvGorillaAuthMethod,
+	EnvCORSOrigins, EnvLocalRestore,
+}
+
 // pairedValue reads a setting that W&B accepts under two names. It returns
 // the effective value, whether either is set, and a finding when both are set
 // and disagree.

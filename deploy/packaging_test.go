@@ -111,7 +111,12 @@ func TestTheImageShipsNoTerraformProvider(t *testing.T) {
 			t.Errorf("the image ships a provider: %s", l)
 		}
 	}
-	if n := strings.Count(df, "go build"); n != 1 || !strings.Contains(df, "-o /out/driftd ./cmd/driftd") {
-		t.Errorf("the Dockerfile runs go build %d times; want once, for ./cmd/driftd", n)
+	if n := strings.Count(df, "go build"); n != 1 || !strings.Contains(df, "-o /out/ ./cmd/driftd ./cmd/driftd-helm-render") {
+		t.Errorf("the Dockerfile runs go build %d times; want once, for ./cmd/driftd and ./cmd/driftd-helm-render", n)
+	}
+	// driftd looks for driftd-helm-render beside its own executable.
+	if !strings.Contains(df, "COPY --from=build /out/driftd /usr/local/bin/driftd\n") ||
+		!strings.Contains(df, "COPY --from=build /out/driftd-helm-render /usr/local/bin/driftd-helm-render\n") {
+		t.Error("the image must ship driftd-helm-render beside driftd in /usr/local/bin")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/deploy"
+	"github.com/driftd/driftd/internal/fixture"
 	"github.com/driftd/driftd/internal/kubetest"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -109,6 +110,7 @@ func TestOperatorModuleEscapesCORSOriginsForHelmSet(t *testing.T) {
 				t.Errorf("the WeightsAndBiases resource: GORILLA_CORS_ORIGINS %q, clientId %q", cors, clientID)
 			}
 			t.Setenv("DRIFTD_TERRAFORM", w.bin)
+			t.Setenv("DRIFTD_HELM_RENDER", fixture.HelmRender(t))
 			got, err := (&source.TerraformEnv{Dir: w.dir, Address: "helm_release.wandb"}).Env(context.Background())
 			if err != nil {
 				t.Fatal(err)

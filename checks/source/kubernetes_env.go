@@ -149,7 +149,7 @@ func referencedVars(in string) []string {
 // literal value with $(VAR) references expanded against what is defined so
 // far, a valueFrom resolved; an optional reference to a missing object or
 // key leaves the variable as it was. Of a Secret, only the values of the
-// keys driftd checks (CheckedEnvKeys) are kept.
+// keys driftd checks (checks.EnvKeys) are kept.
 func (e *envRefs) resolve(ctx context.Context, c *corev1.Container) (map[string]string, error) {
 	env := map[string]string{}
 	for _, from := range c.EnvFrom {

@@ -60,12 +60,12 @@ func (k *KubernetesEnv) specActiveEnv(ctx context.Context, r *kubeRead, where st
 	if err := json.Unmarshal(data, &values); err != nil {
 		return nil, fmt.Errorf("secret %s/%s: its values key is not the JSON object the operator writes", r.ns, name)
 	}
-	env, err := OperatorValuesEnv(values)
+	resp, err := renderHelmRelease(ctx, helmRenderRequest{Chart: operatorWandbChart, Values: []string{string(data)}})
 	if err != nil {
 		return nil, fmt.Errorf("secret %s/%s: %w", r.ns, name, err)
 	}
 	vars := map[string]string{}
-	for k, v := range env {
+	for k, v := range resp.Env {
 		if isCheckedKey(k) {
 			vars[k] = v
 		}

@@ -49,6 +49,7 @@ func (k *kubeCluster) specActiveSecret(t *testing.T, values string) {
 // observation is the env the chart renders from `<name>-spec-active`'s
 // values: the operator's, not the resource's.
 func TestOperatorV1WithoutAReadableAppReadsTheValuesTheOperatorApplied(t *testing.T) {
+	useHelmRender(t)
 	k := startKube(t)
 	k.srv.InstallCRDs(t, operatorCRDv1)
 	dyn, err := dynamic.NewForConfig(k.srv.Config)

@@ -58,7 +58,7 @@ func (t *TerraformEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
 	if err != nil {
 		return nil, BoundError(fmt.Errorf("reading Terraform state in %s: %w", t.Dir, err))
 	}
-	vars, err := EnvFromState(state, t.Output, t.Address)
+	vars, err := EnvFromState(ctx, state, t.Output, t.Address)
 	if err != nil {
 		return nil, BoundError(fmt.Errorf("reading W&B env from Terraform state in %s: %w", t.Dir, err))
 	}
@@ -71,8 +71,9 @@ func (t *TerraformEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
 
 // EnvFromState extracts env vars from state: the root output named output,
 // or the resource at address (kubernetes_config_map data, a
-// kubernetes_deployment's container env, a helm_release's values).
-func EnvFromState(state *tfjson.State, output, address string) (map[string]string, error) {
+// kubernetes_deployment's container env, a helm_release's values, which
+// driftd-helm-render reads).
+func EnvFromState(ctx context.Context, state *tfjson.State, output, address string) (map[string]string, error) {
 	if state == nil || state.Values == nil {
 		return nil, errors.New("the state is empty: has the workspace been applied?")
 	}
@@ -93,7 +94,7 @@ func EnvFromState(state *tfjson.State, output, address string) (map[string]strin
 	case "kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_stateful_set", "kubernetes_stateful_set_v1":
 		return moduleDeploymentEnv(state, address, r.AttributeValues)
 	case "helm_release":
-		return helmStateEnv(r.AttributeValues)
+		return helmStateEnv(ctx, r.AttributeValues)
 	}
 	return nil, fmt.Errorf("%s is a %s: driftd reads env from kubernetes_config_map, kubernetes_deployment or helm_release", address, r.Type)
 }

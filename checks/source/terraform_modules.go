@@ -1,12 +1,15 @@
 package source
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/driftd/driftd/checks"
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
@@ -82,20 +85,20 @@ func envResourceType(t string) bool {
 // helmStateEnv reads a helm_release from state (hashicorp/helm 2.x, as W&B's
 // modules pin it: `values` a list of YAML documents, `set` and
 // `set_sensitive` lists of {name, value, type}, `set_list` of {name,
-// value}), combines them as the provider does and derives the env of the W&B
-// chart they configure (HelmReleaseEnv). A release that configures none of
+// value}), and has driftd-helm-render (internal/helmrender, Helm's own
+// code in its own process) combine them as the provider does and derive the
+// env of the W&B chart they configure. A release that configures none of
 // W&B's charts is read the old generic way (env and extraEnv maps).
-func helmStateEnv(attrs map[string]any) (map[string]string, error) {
-	var values []string
+func helmStateEnv(ctx context.Context, attrs map[string]any) (map[string]string, error) {
+	req := helmRenderRequest{Values: []string{}, Sets: []helmSet{}}
 	for _, v := range asAnyList(attrs["values"]) {
 		if s, ok := v.(string); ok {
-			values = append(values, s)
+			req.Values = append(req.Values, s)
 		}
 	}
-	var sets []HelmSet
 	for _, block := range []string{"set", "set_list", "set_sensitive"} {
 		for _, s := range asList(attrs[block]) {
-			hs := HelmSet{Block: block}
+			hs := helmSet{Block: block}
 			hs.Name, _ = s["name"].(string)
 			hs.Type, _ = s["type"].(string)
 			if block == "set_list" {
@@ -105,34 +108,17 @@ func helmStateEnv(attrs map[string]any) (map[string]string, error) {
 			} else if s["value"] != nil {
 				hs.Value = fmt.Sprint(s["value"])
 			}
-			sets = append(sets, hs)
+			req.Sets = append(req.Sets, hs)
 		}
 	}
-	merged, err := HelmReleaseValues(values, sets)
+	resp, err := renderHelmRelease(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("reading the helm release's values: %w", err)
 	}
-	if !configuresWandbChart(merged) {
+	if !resp.WandbChart {
 		return helmEnv(attrs)
 	}
-	env, err := HelmReleaseEnv(values, sets)
-	if err != nil {
-		return nil, fmt.Errorf("reading the helm release's values: %w", err)
-	}
-	return env, nil
-}
-
-// configuresWandbChart reports whether merged values are those of W&B's
-// wandb-cr chart (spec), operator-wandb chart (global) or legacy wandb
-// chart (sso, extraCors, host, a list-shaped extraEnv).
-func configuresWandbChart(merged map[string]any) bool {
-	_, listEnv := merged["extraEnv"].([]any)
-	for _, k := range []string{"spec", "global", "sso", "extraCors", "host"} {
-		if merged[k] != nil {
-			return true
-		}
-	}
-	return listEnv
+	return resp.Env, nil
 }
 
 func asAnyList(v any) []any {
@@ -208,3 +194,7 @@ func helmHint(state *tfjson.State) string {
 	sort.Strings(releases)
 	return ": read the release that runs it instead (" + strings.Join(releases, ", ") + ")"
 }
+
+// isCheckedKey reports whether the checks read env key k (checks.EnvKeys):
+// a source that cannot know its value says so instead of leaving it unset.
+func isCheckedKey(k string) bool { return slices.Contains(checks.EnvKeys, k) }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -239,9 +240,10 @@ var moduleCases = []struct {
 }
 
 func TestEnvFromStateOfWandbsPublishedModules(t *testing.T) {
+	useHelmRender(t)
 	for _, tc := range moduleCases {
 		t.Run(tc.name, func(t *testing.T) {
-			env, err := EnvFromState(showJSON(t, tc.resources), "", tc.address)
+			env, err := EnvFromState(context.Background(), showJSON(t, tc.resources), "", tc.address)
 			if len(tc.err) > 0 {
 				if err == nil {
 					t.Fatalf("read %d vars, want an error", len(env))

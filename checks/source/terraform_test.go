@@ -33,6 +33,7 @@ const stateJSON = `{
 }`
 
 func TestEnvFromState(t *testing.T) {
+	useHelmRender(t)
 	var st tfjson.State
 	if err := json.Unmarshal([]byte(stateJSON), &st); err != nil {
 		t.Fatal(err)
@@ -51,7 +52,7 @@ func TestEnvFromState(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			env, err := EnvFromState(&st, tc.output, tc.address)
+			env, err := EnvFromState(context.Background(), &st, tc.output, tc.address)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want %q", err, tc.err)
@@ -63,7 +64,7 @@ func TestEnvFromState(t *testing.T) {
 			}
 		})
 	}
-	if _, err := EnvFromState(&tfjson.State{}, "wandb_env", ""); err == nil || !strings.Contains(err.Error(), "the state is empty") {
+	if _, err := EnvFromState(context.Background(), &tfjson.State{}, "wandb_env", ""); err == nil || !strings.Contains(err.Error(), "the state is empty") {
 		t.Errorf("empty state: %v", err)
 	}
 }

@@ -52,9 +52,9 @@ func (c *cli) validate(ctx context.Context, file string, deep bool) int {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError
 	}
-	if problems := workspaceProblems(ctx, cfg, deep); len(problems) > 0 {
+	if problems := append(workspaceProblems(ctx, cfg, deep), daemon.HelmRenderProblems(cfg)...); len(problems) > 0 {
 		scrub := terraform.NewScrubber(cfg)
-		fmt.Fprintf(c.stderr, "driftd: invalid remediation workspace in %s:\n", cfg.Path)
+		fmt.Fprintf(c.stderr, "driftd: %s cannot run as configured:\n", cfg.Path)
 		for _, p := range problems {
 			fmt.Fprintf(c.stderr, "  - %s\n", scrub.String(p))
 		}

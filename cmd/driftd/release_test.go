@@ -69,7 +69,7 @@ func TestTheReleaseScriptBuildsAStaticArchiveWithItsChecksum(t *testing.T) {
 			f.Close()
 		}
 	}
-	for _, want := range []string{name + "/driftd", name + "/LICENSE", name + "/README.md"} {
+	for _, want := range []string{name + "/driftd", name + "/driftd-helm-render", name + "/LICENSE", name + "/README.md"} {
 		if !entries[want] {
 			t.Errorf("the archive lacks %s: %v", want, entries)
 		}

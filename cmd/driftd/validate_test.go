@@ -150,3 +150,26 @@ func TestEveryTargetInTheJSONCarriesRemediation(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateNamesAMissingHelmRenderForAHelmRelease: a target that reads a
+// helm_release from Terraform state needs driftd-helm-render; validate says
+// so before a run fails on it, and is content once it can be found.
+func TestValidateNamesAMissingHelmRenderForAHelmRelease(t *testing.T) {
+	f := fixture.New(t, "prod")
+	f.WriteConfig(strings.Replace(f.Body, "env: {source: file, path: ./prod.env}", "env: {source: terraform, dir: ./tf, address: module.wandb.helm_release.wandb}", 1))
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("DRIFTD_HELM_RENDER", "")
+	code, out, stderr := runCLI(t, "validate", "--config", f.Cfg)
+	want := "targets[0].wandb.env.address: module.wandb.helm_release.wandb: driftd-helm-render not found"
+	if code != ExitError || !strings.Contains(stderr, want) || !strings.Contains(stderr, "install it") {
+		t.Fatalf("exit %d, want 1 with %q\n%s\n%s", code, want, out, stderr)
+	}
+	helper := filepath.Join(t.TempDir(), "driftd-helm-render")
+	if err := os.WriteFile(helper, []byte("#!/bin/sh\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DRIFTD_HELM_RENDER", helper)
+	if code, out, stderr := runCLI(t, "validate", "--config", f.Cfg); code != ExitOK {
+		t.Fatalf("with the helper: exit %d\n%s\n%s", code, out, stderr)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -50,7 +51,7 @@ const (
 var reservedAlertLabels = []string{"alertname", "target", "check"}
 
 // labelName is Prometheus's label name syntax (model.LabelNameRE).
-var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+var labelName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`) })
 
 // UnmarshalYAML fills the defaults and validates the section, naming each
 // key path. Problems come back as a yaml.TypeError so the decoder keeps
@@ -104,7 +105,7 @@ func (a *AlertmanagerConfig) problems() []string {
 	sort.Strings(names)
 	for _, k := range names {
 		switch {
-		case !labelName.MatchString(k):
+		case !labelName().MatchString(k):
 			add("labels.%s: not a Prometheus label name (letters, digits and '_', not starting with a digit)", k)
 		case isReserved(k):
 			add("labels.%s: driftd sets this label itself (%s)", k, strings.Join(reservedAlertLabels, ", "))

@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/driftd/driftd/checks/source"
 )
@@ -37,12 +38,12 @@ var unusedSections = map[Command][]string{
 	ForSlack:     {"server", "alertmanager", "okta.event_hook", "targets[*].remediation"},
 }
 
-var listIndex = regexp.MustCompile(`\[[0-9]+\]`)
+var listIndex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[[0-9]+\]`) })
 
 // unused says whether a problem (which starts with its key path) is about
 // a section cmd does not use.
 func (cmd Command) unused(problem string) bool {
-	path := listIndex.ReplaceAllString(keyPath(problem), "[*]")
+	path := listIndex().ReplaceAllString(keyPath(problem), "[*]")
 	for _, s := range unusedSections[cmd] {
 		if path == s || strings.HasPrefix(path, s+".") || strings.HasPrefix(path, s+"[") {
 			return true

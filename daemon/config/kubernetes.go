@@ -2,17 +2,20 @@ package config
 
 import (
 	"regexp"
+	"sync"
 )
 
 // DefaultKubernetesNamespace is wandb.env.namespace when unset.
 const DefaultKubernetesNamespace = "default"
 
 // dnsLabel is a Kubernetes namespace or container name (RFC 1123 label).
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+var dnsLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`) })
 
 // dnsSubdomain is a Kubernetes object name such as a Deployment's or a
 // custom resource's (RFC 1123 subdomain).
-var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+var dnsSubdomain = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+})
 
 // kubernetesDefaults fills wandb.env for source: kubernetes: the namespace
 // and a kubeconfig path relative to the config file.
@@ -39,12 +42,12 @@ func validateKubernetesEnv(env EnvSource, at string, add func(string, ...any)) {
 		add("%s.wandb.env.container: applies with deployment only", at)
 	}
 	for key, name := range map[string]string{"deployment": env.Deployment, "weightsandbiases": env.WeightsAndBiases} {
-		if name != "" && (len(name) > 253 || !dnsSubdomain.MatchString(name)) {
+		if name != "" && (len(name) > 253 || !dnsSubdomain().MatchString(name)) {
 			add("%s.wandb.env.%s: %q is not a Kubernetes object name (lower-case letters, digits, '-' and '.')", at, key, name)
 		}
 	}
 	for key, name := range map[string]string{"namespace": env.Namespace, "container": env.Container} {
-		if name != "" && (len(name) > 63 || !dnsLabel.MatchString(name)) {
+		if name != "" && (len(name) > 63 || !dnsLabel().MatchString(name)) {
 			add("%s.wandb.env.%s: %q is not a Kubernetes name (lower-case letters, digits and '-')", at, key, name)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/agext/levenshtein"
 	"github.com/driftd/driftd/checks/source"
@@ -299,9 +300,9 @@ func suggest(key string, fields map[string]reflect.Type) string {
 // $VAR and drops a "$" it cannot parse, so a value holding a literal "$" (a
 // password, a regular expression) would be silently changed, and it cannot
 // report a malformed or unset reference, which this loader must.
-var envRef = regexp.MustCompile(`\$\{([^}]*)\}`)
+var envRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}]*)\}`) })
 
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // expandEnv replaces ${VAR} in scalar values (never in keys) from lookup.
 // It collects in secrets the values of secret paths (expanded or literal)
@@ -315,9 +316,9 @@ func expandEnv(n *yaml.Node, at string, lookup func(string) (string, bool), prob
 		if !strings.Contains(n.Value, "${") {
 			return
 		}
-		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
+		n.Value = envRef().ReplaceAllStringFunc(n.Value, func(m string) string {
 			name := m[2 : len(m)-1]
-			if !envName.MatchString(name) {
+			if !envName().MatchString(name) {
 				*problems = append(*problems, fmt.Sprintf("%s: %q is not a valid environment variable reference", at, m))
 				return m
 			}

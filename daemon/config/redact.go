@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // minFreeTextSecret is the shortest secret redacted wherever it appears in
@@ -65,7 +66,7 @@ func scrubText(text string, secrets []string) string {
 			text = strings.ReplaceAll(text, q[1:len(q)-1], redacted)
 		}
 	}
-	return backtickQuoted.ReplaceAllStringFunc(text, func(q string) string {
+	return backtickQuoted().ReplaceAllStringFunc(text, func(q string) string {
 		head, cut := strings.CutSuffix(q[1:len(q)-1], "...")
 		for _, sec := range secrets {
 			if cut && head != "" && strings.HasPrefix(sec, head) {
@@ -76,4 +77,4 @@ func scrubText(text string, secrets []string) string {
 	})
 }
 
-var backtickQuoted = regexp.MustCompile("`[^`]*`")
+var backtickQuoted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`[^`]*`") })

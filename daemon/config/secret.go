@@ -99,7 +99,7 @@ func validateTerraformEnv(env map[string]Secret, at string, add func(string, ...
 	sort.Strings(names)
 	for _, k := range names {
 		switch {
-		case !envName.MatchString(k):
+		case !envName().MatchString(k):
 			add("%s.remediation.terraform.env.%s: not an environment variable name (letters, digits and _)", at, k)
 		case strings.HasPrefix(k, "TF_VAR_") || strings.HasPrefix(k, "TF_CLI_ARGS") || strings.HasPrefix(k, "TF_LOG") ||
 			k == "TF_WORKSPACE" || k == "TF_INPUT" || k == "TF_IN_AUTOMATION" || k == "TF_REATTACH_PROVIDERS":

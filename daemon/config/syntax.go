@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	yamlv2 "go.yaml.in/yaml/v2"
 )
@@ -11,7 +12,9 @@ import (
 // parserProblem matches the errors of the YAML parser (as opposed to its
 // scanner) as go.yaml.in/yaml/v2 words them (parserc.go,
 // yaml_parser_set_parser_error_context), with the line of the problem.
-var parserProblem = regexp.MustCompile(`^yaml: line ([0-9]+): (did not find expected (<document start>|node content|key|'-' indicator|',' or '\]'|',' or '\}'))$`)
+var parserProblem = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^yaml: line ([0-9]+): (did not find expected (<document start>|node content|key|'-' indicator|',' or '\]'|',' or '\}'))$`)
+})
 
 // syntaxError words a YAML syntax error with the line the problem is on.
 // yaml.v3 reports a parser error at the line where the enclosing block
@@ -27,7 +30,7 @@ func syntaxError(data []byte, v3err error) string {
 	if err == nil {
 		return msg
 	}
-	m := parserProblem.FindStringSubmatch(err.Error())
+	m := parserProblem().FindStringSubmatch(err.Error())
 	if m == nil {
 		return msg
 	}

@@ -1,4 +1,4 @@
-package source
+package helmrender
 
 import (
 	"os"
@@ -245,40 +245,4 @@ func TestWandbCRSpecEnv(t *testing.T) {
 			t.Fatalf("error = %v", err)
 		}
 	})
-}
-
-func TestMinimalCRDIsTheOperatorsV1Schema(t *testing.T) {
-	crd := readValues(t, "weightsandbiases-crd.yaml")
-	for path, want := range map[string]any{
-		"spec.group":        "apps.wandb.com",
-		"spec.names.kind":   "WeightsAndBiases",
-		"spec.names.plural": "weightsandbiases",
-		"spec.scope":        "Namespaced",
-	} {
-		if got := dig(crd, strings.Split(path, ".")...); got != want {
-			t.Errorf("%s = %v, want %v", path, got, want)
-		}
-	}
-	versions, _ := dig(crd, "spec", "versions").([]any)
-	if len(versions) != 1 {
-		t.Fatalf("versions = %v, want only v1", versions)
-	}
-	v1, _ := versions[0].(map[string]any)
-	values := dig(v1, "schema", "openAPIV3Schema", "properties", "spec", "properties", "values")
-	if v1["name"] != "v1" || v1["storage"] != true || dig(values.(map[string]any), "x-kubernetes-preserve-unknown-fields") != true {
-		t.Errorf("v1 = %v, want the stored v1 with spec.values preserving unknown fields", v1)
-	}
-}
-
-// dig walks nested maps; nil when a step is missing or not a map.
-func dig(m map[string]any, path ...string) any {
-	var cur any = m
-	for _, p := range path {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[p]
-	}
-	return cur
 }

@@ -1,4 +1,4 @@
-package source
+package helmrender
 
 import (
 	"fmt"
@@ -86,7 +86,7 @@ const legacyEnvTemplate = `spec:
 // then the list-shaped extraEnv ([{name, value}]) appended last, so an
 // extraEnv entry wins over a chart entry of the same name as Kubernetes lets
 // the last duplicate in `env` win. valueFrom entries are left out; for a key
-// in CheckedEnvKeys that is an error.
+// in checks.EnvKeys that is an error.
 func LegacyChartEnv(values map[string]any) (map[string]string, error) {
 	ch := &chart.Chart{
 		Metadata: &chart.Metadata{APIVersion: "v2", Name: "wandb", Version: "0.3.9", Type: "application"},

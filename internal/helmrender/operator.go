@@ -1,4 +1,4 @@
-package source
+package helmrender
 
 import (
 	"encoding/json"
@@ -10,19 +10,9 @@ import (
 // This file derives the W&B app's env from the values of W&B's operator chart
 // (wandb/helm-charts charts/operator-wandb, at 82d5626, chart version 0.43.8),
 // and from a v1 WeightsAndBiases spec that carries them, by rendering the
-// chart's env templates with Helm (chartenv_engine.go). It reads nothing:
+// chart's env templates with Helm (engine.go). It reads nothing:
 // Terraform state brings the values. A live install is read where it runs
 // instead (the kubernetes source).
-
-// CheckedEnvKeys are the env keys driftd's checks read. A key among them whose
-// value comes from a Secret or ConfigMap reference (valueFrom) cannot be
-// derived from values alone, so the derivation refuses it rather than leave
-// the key looking unset.
-var CheckedEnvKeys = []string{
-	"OIDC_CLIENT_ID", "OIDC_ISSUER", "OIDC_AUTH_METHOD",
-	"GORILLA_OIDC_CLIENT_ID", "GORILLA_OIDC_ISSUER", "GORILLA_AUTH_METHOD",
-	"GORILLA_CORS_ORIGINS", "LOCAL_RESTORE",
-}
 
 // operatorChartDefaults is the part of charts/operator-wandb/values.yaml the
 // templates read (global.host line 14, global.extraEnv line 99,
@@ -226,7 +216,7 @@ func operatorChart() *chart.Chart {
 // in app.envFrom) and the container's literal env entries, the latter
 // winning as Kubernetes lets `env` win over `envFrom`. Entries with a
 // valueFrom are left out (a Secret's value is not in the values); for a key
-// in CheckedEnvKeys that is an error.
+// in checks.EnvKeys that is an error.
 func OperatorValuesEnv(values map[string]any) (map[string]string, error) {
 	out, err := renderChart(operatorChart(), values, "wandb")
 	if err != nil {
@@ -263,15 +253,6 @@ func OperatorValuesEnv(values map[string]any) (map[string]string, error) {
 		env[k] = v
 	}
 	return env, nil
-}
-
-func isCheckedKey(k string) bool {
-	for _, c := range CheckedEnvKeys {
-		if c == k {
-			return true
-		}
-	}
-	return false
 }
 
 // weightsAndBiasesSpecEnv derives the W&B backend's env from the spec of a

@@ -1,4 +1,4 @@
-package source
+package helmrender
 
 import (
 	"errors"
@@ -15,16 +15,16 @@ import (
 // helm/resource_helm_release.go, setResourceModel / set_listResourceModel).
 type HelmSet struct {
 	// Block is "set" (also when empty), "set_list" or "set_sensitive".
-	Block string
+	Block string `json:"block,omitempty"`
 	// Name is the Helm value path, dots separating keys (`global.host`).
-	Name string
+	Name string `json:"name"`
 	// Value is the set's value as written in the configuration.
-	Value string
+	Value string `json:"value,omitempty"`
 	// Type is "" or "auto" (strvals infers bools, ints, null), "string" or
 	// "literal".
-	Type string
+	Type string `json:"type,omitempty"`
 	// List holds a set_list entry's values.
-	List []string
+	List []string `json:"list,omitempty"`
 }
 
 // HelmReleaseEnv derives the W&B backend's env from a helm_release in
@@ -42,6 +42,11 @@ func HelmReleaseEnv(values []string, sets []HelmSet) (map[string]string, error) 
 	if err != nil {
 		return nil, err
 	}
+	return releaseEnv(merged)
+}
+
+// releaseEnv is HelmReleaseEnv of values already merged.
+func releaseEnv(merged map[string]any) (map[string]string, error) {
 	switch {
 	case merged["spec"] != nil:
 		return wandbCRChartEnv(merged["spec"])
