@@ -2,8 +2,6 @@ package helmrender
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -139,16 +137,6 @@ func containerEnv(out map[string]string, path string, containers []string, svc s
 		}
 	}
 	return env, nil
-}
-
-// sortedKeys lists a rendered output's paths, for error messages.
-func sortedKeys(out map[string]string) string {
-	keys := make([]string, 0, len(out))
-	for k := range out {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, ", ")
 }
 
 // asMap returns v as a values map; a missing value is an empty map.

@@ -152,7 +152,7 @@ func redactValue(err error, s HelmSet) error {
 		msg = strings.ReplaceAll(msg, s.Value, "[redacted]")
 	}
 	if strings.Contains(s.Value, ",") {
-		msg += " (an unescaped comma ends a Helm set value; see HelmSetEscape)"
+		msg += ` (an unescaped comma ends a Helm set value; write it as "\\,")`
 	}
 	return errors.New(msg)
 }
@@ -171,24 +171,4 @@ func wandbCRChartEnv(raw any) (map[string]string, error) {
 		return nil, fmt.Errorf("deriving env from the wandb-cr chart: parsing spec as YAML: %w", err)
 	}
 	return weightsAndBiasesSpecEnv(spec)
-}
-
-// HelmSetEscape escapes s for use as the value of a Helm `set` (and so a
-// helm_release `set` block): strvals reads a backslash as escaping the next
-// character, ends a value at an unescaped ",", and reads a value starting
-// with "{" as a list (helm/helm v3.22.0 pkg/strvals/parser.go: runesUntil,
-// val, valList). Escaping those gives back exactly s, as a string when the
-// set's type is "string". W&B's AWS module does the same by hand for values
-// inside its spec (wandb/terraform-aws-wandb main.tf, the ALB annotations:
-// `join("\\,", var.allowed_inbound_cidr)`); a CORS list the operator chart
-// joins with "," needs it too when it goes through a set.
-func HelmSetEscape(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r == '\\' || r == ',' || (i == 0 && r == '{') {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
