@@ -16,6 +16,7 @@ package kubetest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -25,7 +26,10 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -122,13 +126,62 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("starting kube-apiserver and etcd from %s: %v\n%s", dir, err, output.tail(4000))
 		return nil
 	}
-	t.Logf("kube-apiserver %s ready in %s", cfg.Host, time.Since(started).Round(time.Millisecond))
 	t.Cleanup(func() {
 		if err := env.Stop(); err != nil {
 			t.Errorf("stopping kube-apiserver and etcd: %v", err)
 		}
 	})
+	readyz := time.Since(started).Round(time.Millisecond)
+	tries, err := ensureDefaultNamespace(cfg)
+	if err != nil {
+		t.Fatalf("kube-apiserver %s: %v\n%s", cfg.Host, err, output.tail(4000))
+		return nil
+	}
+	t.Logf("kube-apiserver %s ready in %s (/readyz at %s; namespace default served at try %d)", cfg.Host, time.Since(started).Round(time.Millisecond), readyz, tries)
 	return &Server{Config: cfg, env: env}
+}
+
+// readyDeadline bounds the wait for the API server to serve the default
+// namespace: a hang guard, not a guess at how long start-up takes.
+const readyDeadline = 2 * time.Minute
+
+// ensureDefaultNamespace returns once the namespace default exists, and
+// how many tries that took.
+// envtest returns when /readyz passes, but the API server creates its
+// system namespaces afterwards, in the goroutine its
+// start-system-namespaces-controller post-start hook starts, and retries a
+// failed create only a minute later (kubernetes v1.37.2
+// pkg/controlplane/apiserver/server.go, pkg/controlplane/controller/
+// systemnamespaces: wait.Until(c.sync, 1*time.Minute)). So it creates the
+// namespace itself when it is missing, as that controller would (an
+// AlreadyExists from the race with it is success), and retries while the
+// NamespaceLifecycle admission plugin is not yet ready.
+func ensureDefaultNamespace(cfg *rest.Config) (tries int, err error) {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), readyDeadline)
+	defer cancel()
+	var last error
+	for {
+		tries++
+		_, last = cs.CoreV1().Namespaces().Get(ctx, metav1.NamespaceDefault, metav1.GetOptions{})
+		if apierrors.IsNotFound(last) {
+			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: metav1.NamespaceDefault}}
+			if _, last = cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); apierrors.IsAlreadyExists(last) {
+				last = nil
+			}
+		}
+		if last == nil {
+			return tries, nil
+		}
+		select {
+		case <-ctx.Done():
+			return tries, fmt.Errorf("namespace default not served within %s: %w", readyDeadline, last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Clientset returns a typed client-go client for cfg (for example Config,

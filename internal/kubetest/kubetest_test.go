@@ -231,3 +231,18 @@ func wandbDeployment() *appsv1.Deployment {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestStartReturnsWithTheDefaultNamespaceServed: Start returns only once
+// the namespace default exists, which the API server itself creates after
+// /readyz (its system-namespaces controller), so a test that writes there
+// right away never meets "namespaces \"default\" not found".
+func TestStartReturnsWithTheDefaultNamespaceServed(t *testing.T) {
+	srv := Start(t)
+	cs := Clientset(t, srv.Config)
+	if _, err := cs.CoreV1().Namespaces().Get(t.Context(), metav1.NamespaceDefault, metav1.GetOptions{}); err != nil {
+		t.Fatalf("right after Start: %v", err)
+	}
+	if _, err := cs.CoreV1().ConfigMaps(metav1.NamespaceDefault).Create(t.Context(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "first"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("writing into default right after Start: %v", err)
+	}
+}
