@@ -9,6 +9,9 @@
 // JSON response (helmrender.Response) on stdout; an error goes to stderr
 // with exit status 1. Values travel on stdin, never on the command line,
 // and an error never quotes a set's value.
+//
+// It imports only the standard library, Helm and internal/helmrender: no
+// daemon, checks or other internal package (internal/layout's onlyImports).
 package main
 
 import (

@@ -62,6 +62,27 @@ var outsideDriftd = map[string][]string{
 	"helm.sh/": {"internal/helmrender", "cmd/driftd-helm-render"},
 }
 
+// onlyImports maps a package (relative to the module) to the only
+// non-standard-library packages its non-test files may import (full import
+// paths, a trailing "/..." covering a subtree). driftd-helm-render is the
+// one program that links Helm; it renders a chart and nothing else, so it
+// reads no world and links none of driftd's daemon, checks or simulators.
+var onlyImports = map[string][]string{
+	"cmd/driftd-helm-render": {module + "/internal/helmrender", "helm.sh/..."},
+}
+
+// importAllowed says whether pkg's onlyImports rule, if it has one, lets
+// its non-test files import path. The standard library (a first path
+// element without a dot) is always allowed.
+func importAllowed(pkg, path string) bool {
+	only, ok := onlyImports[pkg]
+	if !ok {
+		return true
+	}
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".") || slices.ContainsFunc(only, func(a string) bool { return matches(a, path) })
+}
+
 // demoForbidden are the rules for files that build only with the demo tag
 // (`//go:build demo`): cmd/driftd's demo and sim commands may import the
 // demo and the simulators, and still no test harness.
@@ -152,6 +173,9 @@ func TestImportsPointOneWay(t *testing.T) {
 		}
 		for _, imp := range f.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
+			if !importAllowed(pkg, path) {
+				t.Errorf("%s imports %s; package %s may import only the standard library and %s", rel, path, pkg, strings.Join(onlyImports[pkg], ", "))
+			}
 			for prefix, allowed := range outsideDriftd {
 				if strings.HasPrefix(path, prefix) && !slices.ContainsFunc(allowed, func(a string) bool { return matches(a, pkg) }) {
 					t.Errorf("%s imports %s, which only %s may import", rel, path, strings.Join(allowed, " and "))
@@ -256,18 +280,48 @@ func TestNoFileOrFunctionOutgrowsAReader(t *testing.T) {
 	}
 }
 
-// TestEveryNotifierAndTheCLIHaveARule: a new notifier (daemon/notify/NAME),
-// the CLI or the demo cannot grow imports unchecked for want of an entry
-// above.
-func TestEveryNotifierAndTheCLIHaveARule(t *testing.T) {
+// TestEveryCommandNotifierAndTheDemoHaveARule: a new command (any
+// directory under cmd/), notifier (daemon/notify/NAME) or the demo cannot
+// grow imports unchecked for want of an entry in forbidden or onlyImports.
+func TestEveryCommandNotifierAndTheDemoHaveARule(t *testing.T) {
 	top := root(t)
+	commands := 0
 	for _, rel := range goFiles(t, top) {
 		pkg := filepath.ToSlash(filepath.Dir(rel))
-		if strings.HasSuffix(rel, "_test.go") || !(matches("daemon/notify/...", pkg) || pkg == "cmd/driftd" || pkg == "internal/demo") {
+		if strings.HasSuffix(rel, "_test.go") || !(matches("cmd/...", pkg) || matches("daemon/notify/...", pkg) || pkg == "internal/demo") {
 			continue
 		}
-		if _, ok := forbidden[pkg]; !ok {
-			t.Errorf("package %s has no import rule in forbidden", pkg)
+		_, deny := forbidden[pkg]
+		_, only := onlyImports[pkg]
+		if !deny && !only {
+			t.Errorf("package %s has no import rule in forbidden or onlyImports", pkg)
+		}
+		if matches("cmd/...", pkg) {
+			commands++
+		}
+	}
+	if commands == 0 {
+		t.Error("no command found under cmd/: is the walk still reading the module?")
+	}
+}
+
+// TestTheHelmRendererMayImportOnlyHelmAndItsRenderer shows the
+// onlyImports rule refusing what driftd-helm-render must not link.
+func TestTheHelmRendererMayImportOnlyHelmAndItsRenderer(t *testing.T) {
+	const pkg = "cmd/driftd-helm-render"
+	for path, want := range map[string]bool{
+		"encoding/json":                        true,
+		module + "/internal/helmrender":        true,
+		"helm.sh/helm/v3/pkg/chartutil":        true,
+		module + "/daemon":                     false,
+		module + "/checks/source":              false,
+		module + "/internal/fixture":           false,
+		module + "/internal/helmrender/sub":    false,
+		"k8s.io/client-go/kubernetes":          false,
+		"github.com/driftd/driftd-other/thing": false,
+	} {
+		if got := importAllowed(pkg, path); got != want {
+			t.Errorf("importAllowed(%s, %s) = %v, want %v", pkg, path, got, want)
 		}
 	}
 }
