@@ -66,7 +66,7 @@ func doReq(t *testing.T, req *http.Request) (int, string) {
 // waitPlan returns the plan id the daemon's last run is waiting on.
 func waitPlan(t *testing.T, base, notID string) string {
 	t.Helper()
-	for range 200 {
+	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		_, body := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
 		var st struct {
 			Targets []struct {
@@ -77,9 +77,8 @@ func waitPlan(t *testing.T, base, notID string) string {
 		if rem := st.Targets[0].Remediation; rem != nil && rem.PlanID != "" && rem.PlanID != notID && rem.Action == report.ActionAwaiting {
 			return rem.PlanID
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal("no plan awaiting approval")
+	t.Fatalf("no plan awaiting approval within %s", startupDeadline)
 	return ""
 }
 
@@ -200,17 +199,38 @@ func staleClickIsRefused(t *testing.T, tf *tfFixture, sim *slacksim.Server, base
 	reconcileWhenFree(t, base)
 	stale := waitPlan(t, base, plan)
 	_ = tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
-	if code, _ := postSigned(t, base, click(stale, "UALICE"), signingSecret, time.Now()); code != 200 {
-		t.Fatalf("stale click: %d", code)
-	}
-	waitFor(t, "the stale refusal in the thread", func() bool {
-		for _, m := range sim.Messages() {
-			if strings.Contains(m.Text, "approved plan `"+stale+"`: refused") && strings.Contains(m.Text, "stale:") {
-				return true
-			}
+	// The System Log follower sees both edits and runs the target on its
+	// own; a click that lands in that run is answered "in progress; click
+	// again", so the approver clicks again once the target is free.
+	seen := 0
+	for clicks := 1; ; clicks++ {
+		waitStartup(t, base)
+		if code, _ := postSigned(t, base, click(stale, "UALICE"), signingSecret, time.Now()); code != 200 {
+			t.Fatalf("stale click: %d", code)
 		}
-		return false
-	})
+		var busy bool
+		waitFor(t, "the stale refusal in the thread", func() bool {
+			busy = false
+			msgs := sim.Messages()
+			for _, m := range msgs[seen:] {
+				switch {
+				case strings.Contains(m.Text, "approved plan `"+stale+"`: refused") && strings.Contains(m.Text, "stale:"):
+					return true
+				case strings.Contains(m.Text, "approved plan `"+stale+"`, but run "):
+					busy, seen = true, len(msgs)
+					return true
+				}
+			}
+			return false
+		})
+		if !busy {
+			break
+		}
+		if clicks == 10 {
+			t.Fatal("ten clicks on the stale plan each found a run in progress")
+		}
+		t.Logf("click %d landed in another run; clicking again", clicks)
+	}
 	if tf.redirectURIs()[0] != "https://other.acme.test/cb" {
 		t.Fatal("a stale plan was applied")
 	}
