@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"strings"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -48,41 +48,29 @@ func BenchmarkCheckPass(b *testing.B) {
 }
 
 // BenchmarkCheckCommand runs the real `driftd check` binary, so the pass
-// includes process start and config load, and reports its peak RSS.
+// includes process start and config load. Each run goes through
+// internal/runmeasure (runMeasured), which reads the child's wall time, CPU
+// time and peak RSS (ru_maxrss) from wait4: started by this test binary,
+// the child's ru_maxrss would begin at the test binary's own peak, and
+// polling /proc/PID/status (VmHWM) could miss a peak between two polls.
+// ns/op also counts runmeasure's own start; median-wall-ms is driftd's.
 func BenchmarkCheckCommand(b *testing.B) {
 	bin := fixture.Driftd(b)
+	runmeasure := fixture.RunMeasure(b)
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
 			_, file := fixture.Fleet(b, n)
-			var peak int64
+			var walls, cpus []time.Duration
+			var peaks []int64
 			b.ResetTimer()
 			for range b.N {
-				cmd := exec.Command(bin, "check", "--config", file, "--output", "json")
-				cmd.Stdout = io.Discard
-				if err := cmd.Start(); err != nil {
-					b.Fatal(err)
-				}
-				// rusage's maxrss of an exec'd child starts at the forking
-				// parent's size, so read the kernel's high-water mark
-				// (VmHWM) while the process runs instead.
-				done := make(chan error, 1)
-				go func() { done <- cmd.Wait() }()
-				hwm := int64(0)
-			poll:
-				for {
-					hwm = max(hwm, vmHWM(cmd.Process.Pid))
-					select {
-					case err := <-done:
-						if err != nil {
-							b.Fatalf("driftd check: %v", err)
-						}
-						break poll
-					case <-time.After(2 * time.Millisecond):
-					}
-				}
-				peak = max(peak, hwm)
+				w, cpu, p := runMeasured(b, runmeasure, bin, "check", "--config", file, "--output", "json")
+				walls, cpus, peaks = append(walls, w), append(cpus, cpu), append(peaks, p)
 			}
-			b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
+			b.StopTimer()
+			b.ReportMetric(float64(median(walls).Microseconds())/1e3, "median-wall-ms")
+			b.ReportMetric(float64(median(cpus).Microseconds())/1e3, "median-cpu-ms")
+			b.ReportMetric(float64(slices.Max(peaks))/1024, "peak-RSS-MB")
 		})
 	}
 }
@@ -131,20 +119,4 @@ func childrenCPU() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// vmHWM reads a process's peak resident set size in KiB.
-func vmHWM(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb int64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
-			return kb
-		}
-	}
-	return 0
 }
