@@ -113,7 +113,10 @@ func TestSlackApprovalAppliesOnlyAValidCurrentApprovedPlan(t *testing.T) {
 server:
   token: ${DRIFTD_TEST_API_TOKEN}
 `, sim.APIURL())
-	tf.WriteConfig(cfg)
+	// No System Log follower: its 15 s poll would run the target on the
+	// apply's own event, and on a slow machine that run replaced the plan
+	// the stale click names, or held the target when it came.
+	tf.WriteConfig(strings.Replace(cfg, "okta:\n", "okta:\n  events: {poll: 0s}\n", 1))
 	tf.breakRedirect()
 	base, stop := startDaemon(t, tf.Fixture)
 	defer stop()
