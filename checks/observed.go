@@ -37,6 +37,11 @@ type WandbEnv struct {
 	// operator's resource, for one). The W&B checks name it in their
 	// findings. Empty for sources that are the configuration themselves.
 	Where map[string]string `json:"-"`
+	// SecretKeys says, by variable name, which Secret key is the place to
+	// fix the variable, as "namespace/name/key" (the W&B operator v2's
+	// spec.wandb.oidc selectors). Remediation reads a plan's write of that
+	// key as a write of the variable, for its key-level guardrails.
+	SecretKeys map[string]string `json:"-"`
 }
 
 // Lookup returns an env var's value and whether it is set.

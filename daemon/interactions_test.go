@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	slacknotify "github.com/driftd/driftd/daemon/notify/slack"
-
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/fixture"
 	"github.com/driftd/driftd/internal/oktasim"
@@ -29,7 +27,7 @@ const (
 func click(planID, user string) string {
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "user": map[string]string{"id": user, "name": strings.ToLower(user)},
-		"actions": []map[string]string{{"type": "button", "action_id": slacknotify.ApplyActionID, "value": planID, "block_id": "driftd_actions"}},
+		"actions": []map[string]string{{"type": "button", "action_id": report.ApplyActionID, "value": planID, "block_id": "driftd_actions"}},
 	})
 	return "payload=" + url.QueryEscape(string(payload))
 }

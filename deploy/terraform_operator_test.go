@@ -21,7 +21,7 @@ import (
 // specSet is the value of the release's `set` named spec, as applied.
 func specSet(t *testing.T, w *workspace) string {
 	t.Helper()
-	for _, s := range asMaps(w.state("helm_release.wandb")["set"]) {
+	for _, s := range asMaps(w.state("helm_release.wandb[0]")["set"]) {
 		if s["name"] == "spec" {
 			if s["type"] != "string" {
 				t.Errorf("spec set type %v, want string", s["type"])

@@ -131,7 +131,8 @@ func servedVersion(ctx context.Context, disco *kubeClient) (schema.GroupVersionR
 
 // customResourceEnv reads what the W&B pods of a WeightsAndBiases resource
 // run: the env of the backend Deployment the operator made for it, resolved
-// as the kubelet resolves it. The resource itself says where each OIDC
+// as the kubelet resolves it; under v1, when that Deployment is not there or
+// not readable, the values the operator last applied (specActiveEnv). The resource itself says where each OIDC
 // setting is configured, which the findings name as the place to fix.
 func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn dynamic.Interface, where string) (*checks.WandbEnv, error) {
 	name := k.WeightsAndBiases
@@ -155,6 +156,9 @@ func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn 
 		return nil, err
 	}
 	d, c, err := k.operatorApp(ctx, r)
+	if err != nil && gvr == WeightsAndBiasesV1 && appUnreadable(err) {
+		return k.specActiveEnv(ctx, r, where, obj, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -169,10 +173,11 @@ func (k *KubernetesEnv) customResourceEnv(ctx context.Context, r *kubeRead, dyn 
 	}
 	rollout.ObservedAt = k.now()
 	return &checks.WandbEnv{
-		Source:  "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name + "/deployment/" + d.Name + "/" + c.Name,
-		Vars:    vars,
-		Rollout: rollout,
-		Where:   operatorWhere(gvr, r.ns, name, obj, d, c),
+		Source:     "kubernetes:" + where + ":weightsandbiases/" + r.ns + "/" + name + "/deployment/" + d.Name + "/" + c.Name,
+		Vars:       vars,
+		Rollout:    rollout,
+		Where:      operatorWhere(gvr, r.ns, name, obj, d, c),
+		SecretKeys: operatorSecretKeys(gvr, r.ns, obj),
 	}, nil
 }
 
@@ -203,5 +208,5 @@ func (k *KubernetesEnv) operatorApp(ctx context.Context, r *kubeRead) (*appsv1.D
 		}
 		return d, c, nil
 	}
-	return nil, nil, fmt.Errorf("the W&B operator runs no app deployment for weightsandbiases %s/%s (looked for %s): there is no env to read until it does", r.ns, k.WeightsAndBiases, strings.Join(names, ", "))
+	return nil, nil, fmt.Errorf("%w for weightsandbiases %s/%s (looked for %s): there is no env to read until it does", errNoAppDeployment, r.ns, k.WeightsAndBiases, strings.Join(names, ", "))
 }

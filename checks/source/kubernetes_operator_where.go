@@ -72,6 +72,24 @@ func v2OIDCWhere(res, ns, field string, cr map[string]any, d *appsv1.Deployment,
 	return out + fmt.Sprintf("; deployment %s does not set %s, so the operator has not applied the resource's current %s", d.Name, env, path)
 }
 
+// operatorSecretKeys says which Secret key each spec.wandb.oidc field of a
+// v2 resource names, by the env it feeds ("namespace/name/key"): the place
+// a fix writes. Under v1, and for an unset selector, there is none.
+func operatorSecretKeys(gvr schema.GroupVersionResource, ns string, cr map[string]any) map[string]string {
+	out := map[string]string{}
+	if gvr.Version != WeightsAndBiasesV2.Version {
+		return out
+	}
+	for _, f := range operatorOIDCFields {
+		secret, _, _ := unstructured.NestedString(cr, "spec", "wandb", "oidc", f.v2, "name")
+		key, _, _ := unstructured.NestedString(cr, "spec", "wandb", "oidc", f.v2, "key")
+		if secret != "" && key != "" {
+			out[f.env] = ns + "/" + secret + "/" + key
+		}
+	}
+	return out
+}
+
 func secretRef(v corev1.EnvVar) *corev1.SecretKeySelector {
 	if v.ValueFrom == nil {
 		return nil

@@ -84,6 +84,10 @@ func TestSignInReadsThroughTheSDK(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].ID != g.ID {
 			t.Fatalf("got %+v, %v", got, err)
 		}
+		// Listed with expand=group, each assignment embeds its group.
+		if got[0].Name != "wandb-users" {
+			t.Errorf("the assigned group's name is %q, want wandb-users from _embedded.group", got[0].Name)
+		}
 	})
 	t.Run("a group name resolves to its id and an id to itself", func(t *testing.T) {
 		for _, in := range []string{"wandb-users", g.ID} {

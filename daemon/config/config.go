@@ -253,6 +253,9 @@ var DefaultAttributes = map[string][]string{
 	"kubernetes_deployment_v1": {"spec.template.spec.container.env"},
 	"helm_release":             {"values", "set"},
 	"kubernetes_manifest":      {"manifest"},
+	// The Secret the W&B operator v2's spec.wandb.oidc names
+	// (deploy/terraform/operator with operator_api = "v2").
+	"kubernetes_secret_v1_data": {"data"},
 	// Section 9's resources, named as in okta/terraform-provider-okta
 	// okta/services/idaas/resource_okta_{app_group_assignments,trusted_origin,
 	// auth_server_policy,auth_server_policy_rule}.go.

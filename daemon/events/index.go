@@ -85,6 +85,10 @@ func (ix *Index) TargetsIn(ev source.LogEvent, org string) []string {
 			}
 		}
 	}
+	namesServer := false
+	for _, tg := range ev.Targets {
+		namesServer = namesServer || tg.Type == "AuthorizationServer"
+	}
 	for _, tg := range ev.Targets {
 		put(ix.byID[tg.ID])
 		switch tg.Type {
@@ -98,7 +102,7 @@ func (ix *Index) TargetsIn(ev source.LogEvent, org string) []string {
 			ix.mu.Unlock()
 			put(ix.byOrigin[o])
 		case "Policy":
-			put(ix.policyTargets(tg))
+			put(ix.policyTargets(tg, namesServer))
 		}
 	}
 	return out
@@ -121,10 +125,20 @@ func trustedOriginOf(tg source.LogTarget) string {
 const oauthPolicyType = "OAuthAuthzPolicy"
 
 // policyTargets are the targets an access policy event concerns: those
-// whose authorization server was seen holding the policy, or, for an
-// access policy not seen yet (one just created, which may now capture the
-// client), every target on a custom authorization server.
-func (ix *Index) policyTargets(tg source.LogTarget) []string {
+// whose authorization server was seen holding the policy; for an access
+// policy not seen yet (one just created, which may now capture the client)
+// every target on a custom authorization server, or, when the event also
+// names the server (the catalog's schema names only the policy, but an
+// event that names it is taken at its word), none beyond that server's,
+// which byID already found.
+//
+// The rule for the other policy types of PolicyResourceDetails' policy_type
+// (OktaSignOn, ACCESS_POLICY, Password, OktaMfaEnroll, IdpDiscovery,
+// PROFILE_ENROLLMENT, …): an unseen one is ignored. Only an authorization
+// server's access policies are in driftd's observation (okta.auth_server);
+// the others gate who may sign in to Okta or how, which no driftd check
+// reads, so a run could not see what they changed.
+func (ix *Index) policyTargets(tg source.LogTarget, namesServer bool) []string {
 	var known []string
 	for _, n := range ix.policies.targets(tg.ID) {
 		if _, ok := ix.orgOf[n]; ok { // a target since removed by a reload is not
@@ -134,7 +148,7 @@ func (ix *Index) policyTargets(tg source.LogTarget) []string {
 	if len(known) > 0 {
 		return known
 	}
-	if tg.Details["policy_type"] == oauthPolicyType {
+	if tg.Details["policy_type"] == oauthPolicyType && !namesServer {
 		return ix.customAS
 	}
 	return nil

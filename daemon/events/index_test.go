@@ -37,6 +37,11 @@ func TestIndexMapsEventTargetsToDriftdTargets(t *testing.T) {
 			Details: map[string]string{"policy_type": "OAuthAuthzPolicy"}}}, []string{"prod", "dev"}},
 		{"a sign-on policy concerns no target", []source.LogTarget{{ID: "00psignon", Type: "Policy",
 			Details: map[string]string{"policy_type": "OktaSignOn"}}}, nil},
+		{"a new access policy of an event that also names its server concerns that server's targets only", []source.LogTarget{{ID: "00pnew", Type: "Policy",
+			Details: map[string]string{"policy_type": "OAuthAuthzPolicy"}}, {ID: "default", Type: "AuthorizationServer"}}, []string{"dev"}},
+		{"an app sign-in policy not seen concerns no target", []source.LogTarget{{ID: "rstnew", Type: "Policy",
+			Details: map[string]string{"policy_type": "ACCESS_POLICY"}}}, nil},
+		{"a policy without a policy_type not seen concerns no target", []source.LogTarget{{ID: "00pbare", Type: "Policy"}}, nil},
 	}
 	ix.policies.Learn("prod", &checks.AuthServer{ID: "ausprod", Policies: []checks.AuthPolicy{{ID: "00pprod"}}})
 	for _, tc := range cases {

@@ -19,6 +19,10 @@ import (
 type envWrite struct {
 	Address, Attr, Key string
 	Before, After      *string
+	// Secret is "namespace/name" for a write of a Secret's data, whose
+	// keys are not env names: the observation's SecretKeys says which
+	// variable each one feeds.
+	Secret string
 }
 
 // where names the attribute and key for people: data.MYSQL of
@@ -43,9 +47,12 @@ func envWrites(p *tfjson.Plan) []envWrite {
 		before, _ := rc.Change.Before.(map[string]any)
 		after, _ := rc.Change.After.(map[string]any)
 		var b, a map[string]map[string]*string
+		secret := ""
 		switch rc.Type {
 		case "kubernetes_config_map", "kubernetes_config_map_v1":
 			b, a = dataKeys(before), dataKeys(after)
+		case "kubernetes_secret_v1_data", "kubernetes_secret_v1", "kubernetes_secret":
+			b, a, secret = dataKeys(before), dataKeys(after), metadataName(after)
 		case "kubernetes_deployment", "kubernetes_deployment_v1":
 			b, a = containerEnv(before), containerEnv(after)
 		case "helm_release":
@@ -53,9 +60,26 @@ func envWrites(p *tfjson.Plan) []envWrite {
 		default:
 			continue
 		}
-		out = append(out, diffKeys(rc.Address, b, a)...)
+		for _, w := range diffKeys(rc.Address, b, a) {
+			w.Secret = secret
+			out = append(out, w)
+		}
 	}
 	return out
+}
+
+// metadataName is "namespace/name" of a kubernetes provider resource's
+// metadata block (the provider's default namespace is "default").
+func metadataName(v map[string]any) string {
+	for _, m := range blockList(v["metadata"]) {
+		name, _ := m["name"].(string)
+		ns, _ := m["namespace"].(string)
+		if ns == "" {
+			ns = "default"
+		}
+		return ns + "/" + name
+	}
+	return "?"
 }
 
 // diffKeys compares attribute -> key -> value maps.
@@ -235,16 +259,48 @@ func (sp *SavedPlan) EnvGuardrails(res *report.TargetResult) []string {
 	asked := askedKeys(res.Findings)
 	decided := decidedEnv(res.Observed)
 	for _, w := range envWrites(sp.plan) {
-		if want, ok := decided[w.Key]; ok && w.After != nil && *w.After != want {
-			out = append(out, fmt.Sprintf("contradiction: the plan would set %s to %s, but Okta says %s; driftd never writes a value Okta contradicts",
-				w.where(), *w.After, want))
-			continue
+		keys := []string{w.Key}
+		if w.Secret != "" {
+			keys = secretKeyEnv(res.Observed, w.Secret+"/"+w.Key)
 		}
-		if !asked[w.Key] {
-			out = append(out, fmt.Sprintf("keys: the plan would change %s, which no finding asked for (they ask for %s); "+
-				"a fix never reverts a change made outside driftd", w.where(), orNone(asked)))
+		if r := judgeWrite(w, keys, asked, decided); r != "" {
+			out = append(out, r)
 		}
 	}
+	return out
+}
+
+// judgeWrite refuses one write of the env keys keys, or says nothing. A
+// Secret key that feeds no checked variable (keys empty) is never asked for.
+func judgeWrite(w envWrite, keys []string, asked map[string]bool, decided map[string]string) string {
+	for _, k := range keys {
+		if want, ok := decided[k]; ok && w.After != nil && *w.After != want {
+			return fmt.Sprintf("contradiction: the plan would set %s to %s, but Okta says %s; driftd never writes a value Okta contradicts",
+				w.where(), *w.After, want)
+		}
+	}
+	for _, k := range keys {
+		if asked[k] {
+			return ""
+		}
+	}
+	return fmt.Sprintf("keys: the plan would change %s, which no finding asked for (they ask for %s); "+
+		"a fix never reverts a change made outside driftd", w.where(), orNone(asked))
+}
+
+// secretKeyEnv are the variables the observation says the Secret key
+// ("namespace/name/key") is the place to fix.
+func secretKeyEnv(obs *checks.Observed, key string) []string {
+	var out []string
+	if obs == nil || obs.Env == nil {
+		return out
+	}
+	for env, k := range obs.Env.SecretKeys {
+		if k == key {
+			out = append(out, env)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

@@ -14,11 +14,7 @@ var corsFinding = checks.Finding{Check: checks.IDWandbCORSOrigins, Severity: che
 func TestAFixChangesOnlyTheEnvKeysItsFindingsAskFor(t *testing.T) {
 	const rotated = "mysql://wandb:RotatedPw-555@db:3306/wandb"
 	const old = "mysql://wandb:OldPw-111@db:3306/wandb"
-	tests := []struct {
-		name, typ, before, after string
-		findings                 []checks.Finding
-		refusals                 []string
-	}{
+	runEnvKeyCases(t, []envKeyCase{
 		{"a fix of the CORS origins alone passes", "kubernetes_config_map",
 			`{"data":{"GORILLA_CORS_ORIGINS":"https://w","MYSQL":"` + rotated + `"}}`,
 			`{"data":{"GORILLA_CORS_ORIGINS":"https://w,null","MYSQL":"` + rotated + `"}}`, []checks.Finding{corsFinding}, nil},
@@ -48,7 +44,51 @@ func TestAFixChangesOnlyTheEnvKeysItsFindingsAskFor(t *testing.T) {
 			`{"data":{"OIDC_ISSUER":"https://a"}}`, `{"data":{"OIDC_ISSUER":"https://b"}}`,
 			[]checks.Finding{{Check: checks.IDWandbIssuer, Severity: checks.SeverityError}},
 			[]string{"contradiction: the plan would set data[OIDC_ISSUER] of kubernetes_config_map.this to https://b, but Okta says https://acme.okta.com; driftd never writes a value Okta contradicts"}},
-	}
+	})
+}
+
+// TestAFixOfTheOperatorsOIDCSecretWritesOnlyTheKeysAsked: operator v2, the
+// Secret spec.wandb.oidc names (the observation's SecretKeys), written by
+// kubernetes_secret_v1_data.
+func TestAFixOfTheOperatorsOIDCSecretWritesOnlyTheKeysAsked(t *testing.T) {
+	runEnvKeyCases(t, []envKeyCase{
+		{"the issuer key of the operator's OIDC Secret, asked for, passes", "kubernetes_secret_v1_data",
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"issuerUrl":"https://a"}}`,
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"issuerUrl":"https://acme.okta.com"}}`,
+			[]checks.Finding{{Check: checks.IDWandbIssuer, Severity: checks.SeverityError}}, nil},
+		{"the client id key of that Secret, when only the issuer was asked for, is refused", "kubernetes_secret_v1_data",
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"clientId":"0oaOTHER","issuerUrl":"https://a"}}`,
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"clientId":"0oaREAL","issuerUrl":"https://acme.okta.com"}}`,
+			[]checks.Finding{{Check: checks.IDWandbIssuer, Severity: checks.SeverityError}},
+			[]string{"keys: the plan would change data[clientId] of kubernetes_secret_v1_data.this, which no finding asked for (they ask for GORILLA_OIDC_ISSUER, OIDC_ISSUER); a fix never reverts a change made outside driftd"}},
+		{"a key of that Secret that feeds no checked setting is refused", "kubernetes_secret_v1_data",
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"clientSecret":"OldPw-1"}}`,
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"clientSecret":"RotatedPw-2"}}`,
+			[]checks.Finding{{Check: checks.IDWandbIssuer, Severity: checks.SeverityError}},
+			[]string{"keys: the plan would change data[clientSecret] of kubernetes_secret_v1_data.this, which no finding asked for (they ask for GORILLA_OIDC_ISSUER, OIDC_ISSUER); a fix never reverts a change made outside driftd"}},
+		{"the same key name in another Secret is not the one the resource names", "kubernetes_secret_v1_data",
+			`{"metadata":[{"name":"other","namespace":"wandb"}],"data":{"issuerUrl":"https://a"}}`,
+			`{"metadata":[{"name":"other","namespace":"wandb"}],"data":{"issuerUrl":"https://acme.okta.com"}}`,
+			[]checks.Finding{{Check: checks.IDWandbIssuer, Severity: checks.SeverityError}},
+			[]string{"keys: the plan would change data[issuerUrl] of kubernetes_secret_v1_data.this, which no finding asked for (they ask for GORILLA_OIDC_ISSUER, OIDC_ISSUER); a fix never reverts a change made outside driftd"}},
+		{"an issuer in that Secret other than the discovery document's is refused", "kubernetes_secret_v1_data",
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"issuerUrl":"https://a"}}`,
+			`{"metadata":[{"name":"wandb-oidc-converted","namespace":"wandb"}],"data":{"issuerUrl":"https://b"}}`,
+			[]checks.Finding{{Check: checks.IDWandbIssuer, Severity: checks.SeverityError}},
+			[]string{"contradiction: the plan would set data[issuerUrl] of kubernetes_secret_v1_data.this to https://b, but Okta says https://acme.okta.com; driftd never writes a value Okta contradicts"}},
+	})
+}
+
+type envKeyCase struct {
+	name, typ, before, after string
+	findings                 []checks.Finding
+	refusals                 []string
+}
+
+// runEnvKeyCases judges each case's plan against its findings, with Okta's
+// client id and issuer and the operator's OIDC Secret keys observed.
+func runEnvKeyCases(t *testing.T, tests []envKeyCase) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := planOf(t, tc.typ, tc.before, tc.after, "{}", "{}", "{}")
@@ -56,6 +96,10 @@ func TestAFixChangesOnlyTheEnvKeysItsFindingsAskFor(t *testing.T) {
 			res := &report.TargetResult{Findings: tc.findings, Observed: &checks.Observed{
 				Okta:      &checks.OktaApp{ID: "0oaapp", ClientID: "0oaREAL"},
 				Discovery: &checks.Discovery{Found: true, Issuer: "https://acme.okta.com"},
+				Env: &checks.WandbEnv{SecretKeys: map[string]string{
+					checks.EnvGorillaClientID: "wandb/wandb-oidc-converted/clientId",
+					checks.EnvGorillaIssuer:   "wandb/wandb-oidc-converted/issuerUrl",
+				}},
 			}}
 			got := sp.EnvGuardrails(res)
 			if strings.Join(got, "\n") != strings.Join(tc.refusals, "\n") {

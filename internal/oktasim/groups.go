@@ -38,6 +38,12 @@ type GroupAssignment struct {
 	Priority    int64          `json:"priority"`
 	Profile     map[string]any `json:"profile"`
 	Links       map[string]any `json:"_links,omitempty"`
+	// Embedded is `_embedded`, only with expand=group: "If the
+	// `expand=group` query parameter is specified, then the group object is
+	// embedded" (the spec's ApplicationGroupAssignment._embedded, for
+	// listApplicationGroupAssignments and getApplicationGroupAssignment),
+	// as `_embedded.group`, the group as GET /api/v1/groups/{id} returns it.
+	Embedded map[string]any `json:"_embedded,omitempty"`
 }
 
 // AppUser is a user assigned to an app (okta/okta-sdk-golang v2.20.0
@@ -239,7 +245,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, appID s
 	}
 	out := []GroupAssignment{}
 	for _, as := range s.dir.assignments[appID] {
-		out = append(out, s.assignmentLinks(appID, as))
+		out = append(out, s.expandGroup(r, s.assignmentLinks(appID, as)))
 	}
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].Priority < out[j].Priority || out[i].Priority == out[j].Priority && out[i].ID < out[j].ID
@@ -257,7 +263,19 @@ func (s *Server) assignmentLinks(appID string, as *GroupAssignment) GroupAssignm
 	return out
 }
 
-func (s *Server) getAssignment(w http.ResponseWriter, appID, groupID string) {
+// expandGroup embeds the assigned group when the request asks expand=group;
+// expand=metadata is not modelled (driftd and the okta provider never ask it).
+func (s *Server) expandGroup(r *http.Request, as GroupAssignment) GroupAssignment {
+	if r.URL.Query().Get("expand") != "group" {
+		return as
+	}
+	if g, ok := s.dir.groups[as.ID]; ok {
+		as.Embedded = map[string]any{"group": s.groupLinks(g)}
+	}
+	return as
+}
+
+func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request, appID, groupID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	as, ok := s.dir.assignments[appID][groupID]
@@ -265,7 +283,7 @@ func (s *Server) getAssignment(w http.ResponseWriter, appID, groupID string) {
 		notFound(w, groupID, "ApplicationGroupAssignment")
 		return
 	}
-	writeValue(w, http.StatusOK, s.assignmentLinks(appID, as))
+	writeValue(w, http.StatusOK, s.expandGroup(r, s.assignmentLinks(appID, as)))
 }
 
 // putAssignment serves PUT /api/v1/apps/{id}/groups/{gid}
@@ -286,7 +304,7 @@ func (s *Server) putAssignment(w http.ResponseWriter, r *http.Request, c caller,
 		writeAPIError(w, err)
 		return
 	}
-	writeValue(w, http.StatusOK, s.assignmentLinks(appID, as))
+	writeValue(w, http.StatusOK, s.expandGroup(r, s.assignmentLinks(appID, as)))
 }
 
 func (s *Server) deleteAssignment(w http.ResponseWriter, c caller, appID, groupID string) {

@@ -91,7 +91,7 @@ func (s *Server) appRoute(m string, p []string) (route, bool) {
 	case len(p) == 2 && p[1] == "groups" && m == http.MethodGet:
 		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.listAssignments(w, r, p[0]) }}, true
 	case len(p) == 3 && p[1] == "groups" && m == http.MethodGet:
-		return route{read, func(w http.ResponseWriter, _ *http.Request, _ caller) { s.getAssignment(w, p[0], p[2]) }}, true
+		return route{read, func(w http.ResponseWriter, r *http.Request, _ caller) { s.getAssignment(w, r, p[0], p[2]) }}, true
 	case len(p) == 3 && p[1] == "groups" && m == http.MethodPut:
 		return route{manage, func(w http.ResponseWriter, r *http.Request, c caller) { s.putAssignment(w, r, c, p[0], p[2]) }}, true
 	case len(p) == 3 && p[1] == "groups" && m == http.MethodDelete:

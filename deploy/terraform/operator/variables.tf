@@ -36,3 +36,35 @@ variable "cors_origins" {
   default     = []
   description = "GORILLA_CORS_ORIGINS, joined with \",\"; empty: the W&B URL and null (or other_wandb_env's value)."
 }
+
+variable "operator_api" {
+  type        = string
+  default     = "v1"
+  description = "v1: the WeightsAndBiases spec.values through W&B's wandb-cr chart; v2: the keys of the Secret the v2 resource's spec.wandb.oidc names."
+  validation {
+    condition     = contains(["v1", "v2"], var.operator_api)
+    error_message = "operator_api is v1 or v2."
+  }
+}
+
+variable "name" {
+  type        = string
+  default     = "wandb"
+  description = "The WeightsAndBiases resource's name."
+}
+
+variable "oidc_secret" {
+  type        = string
+  default     = ""
+  description = "operator_api v2: the Secret spec.wandb.oidc names; empty: <name>-oidc-converted, the operator's name after a v1 migration."
+}
+
+variable "oidc_secret_keys" {
+  type = object({ client_id = string, issuer = string, auth_method = string })
+  default = {
+    client_id   = "clientId"
+    issuer      = "issuerUrl"
+    auth_method = "authMethod"
+  }
+  description = "operator_api v2: the keys spec.wandb.oidc.{clientId,issuerUrl,authMethod}.key name (the operator's migration writes these)."
+}
