@@ -63,23 +63,31 @@ func doReq(t *testing.T, req *http.Request) (int, string) {
 	return resp.StatusCode, b.String()
 }
 
-// waitPlan returns the plan id the daemon's last run is waiting on.
+// waitPlan returns the plan id the daemon's last run is waiting on, polling
+// up to startupDeadline (it was 200 polls, 10 s, which a Terraform plan with
+// the real provider outlasted on a loaded machine).
 func waitPlan(t *testing.T, base, notID string) string {
 	t.Helper()
-	for range 200 {
-		_, body := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
+	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); {
+		code, body := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
+		if code == 0 {
+			t.FailNow() // Call said why
+		}
 		var st struct {
 			Targets []struct {
 				Remediation *report.RemediationResult `json:"remediation"`
 			} `json:"targets"`
 		}
-		_ = json.Unmarshal([]byte(body), &st)
+		if json.Unmarshal([]byte(body), &st) != nil || len(st.Targets) == 0 {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		if rem := st.Targets[0].Remediation; rem != nil && rem.PlanID != "" && rem.PlanID != notID && rem.Action == report.ActionAwaiting {
 			return rem.PlanID
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal("no plan awaiting approval")
+	t.Fatalf("no plan awaiting approval within %s", startupDeadline)
 	return ""
 }
 
