@@ -5,12 +5,16 @@
 #
 #   docker build -t ghcr.io/OWNER/driftd:0.1.0 --build-arg VERSION=0.1.0 .
 #   docker push ghcr.io/OWNER/driftd:0.1.0
-#   docker run --rm ghcr.io/OWNER/driftd:0.1.0 demo
+#
+# The image holds no simulator: `driftd demo` needs a build with the demo
+# tag, an image of its own that you never push:
+#
+#   docker build -t driftd-demo --build-arg TAGS=demo . && docker run --rm driftd-demo demo
 #
 # No Terraform provider ships in the image: `terraform init` installs the
 # workspace's providers from the registry, or from a filesystem mirror you
 # mount and name in TF_CLI_CONFIG_FILE (README, "Getting the providers").
-# Without a provider, `driftd demo` runs in alert mode.
+# Without a provider, the demo image's `driftd demo` runs in alert mode.
 #
 # The Go image is pinned by digest (the comment above it names the tag);
 # refresh both together: docker buildx imagetools inspect golang:1.26.8-bookworm
@@ -31,8 +35,11 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=devel
+# Build tags: none for the image you run (no simulator is linked); demo for
+# the compose demo's own image.
+ARG TAGS=
 # Exactly the build .ci/run checks: static, trimmed paths, version stamped.
-RUN CGO_ENABLED=0 go build -trimpath \
+RUN CGO_ENABLED=0 go build -trimpath -tags "${TAGS}" \
       -ldflags "-s -w -X github.com/driftd/driftd/daemon.Version=${VERSION}" \
       -o /out/driftd ./cmd/driftd
 RUN mkdir -p /out/state /out/tmp

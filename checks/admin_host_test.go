@@ -33,3 +33,14 @@ func TestCORSOriginsAreReadWithOrWithoutSpaces(t *testing.T) {
 		})
 	}
 }
+
+func TestOnlyLoopbackHostsAreLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "LOCALHOST": true, "127.0.0.1": true, "127.0.0.53": true, "::1": true,
+		"wandb.acme.com": false, "10.0.0.1": false, "localhost.acme.com": false, "0.0.0.0": false, "": false,
+	} {
+		if got := IsLoopbackHost(host); got != want {
+			t.Errorf("IsLoopbackHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

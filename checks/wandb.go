@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -111,6 +112,17 @@ func IsOktaDomain(host string) bool {
 		}
 	}
 	return false
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback address,
+// the only hosts plain http is accepted for (the Okta client's, the
+// config's and the Slack links' rule).
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // IsOktaAdminHost reports whether a URL points at an Okta admin console host

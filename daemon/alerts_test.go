@@ -84,8 +84,12 @@ func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing
 	}
 	close(quit)
 	wg.Wait()
-	post(base) // in sync: the last episode, if any, resolves
-	waitDelivered(t, sim)
+	// In sync: the last episode, if any, resolves. Every earlier post has
+	// returned, so once the start-up pass is over this one runs.
+	if code := reconcileWhenFree(t, base); code != http.StatusOK {
+		t.Fatalf("the final reconcile = %d", code)
+	}
+	waitDelivered(t, base)
 	stop()
 
 	st, err := store.OpenStore(cfg.StateDir, 0)
@@ -122,27 +126,38 @@ func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing
 	}
 }
 
-// waitDelivered waits until Slack has received no new message for a while.
-func waitDelivered(t *testing.T, sim *slacksim.Server) {
+// waitDelivered waits until the daemon's Slack outbox is empty: every
+// message the runs so far queued has been accepted by Slack (an item
+// leaves the outbox once delivered). The caller makes sure no run is
+// still going.
+func waitDelivered(t *testing.T, base string) {
 	t.Helper()
-	last, since := -1, time.Now()
-	for time.Since(since) < 500*time.Millisecond {
-		if n := len(sim.Messages()); n != last {
-			last, since = n, time.Now()
+	const empty = `driftd_outbox_pending{notifier="slack"} 0`
+	var metrics string
+	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		_, metrics = fixture.Call(t, "GET", base+"/metrics", "", "")
+		if grepLines(metrics, `driftd_outbox_pending{notifier="slack"}`) == empty {
+			return
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
+	t.Fatalf("the Slack outbox did not empty within %s: %s", startupDeadline, grepLines(metrics, "driftd_outbox_pending"))
 }
 
 // startConfig serves cfg on a free port with a quiet log.
 func startConfig(t *testing.T, cfg *config.Config) (base string, stop func()) {
+	t.Helper()
+	return startLogged(t, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// startLogged serves cfg on a free port, logging to log.
+func startLogged(t *testing.T, cfg *config.Config, log *slog.Logger) (base string, stop func()) {
 	t.Helper()
 	cfg.Server.Listen, cfg.Schedule = "127.0.0.1:0", "@every 1h"
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{Ready: func(a string) { ready <- a }})
+		done <- Serve(ctx, cfg, log, DaemonOptions{Ready: func(a string) { ready <- a }})
 	}()
 	select {
 	case a := <-ready:

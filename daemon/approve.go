@@ -5,13 +5,24 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/notify/slack"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/daemon/terraform"
 )
 
-// approvals is the Slack interaction handler's view of the daemon.
+// approvals is the daemon as the Slack approval endpoint (daemon/api) sees
+// it. Replies go through the alerter of the current config, so they take
+// the current sender (a reload may have switched bot and webhook).
 type approvals struct{ d *Daemon }
+
+// Slack is the slack section of the current config.
+func (a approvals) Slack() *config.SlackConfig { return a.d.config().Slack }
+
+// Refuse says in target's thread that userID may not approve.
+func (a approvals) Refuse(target, userID string) {
+	a.d.alerterRef().Reply(target, "approval_refused", slack.RefusalText(userID))
+}
 
 // PendingPlan returns the target of a plan waiting for approval.
 func (a approvals) PendingPlan(planID string) (string, bool) {

@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/internal/fixture"
@@ -43,7 +42,7 @@ func TestAConfigWithEveryOptionalSectionIsServed(t *testing.T) {
 	}
 	base, stop := startDaemon(t, f)
 	defer stop()
-	if n := waitLogReads(f, 5*time.Second); n == 0 {
+	if n := waitLogReads(f); n == 0 {
 		t.Error("the System Log was never read")
 	}
 	tests := []struct {

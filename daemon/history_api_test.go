@@ -23,7 +23,7 @@ func TestTheHistoryPagesThroughStoredRuns(t *testing.T) {
 	}
 	// The start-up pass waits while a reconcile holds the target, so it may
 	// be recorded after the three reconciles: wait for all four runs.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(startupDeadline)
 	for {
 		_, body := fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=10", apiToken, "")
 		var p api.RunsPage

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	slacknotify "github.com/driftd/driftd/daemon/notify/slack"
-
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/fixture"
 	"github.com/driftd/driftd/internal/oktasim"
@@ -29,7 +27,7 @@ const (
 func click(planID, user string) string {
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "user": map[string]string{"id": user, "name": strings.ToLower(user)},
-		"actions": []map[string]string{{"type": "button", "action_id": slacknotify.ApplyActionID, "value": planID, "block_id": "driftd_actions"}},
+		"actions": []map[string]string{{"type": "button", "action_id": report.ApplyActionID, "value": planID, "block_id": "driftd_actions"}},
 	})
 	return "payload=" + url.QueryEscape(string(payload))
 }
@@ -85,15 +83,16 @@ func waitPlan(t *testing.T, base, notID string) string {
 	return ""
 }
 
+// waitFor polls cond up to startupDeadline: a hang guard, not a bound on
+// speed (it was 300 polls, 15 s, which a loaded machine can outlast).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for range 300 {
+	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if cond() {
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("timed out waiting for %s", what)
+	t.Fatalf("timed out waiting %s for %s", startupDeadline, what)
 }
 
 func TestSlackApprovalAppliesOnlyAValidCurrentApprovedPlan(t *testing.T) {
@@ -121,24 +120,8 @@ server:
 		m := sim.Messages()
 		return len(m) > 0 && strings.Contains(m[0].Blocks, plan)
 	})
-	unchanged := func() {
-		t.Helper()
-		if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
-			t.Fatal("something was applied")
-		}
-	}
 	now := time.Now()
-	if code, _ := postSigned(t, base, click(plan, "UALICE"), "wrong-secret", now); code != 401 {
-		t.Errorf("bad signature: %d", code)
-	}
-	if code, _ := postSigned(t, base, click(plan, "UALICE"), signingSecret, now.Add(-6*time.Minute)); code != 401 {
-		t.Errorf("old timestamp: %d", code)
-	}
-	if code, _ := postSigned(t, base, click(plan, "UMALLORY"), signingSecret, now); code != 403 {
-		t.Errorf("user not allowed: %d", code)
-	}
-	time.Sleep(300 * time.Millisecond)
-	unchanged()
+	refusedClicks(t, tf, base, plan, now)
 
 	body := click(plan, "UALICE")
 	if code, resp := postSigned(t, base, body, signingSecret, now); code != 200 || !strings.Contains(resp, "Applying plan") {
@@ -158,15 +141,53 @@ server:
 	})
 	// The run records the id that was authorised and the name Slack's
 	// payload gave, which the status page shows.
+	var runs string
 	waitFor(t, "the approval run to record who approved", func() bool {
-		code, runs := fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=5", apiToken, "")
+		var code int
+		code, runs = fixture.Call(t, "GET", base+"/v1/runs?target=prod&limit=5", apiToken, "")
 		return code == 200 && strings.Contains(runs, `"approved_by":"UALICE","approver_name":"ualice"`)
 	})
+	onlyTheValidClickRan(t, sim, runs)
 
 	staleClickIsRefused(t, tf, sim, base, plan)
 	for _, m := range sim.Messages() {
 		if strings.Contains(m.Text+m.Blocks, slackToken) || strings.Contains(m.Text+m.Blocks, signingSecret) || strings.Contains(m.Text+m.Blocks, fixture.OktaToken) {
 			t.Fatal("a secret reached Slack")
+		}
+	}
+}
+
+// refusedClicks sends clicks with a bad signature, an old timestamp and
+// from a user who may not approve: each is refused and nothing is applied
+// (and onlyTheValidClickRan, once a later click has run, sees that none
+// started a run).
+func refusedClicks(t *testing.T, tf *tfFixture, base, plan string, now time.Time) {
+	t.Helper()
+	if code, _ := postSigned(t, base, click(plan, "UALICE"), "wrong-secret", now); code != 401 {
+		t.Errorf("bad signature: %d", code)
+	}
+	if code, _ := postSigned(t, base, click(plan, "UALICE"), signingSecret, now.Add(-6*time.Minute)); code != 401 {
+		t.Errorf("old timestamp: %d", code)
+	}
+	if code, _ := postSigned(t, base, click(plan, "UMALLORY"), signingSecret, now); code != 403 {
+		t.Errorf("user not allowed: %d", code)
+	}
+	if tf.redirectURIs()[0] != "https://wandb.acme.test/callback" {
+		t.Fatal("something was applied")
+	}
+}
+
+// onlyTheValidClickRan judges the refused clicks once the valid click's
+// run is seen in runs (GET /v1/runs): none started a run or was answered
+// as an approval.
+func onlyTheValidClickRan(t *testing.T, sim *slacksim.Server, runs string) {
+	t.Helper()
+	if n := strings.Count(runs, `"trigger":"approval"`); n != 1 {
+		t.Errorf("%d approval runs, want the valid click's alone: %s", n, runs)
+	}
+	for _, m := range sim.Messages() {
+		if strings.Contains(m.Text, "<@UMALLORY> approved") {
+			t.Errorf("a refused click was answered as an approval: %q", m.Text)
 		}
 	}
 }

@@ -20,9 +20,13 @@ func TestServeLeavesNoGoroutineBehind(t *testing.T) {
 	base, stop := startDaemon(t, f)
 	reconcileWhenFree(t, base)
 	fixture.Call(t, "POST", base+"/-/reload", apiToken, "")
-	time.Sleep(1500 * time.Millisecond)
+	// The reloaded daemon's System Log follower has polled: every part
+	// that starts goroutines has run.
+	reads := f.Sim.Count("/api/v1/logs")
+	waitFor(t, "a System Log poll after the reload", func() bool { return f.Sim.Count("/api/v1/logs") > reads })
 	stop()
-	deadline := time.Now().Add(3 * time.Second)
+	// A hang guard: the loop ends as soon as the goroutines are gone.
+	deadline := time.Now().Add(time.Minute)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		// Idle keep-alives of the test's own client, and the Okta SDK's
 		// token caches, whose janitors stop when the cache is collected.

@@ -69,7 +69,7 @@ func (d *Daemon) runAll(ctx context.Context, trigger string) *report.Report {
 	d.mu.RUnlock()
 	return fanOut(len(cfg.Targets), cfg.Concurrency, func(i int) report.TargetResult {
 		name := cfg.Targets[i].Name
-		return whenFree(ctx, name, func() (report.TargetResult, error) { return d.Run(ctx, name, trigger) })
+		return whenFree(ctx, name, d.log, func() (report.TargetResult, error) { return d.Run(ctx, name, trigger) })
 	})
 }
 

@@ -128,7 +128,7 @@ func (r *Runner) unlock(target string) {
 // bound, and waits for targets that are busy rather than skipping them.
 func (r *Runner) ReconcileAll(ctx context.Context, targets []*config.Target, trigger string) *report.Report {
 	return fanOut(len(targets), r.eng().cfg.Concurrency, func(i int) report.TargetResult {
-		return whenFree(ctx, targets[i].Name, func() (report.TargetResult, error) {
+		return whenFree(ctx, targets[i].Name, r.log, func() (report.TargetResult, error) {
 			return r.Reconcile(ctx, targets[i], trigger)
 		})
 	})
@@ -137,8 +137,10 @@ func (r *Runner) ReconcileAll(ctx context.Context, targets []*config.Target, tri
 // whenFree runs a target, waiting while another run of it is in progress,
 // so an "all targets" run reports every target as ok, drift or error.
 // Only the end of ctx stops the wait, and that is reported as an error.
-func whenFree(ctx context.Context, target string, run func() (report.TargetResult, error)) report.TargetResult {
-	for {
+// The wait is logged once, so an "all targets" request that seems stuck
+// says what it waits for.
+func whenFree(ctx context.Context, target string, log *slog.Logger, run func() (report.TargetResult, error)) report.TargetResult {
+	for waited := false; ; waited = true {
 		res, err := run()
 		var busy *report.BusyError
 		if !errors.As(err, &busy) {
@@ -146,6 +148,9 @@ func whenFree(ctx context.Context, target string, run func() (report.TargetResul
 				return errorResult(target, "driftd", err)
 			}
 			return res
+		}
+		if !waited {
+			log.Info("waiting for the target's running run to finish", "target", target, "run", busy.RunID)
 		}
 		select {
 		case <-ctx.Done():

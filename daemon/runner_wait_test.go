@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/driftd/driftd/daemon/config"
@@ -55,4 +56,43 @@ func TestRunsMayStartWhileShutdownWaits(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatal("Wait did not return once every run had ended")
 	}
+}
+
+// TestAWaitWokenByTheLastRunOutlivesTheNextRunsStart reaches the state the
+// test above only hopes for: shutdown's Wait is parked on the count (the
+// bubble's synctest.Wait says every goroutine is blocked) when the last
+// run ends and, before the woken Wait is scheduled, the next run starts.
+// On one P the woken goroutine runs only when this one blocks, so the
+// next start always comes first. The WaitGroup the count replaced
+// panicked here every time ("WaitGroup is reused before previous Wait has
+// returned"; commit 13c91f4).
+func TestAWaitWokenByTheLastRunOutlivesTheNextRunsStart(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	synctest.Test(t, func(t *testing.T) {
+		cfg := &config.Config{Concurrency: 4}
+		r, err := NewRunner(t.Context(), &Engine{cfg: cfg}, slog.New(slog.NewTextHandler(io.Discard, nil)), RunnerOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Halt()
+		_, done, err := r.start(t.Context(), "first", "approval")
+		if err != nil {
+			t.Fatal(err)
+		}
+		waited := make(chan struct{})
+		go func() { r.Wait(t.Context()); close(waited) }()
+		synctest.Wait() // Wait is parked on the count
+		done()
+		_, next, err := r.start(t.Context(), "replan", "replan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-waited:
+		case <-t.Context().Done():
+			t.Fatal("Wait never returned")
+		}
+		next()
+		r.Wait(t.Context())
+	})
 }

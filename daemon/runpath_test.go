@@ -121,7 +121,7 @@ func TestShutdownKillsTerraformsProcessGroup(t *testing.T) {
 		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{ShutdownGrace: 300 * time.Millisecond})
 	}()
 	// The start-up pass plans; the fake and its child are running.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(startupDeadline)
 	for len(fake.PIDs()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -183,22 +183,11 @@ func TestTerraformOutputIsScrubbedFromEverythingDriftdRelays(t *testing.T) {
 		done <- Serve(ctx, cfg, slog.New(slog.NewJSONHandler(&logs, nil)), DaemonOptions{Ready: func(a string) { ready <- a }})
 	}()
 	base := "http://" + <-ready
-	for i := 0; i < 200; i++ {
-		if _, st := fixture.Call(t, "GET", base+"/v1/status", apiToken, ""); strings.Contains(st, `"status":"ok"`) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitStartup(t, base)
 	setRedirect("https://prod.wandb.test/callback")
-	code, body := 0, ""
-	for range 100 {
-		if code, body = fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`); code != 409 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
 	_, status := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
-	waitDelivered(t, sim)
+	waitDelivered(t, base)
 	cancel()
 	<-done
 	if code != 200 || !strings.Contains(body, `"action":"failed"`) || !strings.Contains(body, "[redacted]") {

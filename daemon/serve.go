@@ -191,12 +191,7 @@ func (d *Daemon) listen(addr string) (*http.Server, error) {
 
 // Handler is the daemon's HTTP API.
 func (d *Daemon) Handler() http.Handler {
-	// Clicks go to the alerter of the current config: its replies take the
-	// current sender (a reload may have switched bot and webhook).
-	interactions := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d.alerterRef().InteractionHandler(approvals{d}).ServeHTTP(w, r)
-	})
-	return api.NewHandler(backend{d}, d.metrics, api.Options{Interactions: interactions, OktaEvents: d.oktaEvents(),
+	return api.NewHandler(backend{d}, d.metrics, api.Options{SlackApprovals: approvals{d}, OktaEvents: d.oktaEvents(),
 		UI: func() bool { return d.config().Server.UIEnabled() }})
 }
 
@@ -211,7 +206,6 @@ func (d *Daemon) newAlerter() *slack.Alerter {
 // what it had queued is delivered by a's sender.
 func (d *Daemon) useAlerter(ctx context.Context, a *slack.Alerter) {
 	d.mu.Lock()
-	a.InheritReplays(d.alerter)
 	d.alerter, d.notifier = a, notifiers{a, d.am}
 	d.mu.Unlock()
 	d.stopAlerts()

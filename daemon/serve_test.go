@@ -168,23 +168,57 @@ func TestFiftyConcurrentReconcilesRunOneAtATime(t *testing.T) {
 }
 
 func TestBusyTargetAnswers409WithTheRunID(t *testing.T) {
-	f := fixture.New(t, "prod")
+	f := unpolledFixture(t)
 	base, stop := startDaemon(t, f)
 	defer stop()
 	waitStartup(t, base)
-	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: time.Second})
+	hold := holdNextOktaRequest(t, f)
 	first := make(chan int, 1)
 	go func() {
 		c, _ := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
 		first <- c
 	}()
-	waitRunning(t, base)
-	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
-	if code != 409 || !strings.Contains(body, `"run_id":"prod-`) {
-		t.Fatalf("second call = %d %s", code, body)
+	waitHeld(t, hold) // the first run is inside Okta, holding the target
+	_, status := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
+	var st struct{ Targets []statusTarget }
+	if err := json.Unmarshal([]byte(status), &st); err != nil || len(st.Targets) != 1 || st.Targets[0].RunningRun == "" {
+		t.Fatalf("status while a run is held: %v %s", err, status)
 	}
+	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+	if want := `"run_id":"` + st.Targets[0].RunningRun + `"`; code != 409 || !strings.Contains(body, want) {
+		t.Fatalf("second call = %d %s; want 409 with %s", code, body, want)
+	}
+	hold.Release()
 	if c := <-first; c != 200 {
 		t.Fatalf("first call = %d", c)
+	}
+}
+
+// unpolledFixture is a one-target fixture whose System Log follower is
+// off, so the next Okta request after holdNextOktaRequest is a run's, not
+// a poll's.
+func unpolledFixture(t *testing.T) *fixture.Fixture {
+	f := fixture.New(t, "prod")
+	f.WriteConfig(strings.Replace(f.Body, "okta:\n", "okta:\n  events: {poll: 0s}\n", 1))
+	return f
+}
+
+// holdNextOktaRequest makes the simulator hold the next Okta API request
+// until the returned barrier is released (at the latest when t ends).
+func holdNextOktaRequest(t *testing.T, f *fixture.Fixture) *oktasim.Hold {
+	hold := oktasim.NewHold()
+	t.Cleanup(hold.Release)
+	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultHold, Hold: hold})
+	return hold
+}
+
+// waitHeld waits until a request is held inside the Okta simulator.
+func waitHeld(t *testing.T, hold *oktasim.Hold) {
+	t.Helper()
+	select {
+	case <-hold.Entered():
+	case <-time.After(startupDeadline):
+		t.Fatalf("no request reached Okta within %s", startupDeadline)
 	}
 }
 
@@ -246,16 +280,26 @@ func TestServeWithoutAnAPITokenRefusesToStart(t *testing.T) {
 	}
 }
 
+// TestScheduleRunsEverySecondWithoutOverlap holds the start-up pass inside
+// Okta until the one-second schedule has fired and been skipped as busy
+// (the daemon says so), then lets the schedule run its passes.
 func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
-	f := fixture.New(t, "prod")
+	f := unpolledFixture(t)
 	cfg, _ := config.LoadConfig(f.Cfg)
 	cfg.Server.Listen = "127.0.0.1:0"
 	cfg.Schedule = "@every 1s"
-	f.Sim.SetLatency(50 * time.Millisecond)
+	hold := holdNextOktaRequest(t, f)
+	logs := newLogWatch()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), DaemonOptions{}) }()
-	time.Sleep(3500 * time.Millisecond)
+	go func() { done <- Serve(ctx, cfg, logs.logger(), DaemonOptions{}) }()
+	waitHeld(t, hold)
+	logs.wait(t, "skipping scheduled run: the previous one is still going", 1)
+	if n := logs.n("pass"); n != 0 {
+		t.Fatalf("%d passes ended while the start-up pass was held", n)
+	}
+	hold.Release()
+	logs.wait(t, "pass", 3) // the start-up pass and two of the schedule's
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -266,37 +310,60 @@ func TestScheduleRunsEverySecondWithoutOverlap(t *testing.T) {
 	}
 	defer s.Close()
 	runs, _ := s.Runs()
-	// A start-up pass plus about one per second (jitter at most 10%).
-	if len(runs) < 3 || len(runs) > 5 {
-		t.Fatalf("%d runs in 3.5s on @every 1s", len(runs))
+	slices.SortFunc(runs, func(a, b store.RunRecord) int { return a.Started.Compare(b.Started) })
+	if len(runs) < 3 || runs[0].Trigger != "startup" {
+		t.Fatalf("%d runs, the first %+v; want the start-up pass and then the schedule's", len(runs), runs[0])
 	}
 	for i := 1; i < len(runs); i++ {
+		if runs[i].Trigger != "schedule" {
+			t.Errorf("run %d was triggered by %q", i, runs[i].Trigger)
+		}
 		if runs[i].Started.Before(runs[i-1].Started.Add(runs[i-1].Duration)) {
 			t.Fatalf("runs overlapped: %+v %+v", runs[i-1], runs[i])
 		}
 	}
 }
 
+// TestReconcileAllWaitsForABusyTargetInsteadOfInventingAStatus asks for
+// every target while a run of the one target is held inside Okta, and
+// lets that run go only once the daemon says the request waits for it.
 func TestReconcileAllWaitsForABusyTargetInsteadOfInventingAStatus(t *testing.T) {
-	f := fixture.New(t, "prod")
-	base, stop := startDaemon(t, f)
+	f := unpolledFixture(t)
+	cfg, err := config.LoadConfig(f.Cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := newLogWatch()
+	base, stop := startLogged(t, cfg, logs.logger())
 	defer stop()
 	reconcileWhenFree(t, base)
-	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: 500 * time.Millisecond})
+	hold := holdNextOktaRequest(t, f)
+	busy := make(chan int, 1)
 	go func() {
-		req, _ := http.NewRequest("POST", base+"/v1/reconcile", strings.NewReader(`{"target":"prod"}`))
-		req.Header.Set("Authorization", "Bearer "+apiToken)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-		}
+		c, _ := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, `{"target":"prod"}`)
+		busy <- c
 	}()
-	waitRunning(t, base)
-	code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, ``)
+	waitHeld(t, hold)
+	type answer struct {
+		code int
+		body string
+	}
+	all := make(chan answer, 1)
+	go func() {
+		code, body := fixture.Call(t, "POST", base+"/v1/reconcile", apiToken, ``)
+		all <- answer{code, body}
+	}()
+	logs.wait(t, "waiting for the target's running run to finish", 1)
+	hold.Release()
+	got := <-all
 	var rep report.Report
-	if err := json.Unmarshal([]byte(body), &rep); err != nil || code != 200 {
-		t.Fatalf("%d %s", code, body)
+	if err := json.Unmarshal([]byte(got.body), &rep); err != nil || got.code != 200 {
+		t.Fatalf("%d %s", got.code, got.body)
 	}
 	if s := rep.Targets[0].Status; s != report.StatusOK {
-		t.Fatalf("status %q after waiting for the busy run; the contract allows ok, drift or error: %s", s, body)
+		t.Fatalf("status %q after waiting for the busy run; the contract allows ok, drift or error: %s", s, got.body)
+	}
+	if c := <-busy; c != 200 {
+		t.Fatalf("the busy run's call = %d", c)
 	}
 }

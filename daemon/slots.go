@@ -78,13 +78,6 @@ func (s *runSlots) setLimit(n int) {
 	s.grant()
 }
 
-// counts returns the runs holding a slot and the runs waiting for one.
-func (s *runSlots) counts() (busy, waiting int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.busy, len(s.waiting) + len(s.urgent)
-}
-
 // grant hands free slots to the longest waiters, urgent ones first; s.mu
 // is held.
 func (s *runSlots) grant() {

@@ -36,9 +36,30 @@ func TestComposeFileLoadsWithTheComposeSpecLoader(t *testing.T) {
 		if !d.ReadOnly || d.User != "65532:65532" || d.HealthCheck == nil || len(d.Volumes) != 3 {
 			t.Errorf("driftd service: read_only %v user %q healthcheck %v volumes %d", d.ReadOnly, d.User, d.HealthCheck != nil, len(d.Volumes))
 		}
+		if tags := d.Build.Args["TAGS"]; tags != nil && *tags != "" {
+			t.Errorf("the daemon's image is built with tags %q: it must hold no simulator", *tags)
+		}
 		if len(profiles) > 0 {
 			demoPortsArePinnedAndPublished(t, p)
+			demoBuildsItsOwnImageWithTheDemoTag(t, p, d)
 		}
+	}
+}
+
+// demoBuildsItsOwnImageWithTheDemoTag: the daemon's image links no
+// simulator, so the demo service builds another image, with TAGS=demo,
+// under another name (else one build would overwrite the other's image).
+func demoBuildsItsOwnImageWithTheDemoTag(t *testing.T, p *types.Project, daemon types.ServiceConfig) {
+	t.Helper()
+	demo, err := p.GetService("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if demo.Build == nil || demo.Build.Args["TAGS"] == nil || *demo.Build.Args["TAGS"] != "demo" {
+		t.Errorf("the demo service must build its image with the build arg TAGS=demo: %+v", demo.Build)
+	}
+	if demo.Image == "" || demo.Image == daemon.Image {
+		t.Errorf("the demo's image %q must have a name of its own (the daemon's is %q)", demo.Image, daemon.Image)
 	}
 }
 

@@ -160,17 +160,21 @@ func TestDockerfileBuildsWhatCIBuilds(t *testing.T) {
 	if !strings.Contains(ci, "CGO_ENABLED=0 go build -trimpath") || !strings.Contains(df, "ARG TERRAFORM_VERSION=1.5.7") || !strings.Contains(ci, "TF_VERSION=1.5.7") {
 		t.Error("the Dockerfile and .ci/run must build driftd the same way and pin the same Terraform")
 	}
+	// The image you run holds no simulator: its build tags default to none.
+	if !strings.Contains(df, "\nARG TAGS=\n") || !strings.Contains(df, `go build -trimpath -tags "${TAGS}"`) {
+		t.Error(`the Dockerfile must build with -tags "${TAGS}" and ARG TAGS= (none) by default`)
+	}
 }
 
 func TestReadmeSetUpCommandsAreTheOnesCIRuns(t *testing.T) {
 	readme := string(mustRead(t, "../README.md"))
 	ci := string(mustRead(t, "../.ci/run"))
-	for _, cmd := range []string{"go run ./cmd/driftd demo", "bash .ci/run"} {
+	for _, cmd := range []string{"go run -tags demo ./cmd/driftd demo", "bash .ci/run"} {
 		if !strings.Contains(readme, cmd) {
 			t.Errorf("README lacks the set-up command %q", cmd)
 		}
 	}
-	for _, cmd := range []string{"go run ./cmd/driftd demo", "go test -race"} {
+	for _, cmd := range []string{"go run -tags demo ./cmd/driftd demo", "go test -race"} {
 		if !strings.Contains(ci, cmd) {
 			t.Errorf(".ci/run does not run %q", cmd)
 		}

@@ -51,11 +51,11 @@ func TestRateBudgetKeepsOneWindowPerBucket(t *testing.T) {
 		}
 	}
 	b.observe("/api/v1/logs", &http.Response{StatusCode: 429, Header: rateHeaders(now, 0, reset(10*time.Second))})
-	if b.LimitedSince() != now {
-		t.Errorf("a 429 from the System Log bucket: LimitedSince %s", b.LimitedSince())
+	if b.limitedSince() != now {
+		t.Errorf("a 429 from the System Log bucket: limitedSince %s", b.limitedSince())
 	}
 	b.observe("/api/v1/apps/{id}", &http.Response{StatusCode: 200, Header: rateHeaders(now, 500, reset(time.Minute))})
-	if b.LimitedSince() != now {
+	if b.limitedSince() != now {
 		t.Error("an app read's 200 ended the System Log bucket's 429")
 	}
 }

@@ -97,21 +97,6 @@ func (b *RateBudget) bucket(name string) *window {
 	return w
 }
 
-// LimitedSince is when Okta began answering 429 in a bucket with no other
-// answer from that bucket since (the earliest such bucket); zero when
-// driftd is not rate limited.
-func (b *RateBudget) LimitedSince() time.Time {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var since time.Time
-	for _, w := range b.buckets {
-		if !w.since.IsZero() && (since.IsZero() || w.since.Before(since)) {
-			since = w.since
-		}
-	}
-	return since
-}
-
 // Transport wraps next so every request waits for its bucket's budget. A
 // request whose deadline comes before its turn fails at once with a
 // RateLimitedError rather than sleeping toward a wait it cannot finish.

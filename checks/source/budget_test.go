@@ -111,8 +111,8 @@ func TestRateBudgetSendsAProbeAfterItsCap(t *testing.T) {
 	if w, _ := b.wait(appBucket); w != 0 {
 		t.Fatalf("after a fresh window: wait = %s", w)
 	}
-	if !b.LimitedSince().IsZero() {
-		t.Errorf("a 200 ends the rate limit, LimitedSince = %s", b.LimitedSince())
+	if !b.limitedSince().IsZero() {
+		t.Errorf("a 200 ends the rate limit, limitedSince = %s", b.limitedSince())
 	}
 }
 

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -246,8 +247,16 @@ func TestKubernetesWatchFollowsTheV2ResourceAndTheSecretItsAppReads(t *testing.T
 	env := &KubernetesEnv{Kubeconfig: k.kubeconfig, Namespace: kubeNS, WeightsAndBiases: "wandb", Timeout: 10 * time.Second}
 	w, c := startWatch(t, env, time.Second, "WeightsAndBiases/wandb", "Deployment/api", "Deployment/wandb-app-bc", "Deployment/wandb-app")
 	k.operatorV2Deployment(t, "api", "api")
-	expectOnly(t, c, "Deployment/api")
-	waitFor(t, 5*time.Second, "the watch of the OIDC Secret", func() bool {
+	// The later change: a variable driftd does not read added to the
+	// watched api Deployment, a new generation.
+	marks := 0
+	mark := func(t *testing.T) []string {
+		marks++
+		k.editDeployment(t, "api", func(c *corev1.Container) { c.Env = append(c.Env, literal(fmt.Sprintf("MARK_%d", marks), "1")) })
+		return []string{"Deployment/api"}
+	}
+	expectOnly(t, c, mark, "Deployment/api")
+	waitFor(t, watchGuard, "the watch of the OIDC Secret", func() bool {
 		return slices.Contains(w.Watching(), "Secret/wandb-oidc-converted") && w.Synced()
 	})
 	k.must(t, "editing the OIDC Secret", func(ctx context.Context) error {
@@ -258,7 +267,7 @@ func TestKubernetesWatchFollowsTheV2ResourceAndTheSecretItsAppReads(t *testing.T
 		}
 		return err
 	})
-	expectOnly(t, c, "Secret/wandb-oidc-converted")
+	expectOnly(t, c, mark, "Secret/wandb-oidc-converted")
 	if errs := c.errors(); len(errs) > 0 {
 		t.Errorf("watch errors: %v", errs)
 	}

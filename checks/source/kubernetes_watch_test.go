@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -56,7 +57,7 @@ func startWatch(t *testing.T, env *KubernetesEnv, resync time.Duration, want ...
 	}
 	t.Cleanup(w.Stop)
 	slices.Sort(want)
-	waitFor(t, 10*time.Second, "the watch of "+strings.Join(want, ", "), func() bool {
+	waitFor(t, watchGuard, "the watch of "+strings.Join(want, ", "), func() bool {
 		return slices.Equal(w.Watching(), want) && w.Synced()
 	})
 	return w, c
@@ -73,21 +74,39 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 	}
 }
 
-// expectOnly waits for want and then a quiet second: exactly want, and
-// nothing else, is reported.
-func expectOnly(t *testing.T, c *changes, want ...string) {
+// expectOnly waits for want, then makes a later change the watch reports
+// (mark) and waits for it: the changes up to the mark's are exactly want.
+// A quiet second proved nothing on a loaded machine; the mark's change
+// seen reported is the event after which "nothing else" is judged.
+func expectOnly(t *testing.T, c *changes, mark func(t *testing.T) []string, want ...string) {
 	t.Helper()
 	var got []string
-	if len(want) > 0 {
-		waitFor(t, 5*time.Second, "change "+strings.Join(want, ", "), func() bool {
+	collect := func(n int) {
+		waitFor(t, watchGuard, fmt.Sprintf("%d changes after %v", n, got), func() bool {
 			got = append(got, c.take()...)
-			return len(got) >= len(want)
+			return len(got) >= n
 		})
 	}
-	time.Sleep(time.Second)
-	got = append(got, c.take()...)
-	if !slices.Equal(got, want) {
-		t.Errorf("changes %v, want exactly %v", got, want)
+	collect(len(want))
+	marked := mark(t)
+	collect(len(want) + len(marked))
+	if want := append(slices.Clone(want), marked...); !slices.Equal(got, want) {
+		t.Errorf("changes %v, want exactly %v (the last %d the later mark's)", got, want, len(marked))
+	}
+}
+
+// watchGuard bounds the waits for a watch: a hang guard, not a bound on
+// speed.
+const watchGuard = time.Minute
+
+// markByPod is a later change for expectOnly: a new pod of the watched
+// Deployment, which the pod watch reports twice (created, then started).
+func (k *kubeCluster) markByPod() func(t *testing.T) []string {
+	n := 0
+	return func(t *testing.T) []string {
+		n++
+		k.pod(t, "wandb-app", fmt.Sprintf("mark-%d", n), time.Now())
+		return []string{"Pods/app=wandb-app", "Pods/app=wandb-app"}
 	}
 }
 
@@ -158,18 +177,19 @@ func TestKubernetesWatchTriggersOnAnEditOfWhatTheEnvReads(t *testing.T) {
 	env := k.reader("wandb-app")
 	w, c := startWatch(t, env, time.Second,
 		"Deployment/wandb-app", "ConfigMap/wandb-env", "ConfigMap/wandb-extra", "Secret/wandb-oidc", "Pods/app=wandb-app")
+	mark := k.markByPod()
 
 	t.Run("a resync of unchanged objects triggers nothing", func(t *testing.T) {
-		waitFor(t, 5*time.Second, "resyncs of every informer", func() bool { return w.replays.Load() >= 10 })
-		expectOnly(t, c)
+		waitFor(t, watchGuard, "resyncs of every informer", func() bool { return w.replays.Load() >= 10 })
+		expectOnly(t, c, mark)
 	})
 	t.Run("an edit of the Deployment's env triggers it", func(t *testing.T) {
 		k.editDeployment(t, "wandb-app", func(c *corev1.Container) { c.Env[3].Value = "implicit" })
-		expectOnly(t, c, "Deployment/wandb-app")
+		expectOnly(t, c, mark, "Deployment/wandb-app")
 	})
 	t.Run("an edit of a ConfigMap the env reads triggers it", func(t *testing.T) {
 		k.editConfigMap(t, kubeNS, "wandb-env")
-		expectOnly(t, c, "ConfigMap/wandb-env")
+		expectOnly(t, c, mark, "ConfigMap/wandb-env")
 	})
 	t.Run("an edit of a Secret the env reads triggers it", func(t *testing.T) {
 		k.must(t, "editing the secret", func(ctx context.Context) error {
@@ -181,12 +201,12 @@ func TestKubernetesWatchTriggersOnAnEditOfWhatTheEnvReads(t *testing.T) {
 			_, err = k.cs.CoreV1().Secrets(kubeNS).Update(ctx, s, metav1.UpdateOptions{})
 			return err
 		})
-		expectOnly(t, c, "Secret/wandb-oidc")
+		expectOnly(t, c, mark, "Secret/wandb-oidc")
 	})
 	t.Run("a pod started for the Deployment triggers it", func(t *testing.T) {
 		k.pod(t, "wandb-app", "wandb-app-1", time.Now())
 		// Created (pending), then started by the "kubelet": two edits.
-		expectOnly(t, c, "Pods/app=wandb-app", "Pods/app=wandb-app")
+		expectOnly(t, c, mark, "Pods/app=wandb-app", "Pods/app=wandb-app")
 	})
 	t.Run("objects of another target or namespace trigger nothing", func(t *testing.T) {
 		k.editConfigMap(t, kubeNS, "other-env")
@@ -200,14 +220,14 @@ func TestKubernetesWatchTriggersOnAnEditOfWhatTheEnvReads(t *testing.T) {
 			}
 			return err
 		})
-		expectOnly(t, c)
+		expectOnly(t, c, mark)
 	})
 	t.Run("a ConfigMap the env stops reading is no longer watched", func(t *testing.T) {
 		k.editDeployment(t, "wandb-app", func(c *corev1.Container) { c.Env[1] = literal("OIDC_ISSUER", "https://acme.okta.com") })
-		expectOnly(t, c, "Deployment/wandb-app")
-		waitFor(t, 5*time.Second, "the informer of wandb-extra to stop", func() bool { return !slices.Contains(w.Watching(), "ConfigMap/wandb-extra") })
+		expectOnly(t, c, mark, "Deployment/wandb-app")
+		waitFor(t, watchGuard, "the informer of wandb-extra to stop", func() bool { return !slices.Contains(w.Watching(), "ConfigMap/wandb-extra") })
 		k.editConfigMap(t, kubeNS, "wandb-extra")
-		expectOnly(t, c)
+		expectOnly(t, c, mark)
 	})
 	if errs := c.errors(); len(errs) > 0 {
 		t.Errorf("watch errors: %v", errs)
@@ -249,9 +269,16 @@ func TestKubernetesWatchTriggersOnAnEditOfTheResource(t *testing.T) {
 			_ = unstructured.SetNestedField(u.Object, id, "spec", "values", "global", "auth", "oidc", "clientId")
 		}
 	}
+	// The later change: a new client id in the watched resource's values.
+	marks := 0
+	mark := func(t *testing.T) []string {
+		marks++
+		edit("wandb", setClientID(fmt.Sprintf("0oa-mark-%d", marks)))
+		return []string{"WeightsAndBiases/wandb"}
+	}
 	t.Run("an edit of the resource's values triggers it", func(t *testing.T) {
 		edit("wandb", setClientID("0oa-someone-else"))
-		expectOnly(t, c, "WeightsAndBiases/wandb")
+		expectOnly(t, c, mark, "WeightsAndBiases/wandb")
 	})
 	t.Run("a status update by the operator triggers nothing", func(t *testing.T) {
 		k.must(t, "updating the status", func(ctx context.Context) error {
@@ -262,22 +289,22 @@ func TestKubernetesWatchTriggersOnAnEditOfTheResource(t *testing.T) {
 			}
 			return err
 		})
-		expectOnly(t, c)
+		expectOnly(t, c, mark)
 	})
 	t.Run("another target's resource triggers nothing", func(t *testing.T) {
 		edit("wandb-staging", setClientID("0oa-x"))
-		expectOnly(t, c)
+		expectOnly(t, c, mark)
 	})
 	t.Run("the operator's app Deployment and a ConfigMap it reads trigger it", func(t *testing.T) {
 		k.configMap(t, "wandb-local-configmap", map[string]string{"OIDC_CLIENT_ID": "0oa1"})
 		k.deployment(t, "wandb-app-bc", container("app", []corev1.EnvFromSource{
 			{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "wandb-local-configmap"}}}}))
-		expectOnly(t, c, "Deployment/wandb-app-bc")
-		waitFor(t, 5*time.Second, "the watch of the app's ConfigMap", func() bool {
+		expectOnly(t, c, mark, "Deployment/wandb-app-bc")
+		waitFor(t, watchGuard, "the watch of the app's ConfigMap", func() bool {
 			return slices.Contains(w.Watching(), "ConfigMap/wandb-local-configmap") && w.Synced()
 		})
 		k.editConfigMap(t, kubeNS, "wandb-local-configmap")
-		expectOnly(t, c, "ConfigMap/wandb-local-configmap")
+		expectOnly(t, c, mark, "ConfigMap/wandb-local-configmap")
 	})
 }
 
@@ -300,8 +327,9 @@ func TestKubernetesWatchWithTheShippedRole(t *testing.T) {
 		cfg := k.srv.ServiceAccountConfig(t, kubetest.Access{Namespace: kubeNS, Name: "driftd", Rules: rules("get", "list", "watch")})
 		env := &KubernetesEnv{Kubeconfig: kubetest.WriteKubeconfig(t, cfg), Namespace: kubeNS, Deployment: "wandb-app"}
 		w, c := startWatch(t, env, 0, watched...)
+		mark := k.markByPod()
 		k.editConfigMap(t, kubeNS, "wandb-env")
-		expectOnly(t, c, "ConfigMap/wandb-env")
+		expectOnly(t, c, mark, "ConfigMap/wandb-env")
 		if err := w.Err(); err != nil || len(c.errors()) > 0 {
 			t.Errorf("watch errors: %v %v", err, c.errors())
 		}
@@ -315,7 +343,7 @@ func TestKubernetesWatchWithTheShippedRole(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer w.Stop()
-		waitFor(t, 10*time.Second, "a watch error", func() bool { return w.Err() != nil && len(c.errors()) > 0 })
+		waitFor(t, watchGuard, "a watch error", func() bool { return w.Err() != nil && len(c.errors()) > 0 })
 		msg := w.Err().Error()
 		if !strings.Contains(msg, "watching Deployment wandb/wandb-app: driftd's service account lacks list and watch on deployments.apps") ||
 			!strings.Contains(msg, "cannot watch") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,11 +72,32 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 		// Bounds a whole read including our retries; each attempt is bounded
 		// by the retry transport.
 		okta.WithRequestTimeout(overall),
-		// Our transport retries 429 by X-Rate-Limit-Reset and also 5xx,
-		// which the SDK never does; two retry layers would multiply.
+		// The SDK's own retry is off: the retry transport and the rate
+		// budget (retry.go, budget.go) do the job, and the SDK's would not.
+		// Its retry, okta-sdk-golang v2.20.0 okta/requestExecutor.go
+		// doWithRetries (L496-553):
+		//  - retries a 429 only: any other answer, a 5xx included, returns
+		//    at once (L532-534), and a transport error other than io.EOF
+		//    is permanent (L528-530), so an Okta outage is never retried;
+		//  - retries io.EOF without counting it (L525-527: retryCount grows
+		//    only on a 429, L546; the backoff stays 0), which spins on a
+		//    dropped connection until the timeout (retry.go says "%v", not "%w");
+		//  - waits X-Rate-Limit-Reset minus the Date header (Get429BackoffTime,
+		//    L565-577): no Retry-After, and a 429 without a Date header is
+		//    a permanent error;
+		//  - caps the wait at MaxBackoff (L542-544) but never weighs it
+		//    against the read's deadline, where driftd gives up at once;
+		//  - sleeps on cenkalti/backoff's wall-clock timer (backoff.Retry,
+		//    L551), so no test can drive it with a fake clock;
+		//  - ends in errors.New("too many requests") (L549), without when
+		//    the limit began or lifts: driftd's RateLimitedError carries
+		//    Since and Reset for status error and the outage alert;
+		//  - knows one request: no window per Okta bucket shared by every
+		//    reader of the org, no reserve, no probe after the cap (RateBudget).
+		// Both layers on would also multiply the attempts.
 		okta.WithRateLimitMaxRetries(0),
 		okta.WithHttpClientPtr(httpClient),
-		okta.WithTestingDisableHttpsCheck(u.Scheme == "http" && IsLoopbackHost(u.Hostname())),
+		okta.WithTestingDisableHttpsCheck(u.Scheme == "http" && checks.IsLoopbackHost(u.Hostname())),
 		okta.WithUserAgentExtra("driftd"),
 	)...)
 	if err != nil {
@@ -206,14 +226,4 @@ func appFromSDK(a *okta.OpenIdConnectApplication) *checks.OktaApp {
 		}
 	}
 	return out
-}
-
-// IsLoopbackHost reports whether host is localhost or a loopback address,
-// the only hosts plain http is accepted for.
-func IsLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -170,8 +170,8 @@ func TestOktaReaderRecoversFromARateLimitWithoutARestart(t *testing.T) {
 			if took := time.Since(start); took > 30*time.Second {
 				t.Errorf("the read after the limit waited %s", took)
 			}
-			if !budget.LimitedSince().IsZero() {
-				t.Errorf("the budget still thinks it is rate limited since %s", budget.LimitedSince())
+			if !budget.limitedSince().IsZero() {
+				t.Errorf("the budget still thinks it is rate limited since %s", budget.limitedSince())
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftd/driftd/internal/fakeclock"
 	"github.com/driftd/driftd/internal/oktasim"
 )
 
@@ -238,39 +239,52 @@ func TestParsePrivateKeyNeverQuotesTheKey(t *testing.T) {
 	})
 }
 
+// TestServiceAppTokenIsRefreshedBeforeItExpires runs the token cache and
+// the simulator on one fake clock. Each moment reads through a fresh SDK
+// client (whose own go-cache runs on the wall clock, so it must not decide
+// when the cache is asked) over the one cache under test: an 8-second
+// token is handed out while at least a quarter of its life (2 s) plus the
+// SDK's 2-second trim and a margin of 1 s are left, and is replaced at
+// Okta once less is left, before its expiry.
 func TestServiceAppTokenIsRefreshedBeforeItExpires(t *testing.T) {
 	ks := rsaKeys(t)
-	// An 8-second token: the cache hands the SDK 5 whole seconds of it
-	// (a quarter kept back, rounded down), the SDK trims 2 more, so the
-	// token is replaced after about 3s, 5s before Okta's expiry.
 	sim, err := oktasim.Start(oktasim.Options{TokenTTL: 8 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(sim.Close)
+	clock := fakeclock.New(time.Now())
+	sim.SetClock(clock.Now)
 	sim.PutApp(oktasim.NewWandbApp("0oa1", "0oa1client", "https://wandb.acme.com", true))
 	svc, err := sim.AddServiceApp("driftd", &ks[0].PublicKey, "key1", allScopes...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := oauthReader(t, sim, svc.ID, ks[0], "key1")
-	ctx := context.Background()
-	start := time.Now()
-	for time.Since(start) < 5*time.Second {
-		if _, err := r.App(ctx, "0oa1"); err != nil {
-			t.Fatalf("after %s: %v", time.Since(start), err)
+	cache := &tokenCache{next: http.DefaultTransport, clientID: svc.ID, now: clock.Now}
+	start := clock.Now()
+	for _, step := range []struct {
+		at     time.Duration
+		tokens int
+	}{
+		{0, 1},                       // the first token, good until 8 s
+		{2500 * time.Millisecond, 1}, // 5.5 s left: handed out
+		{3500 * time.Millisecond, 2}, // 4.5 s left: replaced, before its expiry
+		{6400 * time.Millisecond, 2}, // the second has 5.1 s left
+		{7 * time.Second, 3},         // 4.5 s left: replaced
+		{8500 * time.Millisecond, 3}, // the first has expired; the third serves
+	} {
+		clock.Set(start.Add(step.at))
+		r, err := NewOktaReader(context.Background(), OktaOptions{OrgURL: sim.URL, Retry: testPolicy, Transport: cache,
+			OAuth: &OktaOAuth{ClientID: svc.ID, PrivateKey: pkcs8PEM(t, ks[0]), KeyID: "key1", Scopes: allScopes}})
+		if err != nil {
+			t.Fatal(err)
 		}
-		n := sim.Count("/oauth2/v1/token")
-		switch since := time.Since(start); {
-		case since < 2500*time.Millisecond && n != 1:
-			t.Fatalf("%d token requests after %s, want 1", n, since)
-		case since > 3500*time.Millisecond && n != 2:
-			t.Fatalf("%d token requests after %s, want 2 (refreshed once, before the 8s expiry)", n, since)
+		if _, err := r.App(context.Background(), "0oa1"); err != nil {
+			t.Fatalf("at %s: %v", step.at, err)
 		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	if n := sim.Count("/api/v1/apps/0oa1"); n < 15 {
-		t.Errorf("only %d reads", n)
+		if n := sim.Count("/oauth2/v1/token"); n != step.tokens {
+			t.Fatalf("%d token requests at %s, want %d", n, step.at, step.tokens)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftd/driftd/internal/fakeclock"
 	"github.com/driftd/driftd/internal/oktasim"
 )
 
@@ -81,34 +82,51 @@ func TestOktaReaderFaults(t *testing.T) {
 		outage    *oktasim.Fault
 		wantErr   string
 		wantCalls int
-		maxTime   time.Duration
+		maxWait   time.Duration // on the fake clock: the policy's waits, not the machine's speed
 	}{
-		{name: "a 429 is retried after X-Rate-Limit-Reset", faults: []oktasim.Fault{{Kind: oktasim.FaultStatus, Status: 429}}, wantCalls: 2, maxTime: 2500 * time.Millisecond},
-		{name: "a 500 is retried with backoff", faults: []oktasim.Fault{{Kind: oktasim.FaultStatus, Status: 500}}, wantCalls: 2, maxTime: time.Second},
-		{name: "a dropped connection is retried", faults: []oktasim.Fault{{Kind: oktasim.FaultDrop}}, wantCalls: 2, maxTime: time.Second},
-		{name: "a slow answer times out and is retried", faults: []oktasim.Fault{{Kind: oktasim.FaultSlow, Delay: 2 * time.Second}}, wantCalls: 2, maxTime: 1500 * time.Millisecond},
-		{name: "a lasting 503 ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 503}, wantErr: "Okta answered 503 after retries", wantCalls: 3, maxTime: time.Second},
-		{name: "a 429 whose reset is too far away ends at once", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429, ResetIn: 10 * time.Minute}, wantErr: "(429) after 1 attempts", wantCalls: 1, maxTime: time.Second},
-		{name: "a lasting 429 ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429}, wantErr: "(429) after 3 attempts", wantCalls: 3, maxTime: 5 * time.Second},
+		{name: "a 429 is retried after X-Rate-Limit-Reset", faults: []oktasim.Fault{{Kind: oktasim.FaultStatus, Status: 429}}, wantCalls: 2, maxWait: 2500 * time.Millisecond},
+		{name: "a 500 is retried with backoff", faults: []oktasim.Fault{{Kind: oktasim.FaultStatus, Status: 500}}, wantCalls: 2, maxWait: time.Second},
+		{name: "a dropped connection is retried", faults: []oktasim.Fault{{Kind: oktasim.FaultDrop}}, wantCalls: 2, maxWait: time.Second},
+		// Held in the simulator until the attempt's timeout lets it go.
+		{name: "a slow answer times out and is retried", faults: []oktasim.Fault{{Kind: oktasim.FaultHold, Hold: oktasim.NewHold()}}, wantCalls: 2, maxWait: time.Second},
+		{name: "a lasting 503 ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 503}, wantErr: "Okta answered 503 after retries", wantCalls: 3, maxWait: time.Second},
+		{name: "a 429 whose reset is too far away ends at once", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429, ResetIn: 10 * time.Minute}, wantErr: "(429) after 1 attempts", wantCalls: 1, maxWait: 0},
+		{name: "a lasting 429 ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 429}, wantErr: "(429) after 3 attempts", wantCalls: 3, maxWait: 5 * time.Second},
 		// The attempts are counted by driftd's own error: a dropped
 		// connection's next attempt may fail in the client before the
 		// simulator sees it (requests = 2 once under load), so the
 		// simulator's count is not the attempts'.
-		{name: "a lasting dropped connection ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultDrop}, wantErr: "after 3 attempts", wantCalls: -1, maxTime: time.Second},
-		{name: "a 401 is not retried and blames the token", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 401}, wantErr: "Okta rejected the API token (401)", wantCalls: 1, maxTime: time.Second},
-		{name: "a 403 is not retried", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 403}, wantErr: "the API token may not read apps (403)", wantCalls: 1, maxTime: time.Second},
-		{name: "a 404 names the app", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 404}, wantErr: "no app 0oa1 in this org (404)", wantCalls: 1, maxTime: time.Second},
+		{name: "a lasting dropped connection ends after the attempts", outage: &oktasim.Fault{Kind: oktasim.FaultDrop}, wantErr: "after 3 attempts", wantCalls: -1, maxWait: time.Second},
+		{name: "a 401 is not retried and blames the token", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 401}, wantErr: "Okta rejected the API token (401)", wantCalls: 1, maxWait: time.Second},
+		{name: "a 403 is not retried", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 403}, wantErr: "the API token may not read apps (403)", wantCalls: 1, maxWait: time.Second},
+		{name: "a 404 names the app", outage: &oktasim.Fault{Kind: oktasim.FaultStatus, Status: 404}, wantErr: "no app 0oa1 in this org (404)", wantCalls: 1, maxWait: time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sim, r := startSim(t)
+			// The retries and the simulator share a fake clock, moved on
+			// whenever the retries sleep: a wait is read off the clock.
+			clock := fakeclock.New(time.Now())
+			policy := testPolicy
+			policy.Clock = clock
+			sim, r := startSimWith(t, policy)
+			sim.SetClock(clock.Now)
+			for _, f := range tc.faults {
+				if f.Hold != nil {
+					t.Cleanup(f.Hold.Release)
+				}
+			}
 			sim.InjectFaults(tc.faults...)
 			if tc.outage != nil {
 				sim.SetOutage(*tc.outage)
 			}
-			start := time.Now()
-			app, err := r.App(context.Background(), "0oa1")
-			took := time.Since(start)
+			defer advanceWhileSleeping(clock)()
+			start := clock.Now()
+			// A hang guard: an attempt timeout that never fires would
+			// leave a held request waiting.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			app, err := r.App(ctx, "0oa1")
+			waited := clock.Now().Sub(start)
 			if tc.wantErr == "" && (err != nil || app.ClientID != "0oa1client") {
 				t.Fatalf("App() = %+v, %v; want success", app, err)
 			}
@@ -121,11 +139,33 @@ func TestOktaReaderFaults(t *testing.T) {
 			if n := sim.Count("/api/v1/apps/0oa1"); tc.wantCalls >= 0 && n != tc.wantCalls {
 				t.Errorf("requests = %d, want %d", n, tc.wantCalls)
 			}
-			if took > tc.maxTime {
-				t.Errorf("took %s, want under %s", took, tc.maxTime)
+			if waited > tc.maxWait {
+				t.Errorf("waited %s, want at most %s", waited, tc.maxWait)
 			}
 		})
 	}
+}
+
+// advanceWhileSleeping moves clock to each sleeper's wake-up time as soon
+// as it sleeps, until the returned stop is called.
+func advanceWhileSleeping(clock *fakeclock.Clock) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if next, ok := clock.Next(); ok {
+				clock.Set(next)
+				continue
+			}
+			time.Sleep(time.Millisecond) // polling for a sleeper, not proving a state
+		}
+	}()
+	return func() { close(done); <-stopped }
 }
 
 func TestOktaReaderWithAWrongTokenIsRejected(t *testing.T) {

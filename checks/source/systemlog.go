@@ -167,26 +167,15 @@ func (r *OktaReader) ReadLog(ctx context.Context, cur LogCursor, filter string, 
 	return page, nil
 }
 
+// explainLog says why reading the System Log failed, in the same words as
+// every other Okta read (which credential, and for a service app which
+// scope, okta.logs.read, it lacks), except that a 404 names no missing
+// object: the log itself did not answer.
 func (r *OktaReader) explainLog(resp *okta.Response, err error) error {
-	if e := r.tokenFailure("reading the System Log", err); e != nil {
-		return e
+	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("reading the System Log: Okta answered 404: %w", err)
 	}
-	status := 0
-	if resp != nil && resp.Response != nil {
-		status = resp.StatusCode
-	}
-	var rl *RateLimitedError
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		// The same words as every other Okta read: which credential, and
-		// for a service app which scope (okta.logs.read) it lacks.
-		return r.explainRead("reading the System Log", "okta.logs.read", "the System Log", resp, err)
-	case errors.As(err, &rl):
-		return fmt.Errorf("reading the System Log: %w", rl)
-	case status != 0:
-		return fmt.Errorf("reading the System Log: Okta answered %d: %w", status, err)
-	}
-	return fmt.Errorf("reading the System Log: %w", scrubURL(err))
+	return r.explainRead("reading the System Log", "okta.logs.read", "the System Log", resp, err)
 }
 
 func logEventFromSDK(e *okta.LogEvent) LogEvent {

@@ -134,11 +134,18 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// TestLogsShowDurationsAsPeopleWriteThem goes through the commands' own
+// logger (--log-format, else by terminal): JSON for a pipe.
 func TestLogsShowDurationsAsPeopleWriteThem(t *testing.T) {
-	var b strings.Builder
-	NewLogger(&b, slog.LevelInfo).Info("shutting down", "grace", time.Minute)
-	if !strings.Contains(b.String(), `"grace":"1m0s"`) {
-		t.Fatalf("log line %s, want grace 1m0s", b.String())
+	for format, want := range map[string]string{"json": `"grace":"1m0s"`, "text": "grace=1m0s", "": `"grace":"1m0s"`} {
+		t.Run("--log-format "+format, func(t *testing.T) {
+			var b strings.Builder
+			c := &cli{logFormat: format}
+			c.logger(&b, slog.LevelInfo).Info("shutting down", "grace", time.Minute)
+			if !strings.Contains(b.String(), want) {
+				t.Fatalf("log line %s, want %s", b.String(), want)
+			}
+		})
 	}
 }
 

@@ -7,57 +7,35 @@ import (
 	"github.com/driftd/driftd/internal/fixture"
 )
 
-func TestEachCommandsHelpExitsZeroWithItsOwnUsage(t *testing.T) {
-	tests := []struct {
-		name  string
-		args  []string
-		usage string
-	}{
-		{"validate --help shows validate's usage", []string{"validate", "--help"}, "driftd validate --config FILE"},
-		{"check --help shows check's usage", []string{"check", "--help"}, "driftd check --config FILE [--target NAME] [--output text|json]"},
-		{"reconcile -h shows reconcile's usage", []string{"reconcile", "-h"}, "driftd reconcile --config FILE [--target NAME] [--output text|json]"},
-		{"serve --help shows serve's usage", []string{"serve", "--help"}, "driftd serve --config FILE"},
-		{"demo --help shows demo's usage", []string{"demo", "--help"}, "driftd demo [--keep-running] [--listen ADDR] [--okta-listen ADDR]"},
-		{"sim okta --help shows the Okta simulator's usage", []string{"sim", "okta", "--help"}, "driftd sim okta [--listen ADDR] [--token T]"},
-		{"slack test --help shows slack test's usage", []string{"slack", "test", "--help"}, "driftd slack test --config FILE [--target NAME]"},
-		{"healthcheck --help shows healthcheck's usage", []string{"healthcheck", "--help"}, "driftd healthcheck [--url URL]"},
-		{"help check is check --help", []string{"help", "check"}, "driftd check --config FILE"},
-		{"--help lists every command", []string{"--help"}, "reconcile   One pass, remediation"},
-	}
+// cliCase is a command line and what its output must contain.
+type cliCase struct {
+	name string
+	args []string
+	want string
+}
+
+// expectUsage runs each case's help: exit 0 and the command's own usage.
+func expectUsage(t *testing.T, tests []cliCase) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, stderr := runCLI(t, tc.args...)
 			if code != ExitOK {
 				t.Fatalf("exit %d, want 0\n%s%s", code, out, stderr)
 			}
-			if !strings.Contains(out, tc.usage) {
-				t.Errorf("help lacks %q:\n%s", tc.usage, out)
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("help lacks %q:\n%s", tc.want, out)
 			}
-			if tc.args[0] != "--help" && strings.Contains(out, "Available Commands") && tc.args[0] != "sim" {
+			if tc.args[0] != "--help" && strings.Contains(out, "Available Commands") {
 				t.Errorf("help shows the command list, not the command's own usage:\n%s", out)
 			}
 		})
 	}
 }
 
-func TestUnknownArgumentsAndFlagsAreRefusedByName(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"an extra argument to check is named", []string{"check", "--config", "x.yaml", "prod"}, `unexpected argument "prod"`},
-		{"an extra argument to sim okta is named", []string{"sim", "okta", "now"}, `unexpected argument "now"`},
-		{"an unknown flag is named", []string{"validate", "--conifg", "x.yaml"}, "unknown flag: --conifg"},
-		{"an unknown command is named", []string{"chekc"}, `unknown command "chekc"`},
-		{"an unknown simulator is an unknown command", []string{"sim", "bogus"}, `unknown command "bogus" for "driftd sim"`},
-		{"an unknown help topic is refused", []string{"help", "nope"}, `unknown help topic "nope"`},
-		{"an unknown completion shell is refused", []string{"completion", "tcsh"}, `unknown shell "tcsh" for driftd completion: use bash, fish, powershell, zsh`},
-		{"completion without a shell is refused", []string{"completion"}, `name a shell: driftd completion`},
-		{"a log level driftd does not know is named", []string{"check", "--log-level", "loud"}, `invalid argument "loud" for "--log-level" flag: "loud": use debug, info, warn, error`},
-		{"a log format driftd does not know is named", []string{"check", "--log-format", "xml"}, `invalid argument "xml" for "--log-format" flag`},
-		{"an output format driftd does not know is named", []string{"check", "--config", "x.yaml", "--output", "yaml"}, `--output "yaml"`},
-	}
+// expectRefused runs each case: exit 1, naming what was refused.
+func expectRefused(t *testing.T, tests []cliCase) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, stderr := runCLI(t, tc.args...)
@@ -69,6 +47,33 @@ func TestUnknownArgumentsAndFlagsAreRefusedByName(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestEachCommandsHelpExitsZeroWithItsOwnUsage(t *testing.T) {
+	expectUsage(t, []cliCase{
+		{"validate --help shows validate's usage", []string{"validate", "--help"}, "driftd validate --config FILE"},
+		{"check --help shows check's usage", []string{"check", "--help"}, "driftd check --config FILE [--target NAME] [--output text|json]"},
+		{"reconcile -h shows reconcile's usage", []string{"reconcile", "-h"}, "driftd reconcile --config FILE [--target NAME] [--output text|json]"},
+		{"serve --help shows serve's usage", []string{"serve", "--help"}, "driftd serve --config FILE"},
+		{"slack test --help shows slack test's usage", []string{"slack", "test", "--help"}, "driftd slack test --config FILE [--target NAME]"},
+		{"healthcheck --help shows healthcheck's usage", []string{"healthcheck", "--help"}, "driftd healthcheck [--url URL]"},
+		{"help check is check --help", []string{"help", "check"}, "driftd check --config FILE"},
+		{"--help lists every command", []string{"--help"}, "reconcile   One pass, remediation"},
+	})
+}
+
+func TestUnknownArgumentsAndFlagsAreRefusedByName(t *testing.T) {
+	expectRefused(t, []cliCase{
+		{"an extra argument to check is named", []string{"check", "--config", "x.yaml", "prod"}, `unexpected argument "prod"`},
+		{"an unknown flag is named", []string{"validate", "--conifg", "x.yaml"}, "unknown flag: --conifg"},
+		{"an unknown command is named", []string{"chekc"}, `unknown command "chekc"`},
+		{"an unknown help topic is refused", []string{"help", "nope"}, `unknown help topic "nope"`},
+		{"an unknown completion shell is refused", []string{"completion", "tcsh"}, `unknown shell "tcsh" for driftd completion: use bash, fish, powershell, zsh`},
+		{"completion without a shell is refused", []string{"completion"}, `name a shell: driftd completion`},
+		{"a log level driftd does not know is named", []string{"check", "--log-level", "loud"}, `invalid argument "loud" for "--log-level" flag: "loud": use debug, info, warn, error`},
+		{"a log format driftd does not know is named", []string{"check", "--log-format", "xml"}, `invalid argument "xml" for "--log-format" flag`},
+		{"an output format driftd does not know is named", []string{"check", "--config", "x.yaml", "--output", "yaml"}, `--output "yaml"`},
+	})
 }
 
 func TestBareDriftdPrintsUsageToStderrAndExits1(t *testing.T) {

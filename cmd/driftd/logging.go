@@ -16,14 +16,9 @@ func (c *cli) logger(w io.Writer, def slog.Level) *slog.Logger {
 	return newLogger(w, level, strings.ToLower(c.logFormat))
 }
 
-// NewLogger logs JSON when w is not a terminal (a service's log collector)
-// and text when a person is watching or DRIFTD_LOG_FORMAT=text.
-func NewLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return newLogger(w, level, strings.ToLower(os.Getenv("DRIFTD_LOG_FORMAT")))
-}
-
 // newLogger logs in format: "text", "json", or anything else to decide by
-// whether w is a terminal.
+// whether w is a terminal: JSON for a service's log collector, text when a
+// person is watching.
 func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}
 	if format == "" {

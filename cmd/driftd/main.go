@@ -1,5 +1,10 @@
 // Command driftd keeps the single sign-on wiring between a W&B server and
 // its Okta OIDC app where it was declared. See README.md.
+//
+// `driftd demo` and `driftd sim` and the simulators they run are built only
+// with -tags demo (demo.go, sim.go); without it (the production binary)
+// they answer how to run them (nosim.go). It must not import internal/
+// packages outside those files (internal/layout's test).
 package main
 
 import (

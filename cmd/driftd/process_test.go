@@ -55,7 +55,7 @@ func startServe(t *testing.T, f *fixture.Fixture, listen string) *proc {
 		p.done <- cmd.Wait()
 	}()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", listen); err == nil {
 			c.Close()
@@ -75,7 +75,7 @@ func (p *proc) logs() string {
 
 func (p *proc) waitLog(t *testing.T, substr string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		if strings.Contains(p.logs(), substr) {
 			return
@@ -96,8 +96,11 @@ func (p *proc) wait(t *testing.T, within time.Duration) error {
 	}
 }
 
+// serveConfig serves f on listen with an hourly schedule and the System
+// Log follower off: the only Okta requests are the passes'.
 func serveConfig(f *fixture.Fixture, listen string) {
-	f.WriteConfig(strings.Replace(f.Body, "server:\n", "schedule: \"@every 1h\"\nserver:\n  listen: "+listen+"\n", 1))
+	body := strings.Replace(f.Body, "okta:\n", "okta:\n  events: {poll: 0s}\n", 1)
+	f.WriteConfig(strings.Replace(body, "server:\n", "schedule: \"@every 1h\"\nserver:\n  listen: "+listen+"\n", 1))
 }
 
 // servedFixture runs `driftd serve` on a one-target fixture and waits for
@@ -139,10 +142,14 @@ func TestSIGTERMDuringASlowPassExitsCleanly(t *testing.T) {
 	f := fixture.New(t, "prod")
 	listen := freePort(t)
 	serveConfig(f, listen)
-	f.Sim.SetLatency(1500 * time.Millisecond)
+	hold := oktasim.NewHold()
+	t.Cleanup(hold.Release)
+	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultHold, Hold: hold})
 	p := startServe(t, f, listen)
-	time.Sleep(300 * time.Millisecond) // the start-up pass is waiting on Okta
+	p.waitHeld(t, hold) // the start-up pass is waiting on Okta
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	p.waitLog(t, `"msg":"shutting down`)
+	hold.Release() // Okta answers while shutdown waits for the pass
 	if err := p.wait(t, 15*time.Second); err != nil {
 		t.Fatalf("exit: %v\n%s", err, p.logs())
 	}
@@ -151,9 +158,28 @@ func TestSIGTERMDuringASlowPassExitsCleanly(t *testing.T) {
 	}
 }
 
+// waitHeld waits until a request of driftd's is held inside the Okta
+// simulator.
+func (p *proc) waitHeld(t *testing.T, hold *oktasim.Hold) {
+	t.Helper()
+	select {
+	case <-hold.Entered():
+	case err := <-p.done:
+		t.Fatalf("driftd exited (%v) before a request reached Okta:\n%s", err, p.logs())
+	case <-time.After(time.Minute):
+		t.Fatalf("no request of driftd's reached Okta within a minute:\n%s", p.logs())
+	}
+}
+
 func TestSIGKILLMidPassLeavesAStoreThatOpens(t *testing.T) {
 	f, listen, p := servedFixture(t)
-	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultSlow, Delay: 2 * time.Second})
+	cfg, err := config.LoadConfig(f.Cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold := oktasim.NewHold()
+	t.Cleanup(hold.Release)
+	f.Sim.InjectFaults(oktasim.Fault{Kind: oktasim.FaultHold, Hold: hold})
 	go func() {
 		// The answer never comes: the process is killed mid-pass.
 		req, _ := http.NewRequest("POST", "http://"+listen+"/v1/reconcile", strings.NewReader(`{"target":"prod"}`))
@@ -162,19 +188,18 @@ func TestSIGKILLMidPassLeavesAStoreThatOpens(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// The start-up pass is over (servedFixture saw it) and the schedule
+	// is hourly: the request held in Okta is the on-demand pass's.
+	p.waitHeld(t, hold)
 	_ = p.cmd.Process.Kill()
-	_ = p.wait(t, 5*time.Second)
-	cfg, err := config.LoadConfig(f.Cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_ = p.wait(t, time.Minute)
 	s, err := store.OpenStore(cfg.StateDir, 0)
 	if err != nil {
 		t.Fatalf("store after SIGKILL: %v", err)
 	}
 	defer s.Close()
-	if n, err := s.RunCount(); err != nil || n < 1 {
-		t.Fatalf("runs after SIGKILL: %d, %v", n, err)
+	// The start-up pass's record is kept; the killed one left none.
+	if n, err := s.RunCount(); err != nil || n != 1 {
+		t.Fatalf("runs after SIGKILL: %d, %v; want the start-up pass's alone", n, err)
 	}
 }

@@ -1,8 +1,11 @@
 // Package api is driftd's HTTP surface: the health and readiness probes, the
 // Prometheus metrics, the bearer-protected /v1 API over the daemon's one
-// run path, /-/reload, and the read-only status page at / (ui.go). It owns request parsing, authentication and the JSON answers; it
-// never runs a check itself and must not import package daemon (the daemon
-// hands it a Backend).
+// run path, /-/reload, the read-only status page at / (ui.go), the Okta
+// Event Hook (events.go) and Slack's signed approval clicks (slack.go). It
+// owns request parsing, authentication (bearer, Slack's signature, the
+// hook's secret) and the JSON answers; it never runs a check itself and
+// must not import package daemon (the daemon hands it a Backend) nor a
+// notifier (daemon/notify/...: the daemon replies in Slack for it).
 package api
 
 import (
@@ -59,9 +62,10 @@ type TargetStatus struct {
 
 // Options adds handlers the API mounts but does not own.
 type Options struct {
-	// Interactions takes Slack's signed button clicks; Slack cannot send
-	// our bearer token, so the handler authenticates by signature itself.
-	Interactions http.Handler
+	// SlackApprovals turns on POST /v1/slack/interactions, Slack's signed
+	// "Apply fix" clicks (slack.go); Slack cannot send our bearer token, so
+	// the endpoint authenticates by Slack's signature.
+	SlackApprovals SlackApprovals
 	// BodyTimeout bounds how long a request body may take to arrive
 	// (default 5s): a body that never ends gets 408 quickly.
 	BodyTimeout time.Duration
@@ -111,8 +115,8 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 		}
 		u.mount(mux, h.bodyDeadline)
 	}
-	if opts.Interactions != nil {
-		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(opts.Interactions))
+	if opts.SlackApprovals != nil {
+		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(slackInteractions(opts.SlackApprovals, time.Now)))
 	}
 	if opts.OktaEvents != nil {
 		mux.Handle("/v1/okta/events", h.bodyDeadline(oktaEvents(opts.OktaEvents, h.throttle)))

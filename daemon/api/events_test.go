@@ -136,7 +136,7 @@ func TestOktaEventHookTakesTheSimulatorsDeliveries(t *testing.T) {
 	if err := sim.AdminEdit("0oaprod", func(a *oktasim.App) { a.Label = "edited" }); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for len(s.events()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,14 +20,7 @@ func (hookSink) Deliver(string, []OktaEvent) {}
 // Hook (Okta gives up after 3 s) and the unauthenticated Slack endpoint
 // are bounded like /v1/reconcile, not by Go's 30 s read timeout.
 func TestEveryBodyReadingEndpointRefusesANeverEndingBodyQuickly(t *testing.T) {
-	interactions := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := io.ReadAll(r.Body); err != nil {
-			http.Error(w, "slow", http.StatusRequestTimeout)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-	h := NewHandler(&fakeBackend{}, NewMetrics(), Options{BodyTimeout: 300 * time.Millisecond, Interactions: interactions, OktaEvents: hookSink{},
+	h := NewHandler(&fakeBackend{}, NewMetrics(), Options{BodyTimeout: 300 * time.Millisecond, SlackApprovals: newFakeApprovals("UALICE"), OktaEvents: hookSink{},
 		UI: func() bool { return true }})
 	srv := httptest.NewServer(h)
 	defer srv.Close()

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/driftd/driftd/checks"
-	"github.com/driftd/driftd/checks/source"
 	"github.com/robfig/cron/v3"
 )
 
@@ -452,7 +451,7 @@ func checkURL(raw string, allowPath bool) string {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !source.IsLoopbackHost(u.Hostname()) {
+		if !checks.IsLoopbackHost(u.Hostname()) {
 			return fmt.Sprintf("%q uses plain http: use https (http is accepted for loopback hosts only)", raw)
 		}
 	default:

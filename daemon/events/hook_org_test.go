@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/driftd/driftd/checks/source"
@@ -23,21 +24,24 @@ func TestAnEventHookDeliveryTriggersOnlyTheTargetsOfTheOrgThatSentIt(t *testing.
 		{"a delivery whose source names no configured org runs every target it concerns", "", map[string]int{"prod": 1, "other": 1}},
 	}
 	for _, tc := range cases {
+		// In a bubble: the queue's window passes on the fake clock and
+		// synctest.Wait returns once every run has settled.
 		t.Run(tc.name, func(t *testing.T) {
-			r, m := newRuns(), newRecMetrics()
-			ctx, cancel := context.WithCancel(context.Background())
-			q := NewQueue(ctx, r.run, 10*time.Millisecond, 4, m, quiet)
-			t.Cleanup(func() { cancel(); q.Wait() })
-			d := NewDispatcher(func() *config.Config { return w.cfg }, q, m)
-			ev := source.LogEvent{UUID: "e1", Published: time.Now(), Targets: []source.LogTarget{{ID: "default", Type: "AuthorizationServer"}}}
-			d.OfferDelivery(SourceEventHook, tc.source, []source.LogEvent{ev})
-			eventually(t, "the runs", func() bool { return r.total() >= 1 })
-			time.Sleep(100 * time.Millisecond)
-			for target, want := range tc.want {
-				if got := r.of(target); got != want {
-					t.Errorf("%s ran %d times, want %d", target, got, want)
+			synctest.Test(t, func(t *testing.T) {
+				r, m := newRuns(), newRecMetrics()
+				ctx, cancel := context.WithCancel(context.Background())
+				q := NewQueue(ctx, r.run, 10*time.Millisecond, 4, m, quiet)
+				defer func() { cancel(); q.Wait() }()
+				d := NewDispatcher(func() *config.Config { return w.cfg }, q, m)
+				ev := source.LogEvent{UUID: "e1", Published: time.Now(), Targets: []source.LogTarget{{ID: "default", Type: "AuthorizationServer"}}}
+				d.OfferDelivery(SourceEventHook, tc.source, []source.LogEvent{ev})
+				settle(time.Second)
+				for target, want := range tc.want {
+					if got := r.of(target); got != want {
+						t.Errorf("%s ran %d times, want %d", target, got, want)
+					}
 				}
-			}
+			})
 		})
 	}
 }

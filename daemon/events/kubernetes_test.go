@@ -107,12 +107,14 @@ func TestKubernetesWatchesRunTheEditedTarget(t *testing.T) {
 	k.Retarget(kubeConfig(kubeconfig, true, "prod", "staging"))
 	waitSynced(t, k, "prod", "staging")
 
+	// Each "nothing else ran" is judged once a later edit's run is seen.
 	t.Run("an edit of a ConfigMap a target's env reads runs that target only", func(t *testing.T) {
 		editEnv(t, cs, "prod")
 		eventually(t, "a run of prod", func() bool { return r.of("prod") == 1 })
-		time.Sleep(300 * time.Millisecond)
-		if r.of("staging") != 0 || r.of("prod") != 1 || m.count("kubernetes/queued") != 1 {
-			t.Errorf("runs prod %d staging %d, events %v", r.of("prod"), r.of("staging"), m.events)
+		editEnv(t, cs, "staging") // the later edit
+		eventually(t, "a run of staging", func() bool { return r.of("staging") == 1 })
+		if r.of("prod") != 1 || m.count("kubernetes/queued") != 2 {
+			t.Errorf("runs prod %d staging %d, events %v; want one run and one event each", r.of("prod"), r.of("staging"), m.events)
 		}
 	})
 	t.Run("a reload without a target stops its watch", func(t *testing.T) {
@@ -121,19 +123,26 @@ func TestKubernetesWatchesRunTheEditedTarget(t *testing.T) {
 			t.Fatal("prod is still watched")
 		}
 		editEnv(t, cs, "prod")
-		editEnv(t, cs, "staging")
-		eventually(t, "a run of staging", func() bool { return r.of("staging") == 1 })
-		time.Sleep(300 * time.Millisecond)
-		if r.of("prod") != 1 {
-			t.Errorf("%d runs of prod after it left the config, want the 1 before", r.of("prod"))
+		editEnv(t, cs, "staging") // the later edit
+		eventually(t, "a run of staging", func() bool { return r.of("staging") == 2 })
+		if r.of("prod") != 1 || m.count("kubernetes/queued") != 3 {
+			t.Errorf("%d runs of prod after it left the config, want the 1 before; events %v", r.of("prod"), m.events)
 		}
 	})
 	t.Run("kubernetes.watch off stops every watch", func(t *testing.T) {
 		k.Retarget(kubeConfig(kubeconfig, false, "staging"))
+		if k.Watch("staging") != nil {
+			t.Fatal("staging is still watched")
+		}
 		editEnv(t, cs, "staging")
-		time.Sleep(500 * time.Millisecond)
-		if k.Watch("staging") != nil || r.of("staging") != 1 {
-			t.Errorf("watch %v, %d runs of staging", k.Watch("staging"), r.of("staging"))
+		// The later edit: with the watch back on (an object's state when
+		// a watch starts is no change), only this one runs staging.
+		k.Retarget(kubeConfig(kubeconfig, true, "staging"))
+		waitSynced(t, k, "staging")
+		editEnv(t, cs, "staging")
+		eventually(t, "a run of staging", func() bool { return r.of("staging") == 3 })
+		if m.count("kubernetes/queued") != 4 {
+			t.Errorf("events %v; want one more, for the edit made with the watch on", m.events)
 		}
 	})
 	t.Run("a refused watch is counted and kept as the target's error", func(t *testing.T) {

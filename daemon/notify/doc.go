@@ -4,5 +4,6 @@
 // retry policy, and the log sink. Each notifier lives in a sub-package.
 //
 // It may import checks, report, config and store; it must not import a
-// notifier sub-package, Terraform, the API or the daemon.
+// notifier sub-package, the readers (checks/source), Terraform, the API,
+// events, bootstrap or the daemon.
 package notify

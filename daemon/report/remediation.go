@@ -48,6 +48,11 @@ type RemediationResult struct {
 	ApproverName string `json:"approver_name,omitempty"`
 }
 
+// ApplyActionID is the action id of the "Apply fix" button a Slack alert
+// carries for a plan awaiting approval (the notifier renders it), and the
+// one click the approval endpoint (daemon/api) acts on.
+const ApplyActionID = "driftd_apply"
+
 // Approver is who approved a plan in Slack: the user id that was checked
 // against slack.approvers, and the name the interaction payload gave.
 type Approver struct{ ID, Name string }

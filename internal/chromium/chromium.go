@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/driftd/driftd/internal/fixture"
+	"github.com/driftd/driftd/internal/ci"
 )
 
 // Path finds Debian's chromium (.ci/run installs it), or the one
@@ -25,7 +25,7 @@ func Path(t testing.TB) string {
 	}
 	p, err := exec.LookPath("chromium")
 	if err != nil {
-		fixture.MissingTool(t, "chromium is not installed (.ci/run installs Debian's chromium): %v", err)
+		ci.MissingTool(t, "chromium is not installed (.ci/run installs Debian's chromium): %v", err)
 	}
 	return p
 }

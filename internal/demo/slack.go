@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	slacknotify "github.com/driftd/driftd/daemon/notify/slack"
+	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/slacksim"
 )
 
@@ -66,7 +66,7 @@ func (d *demo) clickApply(ctx context.Context, planID string) error {
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions",
 		"user": map[string]string{"id": demoApprover, "name": "demo-approver"},
-		"actions": []map[string]string{{"type": "button", "action_id": slacknotify.ApplyActionID,
+		"actions": []map[string]string{{"type": "button", "action_id": report.ApplyActionID,
 			"value": planID, "block_id": "driftd_actions"}},
 	})
 	body := "payload=" + url.QueryEscape(string(payload))

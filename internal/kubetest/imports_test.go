@@ -10,7 +10,8 @@ import (
 )
 
 // TestImportsNothingFromDriftd holds the package doc's promise: kubetest is
-// test support that every driftd package may use, so it must not import any.
+// test support that every driftd package may use, so it must not import any
+// but internal/ci, a leaf that imports none (internal/layout checks that).
 func TestImportsNothingFromDriftd(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -24,7 +25,7 @@ func TestImportsNothingFromDriftd(t *testing.T) {
 		}
 		for _, imp := range f.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
-			if strings.HasPrefix(path, "github.com/driftd/driftd") {
+			if strings.HasPrefix(path, "github.com/driftd/driftd") && path != "github.com/driftd/driftd/internal/ci" {
 				t.Errorf("%s imports %s", name, path)
 			}
 		}

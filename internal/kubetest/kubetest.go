@@ -6,11 +6,12 @@
 //
 // The binaries are built from the Go module proxy by .ci/kube/build.sh into
 // $KUBEBUILDER_ASSETS or, when that is unset, ~/.cache/driftd/kube. Without
-// them a test is skipped, except under CI=true where it fails, so the
+// them a test is skipped, except in CI (internal/ci) where it fails, so the
 // coverage can never silently vanish in CI.
 //
-// kubetest is test support only: it imports nothing from driftd, and
-// nothing outside _test.go files should import it.
+// kubetest is test support only: it imports nothing from driftd but
+// internal/ci (a leaf), so any package's tests may use it; nothing outside
+// _test.go files and the soak program (internal/soak) should import it.
 package kubetest
 
 import (
@@ -19,7 +20,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -32,6 +32,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/driftd/driftd/internal/ci"
 )
 
 // Binaries are the programs envtest runs, as named in the assets directory.
@@ -67,12 +69,6 @@ func checkBinaries(dir string) error {
 	return errors.Join(missing...)
 }
 
-// inCI reports whether CI is set to a true value (CI=true, CI=1, ...).
-func inCI() bool {
-	ci, _ := strconv.ParseBool(os.Getenv("CI"))
-	return ci
-}
-
 // requireBinaries returns the assets directory, or skips the test (fails
 // it under CI=true) when the binaries are not there. ok is false when the
 // test was stopped; a real testing.TB never returns in that case.
@@ -85,11 +81,7 @@ func requireBinaries(t testing.TB) (dir string, ok bool) {
 	if err == nil {
 		return dir, true
 	}
-	if inCI() {
-		t.Fatalf("CI=true and the kube-apiserver/etcd binaries are missing: %v", err)
-		return "", false
-	}
-	t.Skipf("kube-apiserver/etcd not built: %v (run .ci/kube/build.sh)", err)
+	ci.MissingTool(t, "kube-apiserver/etcd not built: %v (run .ci/kube/build.sh)", err)
 	return "", false
 }
 

@@ -2,10 +2,12 @@ package layout
 
 import (
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -19,15 +21,21 @@ const module = "github.com/driftd/driftd"
 // non-test files must not import; a trailing "/..." covers a subtree. The
 // same rules are stated in each package's doc comment.
 var forbidden = map[string][]string{
-	"checks":                     {"daemon/...", "cmd/...", "internal/..."},
-	"checks/source":              {"daemon/...", "cmd/...", "internal/..."},
-	"daemon/report":              {"daemon", "daemon/config", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
-	"daemon/config":              {"daemon", "daemon/report", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
-	"daemon/store":               {"daemon", "daemon/config", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
-	"daemon/terraform":           {"daemon", "daemon/store", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
-	"daemon/notify":              {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/slack", "daemon/notify/alertmanager", "cmd/...", "internal/..."},
-	"daemon/notify/slack":        {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/alertmanager", "cmd/...", "internal/..."},
-	"daemon/notify/alertmanager": {"daemon", "daemon/terraform", "daemon/api", "daemon/notify/slack", "cmd/...", "internal/..."},
+	// The CLI wires the daemon: it reads no world itself, and the
+	// production build links no simulator, fixture or harness.
+	"cmd/driftd":       {"internal/...", "checks/..."},
+	"checks":           {"daemon/...", "cmd/...", "internal/..."},
+	"checks/source":    {"daemon/...", "cmd/...", "internal/..."},
+	"daemon/report":    {"daemon", "daemon/config", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
+	"daemon/config":    {"daemon", "daemon/report", "daemon/store", "daemon/terraform", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
+	"daemon/store":     {"daemon", "daemon/config", "daemon/terraform", "daemon/notify/...", "daemon/api", "checks/source", "cmd/...", "internal/..."},
+	"daemon/terraform": {"daemon", "daemon/store", "daemon/notify/...", "daemon/api", "cmd/...", "internal/..."},
+	// A notifier renders and delivers what a run found: it reads no world
+	// (checks/source), runs nothing and serves no HTTP (the approval
+	// endpoint is daemon/api's, which calls the daemon, which calls it).
+	"daemon/notify":              {"daemon", "daemon/terraform", "daemon/api", "daemon/events", "daemon/bootstrap", "daemon/notify/slack", "daemon/notify/alertmanager", "checks/source", "cmd/...", "internal/..."},
+	"daemon/notify/slack":        {"daemon", "daemon/terraform", "daemon/api", "daemon/events", "daemon/bootstrap", "daemon/notify/alertmanager", "checks/source", "cmd/...", "internal/..."},
+	"daemon/notify/alertmanager": {"daemon", "daemon/terraform", "daemon/api", "daemon/events", "daemon/bootstrap", "daemon/notify/slack", "checks/source", "cmd/...", "internal/..."},
 	"daemon/api":                 {"daemon", "daemon/store", "daemon/terraform", "daemon/notify/...", "checks/source", "cmd/...", "internal/..."},
 	"daemon/events":              {"daemon", "daemon/api", "daemon/terraform", "daemon/notify/...", "cmd/...", "internal/..."},
 	"daemon":                     {"cmd/...", "internal/..."},
@@ -37,7 +45,21 @@ var forbidden = map[string][]string{
 	"internal/slacksim":          {"daemon/...", "cmd/...", "checks/..."},
 	"internal/wandbsim":          {"daemon/...", "cmd/..."},
 	"internal/fakeclock":         {"daemon/...", "cmd/...", "checks/...", "internal/..."},
+	"internal/ci":                {"daemon/...", "cmd/...", "checks/...", "internal/...", "deploy"},
+	// The demo runs the real daemon against the simulators; it is never a
+	// test harness's client, nor the CLI's.
+	"internal/demo": {"cmd/...", "internal/fixture", "internal/kubetest", "internal/soak", "internal/chromium", "internal/fakeclock"},
 }
+
+// demoForbidden are the rules for files that build only with the demo tag
+// (`//go:build demo`): cmd/driftd's demo and sim commands may import the
+// demo and the simulators, and still no test harness.
+var demoForbidden = map[string][]string{
+	"cmd/driftd": {"internal/fixture", "internal/kubetest", "internal/soak", "internal/chromium", "internal/fakeclock", "checks/..."},
+}
+
+// simulators are the packages only a build with the demo tag may link.
+var simulators = []string{"internal/oktasim", "internal/wandbsim", "internal/slacksim", "internal/demo"}
 
 func root(t *testing.T) string {
 	t.Helper()
@@ -82,6 +104,29 @@ func matches(pattern, pkg string) bool {
 	return pkg == pattern
 }
 
+// rulesFor returns the rules for the file at rel (relative to top): those of
+// the demo build when the file builds only with the demo tag, else those of
+// the production build (a file for another OS keeps the production rules).
+func rulesFor(t *testing.T, top, rel string) (string, []string) {
+	t.Helper()
+	pkg := filepath.ToSlash(filepath.Dir(rel))
+	dir, name := filepath.Split(filepath.Join(top, rel))
+	inProduction, err := build.Default.MatchFile(dir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo := build.Default
+	demo.BuildTags = []string{"demo"}
+	inDemo, err := demo.MatchFile(dir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inDemo && !inProduction {
+		return pkg + " (-tags demo)", demoForbidden[pkg]
+	}
+	return pkg, forbidden[pkg]
+}
+
 func TestImportsPointOneWay(t *testing.T) {
 	top := root(t)
 	fset := token.NewFileSet()
@@ -89,9 +134,8 @@ func TestImportsPointOneWay(t *testing.T) {
 		if strings.HasSuffix(rel, "_test.go") {
 			continue
 		}
-		pkg := filepath.ToSlash(filepath.Dir(rel))
-		rules, ok := forbidden[pkg]
-		if !ok {
+		pkg, rules := rulesFor(t, top, rel)
+		if len(rules) == 0 {
 			continue
 		}
 		f, err := parser.ParseFile(fset, filepath.Join(top, rel), nil, parser.ImportsOnly)
@@ -109,6 +153,42 @@ func TestImportsPointOneWay(t *testing.T) {
 					t.Errorf("%s imports %s, which package %s must not import (rule %q)", rel, dep, pkg, rule)
 				}
 			}
+		}
+	}
+}
+
+// deps lists the module's packages that cmd/driftd links, built with tags.
+func deps(t *testing.T, tags string) map[string]bool {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-tags="+tags, "-deps", "./cmd/driftd")
+	cmd.Dir = root(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps -tags=%s ./cmd/driftd: %v", tags, err)
+	}
+	linked := map[string]bool{}
+	for _, path := range strings.Fields(string(out)) {
+		if rel, ok := strings.CutPrefix(path, module+"/"); ok {
+			linked[rel] = true
+		}
+	}
+	return linked
+}
+
+// TestTheProductionBuildLinksNoSimulator: without tags (the Dockerfile's,
+// .ci/run's and the release's build), cmd/driftd links nothing under
+// internal/, directly or through another package; with -tags demo it
+// links the demo and every simulator, so the list above is not vacuous.
+func TestTheProductionBuildLinksNoSimulator(t *testing.T) {
+	for pkg := range deps(t, "") {
+		if matches("internal/...", pkg) {
+			t.Errorf("the production build of cmd/driftd links %s", pkg)
+		}
+	}
+	demo := deps(t, "demo")
+	for _, pkg := range simulators {
+		if !demo[pkg] {
+			t.Errorf("the demo build of cmd/driftd does not link %s: is the demo tag still wired?", pkg)
 		}
 	}
 }
@@ -159,6 +239,22 @@ func TestNoFileOrFunctionOutgrowsAReader(t *testing.T) {
 			if n := fset.Position(fd.End()).Line - fset.Position(fd.Pos()).Line + 1; n > maxFuncLines {
 				t.Errorf("%s: %s has %d lines; split it below %d", rel, fd.Name.Name, n, maxFuncLines)
 			}
+		}
+	}
+}
+
+// TestEveryNotifierAndTheCLIHaveARule: a new notifier (daemon/notify/NAME),
+// the CLI or the demo cannot grow imports unchecked for want of an entry
+// above.
+func TestEveryNotifierAndTheCLIHaveARule(t *testing.T) {
+	top := root(t)
+	for _, rel := range goFiles(t, top) {
+		pkg := filepath.ToSlash(filepath.Dir(rel))
+		if strings.HasSuffix(rel, "_test.go") || !(matches("daemon/notify/...", pkg) || pkg == "cmd/driftd" || pkg == "internal/demo") {
+			continue
+		}
+		if _, ok := forbidden[pkg]; !ok {
+			t.Errorf("package %s has no import rule in forbidden", pkg)
 		}
 	}
 }

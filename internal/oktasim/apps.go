@@ -200,9 +200,8 @@ func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id str
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, ok := s.apps[id]
+	cur, ok := found(w, s.apps, id, "AppInstance")
 	if !ok {
-		notFound(w, id, "AppInstance")
 		return
 	}
 	next := copyApp(cur)
@@ -235,9 +234,8 @@ func (s *Server) putApp(w http.ResponseWriter, r *http.Request, c caller, id str
 func (s *Server) deleteApp(w http.ResponseWriter, c caller, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.apps[id]
+	a, ok := found(w, s.apps, id, "AppInstance")
 	if !ok {
-		notFound(w, id, "AppInstance")
 		return
 	}
 	s.recordLocked("application.lifecycle.delete", c.actor(), appTarget(a))
@@ -248,9 +246,8 @@ func (s *Server) deleteApp(w http.ResponseWriter, c caller, id string) {
 func (s *Server) lifecycle(w http.ResponseWriter, c caller, id, status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.apps[id]
+	a, ok := found(w, s.apps, id, "AppInstance")
 	if !ok {
-		notFound(w, id, "AppInstance")
 		return
 	}
 	if a.Status != status {

@@ -58,9 +58,8 @@ func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
 func (s *Server) listSecrets(w http.ResponseWriter, appID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.apps[appID]
+	a, ok := found(w, s.apps, appID, "AppInstance")
 	if !ok {
-		notFound(w, appID, "AppInstance")
 		return
 	}
 	out := []any{}

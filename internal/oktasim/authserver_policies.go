@@ -54,9 +54,8 @@ func (s *Server) putASPolicy(w http.ResponseWriter, r *http.Request, c caller, a
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur := s.findPolicy(asID, policyID)
+	cur := s.policyOr404(w, asID, policyID)
 	if cur == nil {
-		notFound(w, policyID, "Policy")
 		return
 	}
 	next := *cur

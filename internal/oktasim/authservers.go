@@ -248,6 +248,16 @@ func validatePolicy(p *Policy) *APIError {
 	return nil
 }
 
+// policyOr404 is findPolicy, answering Okta's 404 when there is none;
+// s.mu is held.
+func (s *Server) policyOr404(w http.ResponseWriter, asID, policyID string) *Policy {
+	p := s.findPolicy(asID, policyID)
+	if p == nil {
+		notFound(w, policyID, "Policy")
+	}
+	return p
+}
+
 func (s *Server) findPolicy(asID, policyID string) *Policy {
 	for _, p := range s.as.policies[asID] {
 		if p.ID == policyID {
@@ -260,9 +270,8 @@ func (s *Server) findPolicy(asID, policyID string) *Policy {
 func (s *Server) getAuthServer(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.as.servers[id]
+	a, ok := found(w, s.as.servers, id, "AuthorizationServer")
 	if !ok {
-		notFound(w, id, "AuthorizationServer")
 		return
 	}
 	writeValue(w, http.StatusOK, s.asJSON(a))
@@ -303,9 +312,8 @@ func (s *Server) policyLinks(asID string, p *Policy) Policy {
 func (s *Server) getPolicy(w http.ResponseWriter, asID, policyID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.findPolicy(asID, policyID)
+	p := s.policyOr404(w, asID, policyID)
 	if p == nil {
-		notFound(w, policyID, "Policy")
 		return
 	}
 	writeValue(w, http.StatusOK, s.policyLinks(asID, p))

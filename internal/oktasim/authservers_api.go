@@ -104,16 +104,26 @@ func (in asRequest) validate() *APIError {
 	return nil
 }
 
+// decodeAuthServer reads and validates a create or replace body, answering
+// Okta's 400 when it is not one.
+func decodeAuthServer(w http.ResponseWriter, r *http.Request) (asRequest, bool) {
+	var in asRequest
+	if !decodeBody(w, r, &in) {
+		return in, false
+	}
+	if err := in.validate(); err != nil {
+		writeAPIError(w, err)
+		return in, false
+	}
+	return in, true
+}
+
 // createAuthServer serves POST /api/v1/authorizationServers: 201 and the
 // new, ACTIVE server with no policies (recorded; the okta provider creates
 // the policy itself).
 func (s *Server) createAuthServer(w http.ResponseWriter, r *http.Request, c caller) {
-	var in asRequest
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	if err := in.validate(); err != nil {
-		writeAPIError(w, err)
+	in, ok := decodeAuthServer(w, r)
+	if !ok {
 		return
 	}
 	now := s.now().UTC()
@@ -131,19 +141,14 @@ func (s *Server) createAuthServer(w http.ResponseWriter, r *http.Request, c call
 
 // putAuthServer serves PUT /api/v1/authorizationServers/{id}.
 func (s *Server) putAuthServer(w http.ResponseWriter, r *http.Request, c caller, id string) {
-	var in asRequest
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	if err := in.validate(); err != nil {
-		writeAPIError(w, err)
+	in, ok := decodeAuthServer(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.as.servers[id]
+	a, ok := found(w, s.as.servers, id, "AuthorizationServer")
 	if !ok {
-		notFound(w, id, "AuthorizationServer")
 		return
 	}
 	a.Name, a.Description, a.Audiences = in.Name, in.Description, in.Audiences
@@ -163,9 +168,8 @@ func (s *Server) putAuthServer(w http.ResponseWriter, r *http.Request, c caller,
 func (s *Server) deleteAuthServer(w http.ResponseWriter, c caller, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.as.servers[id]
+	a, ok := found(w, s.as.servers, id, "AuthorizationServer")
 	if !ok {
-		notFound(w, id, "AuthorizationServer")
 		return
 	}
 	for _, p := range s.as.policies[id] {
@@ -181,9 +185,8 @@ func (s *Server) deleteAuthServer(w http.ResponseWriter, c caller, id string) {
 func (s *Server) asLifecycle(w http.ResponseWriter, c caller, id, status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.as.servers[id]
+	a, ok := found(w, s.as.servers, id, "AuthorizationServer")
 	if !ok {
-		notFound(w, id, "AuthorizationServer")
 		return
 	}
 	if a.Status != status {

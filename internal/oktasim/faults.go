@@ -4,18 +4,21 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
 // FaultKind is a failure the simulator can inject.
 type FaultKind int
 
-// Faults: an HTTP status with Okta's error body, a slow answer, or a
-// connection dropped without an answer.
+// Faults: an HTTP status with Okta's error body, a slow answer, a
+// connection dropped without an answer, or a request held until a test
+// releases it.
 const (
 	FaultStatus FaultKind = iota
 	FaultSlow
 	FaultDrop
+	FaultHold
 )
 
 // Fault is one injected failure.
@@ -25,7 +28,31 @@ type Fault struct {
 	Delay  time.Duration // FaultSlow: how long to stall before answering normally
 	// ResetIn sets X-Rate-Limit-Reset for a 429, relative to now.
 	ResetIn time.Duration
+	// Hold is FaultHold's barrier.
+	Hold *Hold
 }
+
+// Hold is a barrier for tests, not an Okta behaviour: the request that
+// consumes a FaultHold says it is inside the simulator (Entered) and
+// waits there, before any answer, until Release or until its client
+// goes away. A test reaches "a pass is waiting on Okta" through it
+// instead of a sleep.
+type Hold struct {
+	entered, release chan struct{}
+	enterOnce        sync.Once
+	releaseOnce      sync.Once
+}
+
+// NewHold returns a closed barrier.
+func NewHold() *Hold {
+	return &Hold{entered: make(chan struct{}), release: make(chan struct{})}
+}
+
+// Entered is closed once a request is held.
+func (h *Hold) Entered() <-chan struct{} { return h.entered }
+
+// Release lets the held request go on to its normal answer.
+func (h *Hold) Release() { h.releaseOnce.Do(func() { close(h.release) }) }
 
 // InjectFaults queues faults; each API request (/api/v1/*, the System Log
 // included) consumes the next one.
@@ -91,6 +118,13 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 	case FaultSlow:
 		select {
 		case <-time.After(fault.Delay):
+		case <-r.Context().Done():
+			return true
+		}
+	case FaultHold:
+		fault.Hold.enterOnce.Do(func() { close(fault.Hold.entered) })
+		select {
+		case <-fault.Hold.release:
 		case <-r.Context().Done():
 			return true
 		}

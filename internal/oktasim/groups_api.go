@@ -71,9 +71,8 @@ func (s *Server) putGroup(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, ok := s.dir.groups[id]
+	g, ok := found(w, s.dir.groups, id, "UserGroup")
 	if !ok {
-		notFound(w, id, "UserGroup")
 		return
 	}
 	g.Profile = in.Profile
@@ -87,9 +86,8 @@ func (s *Server) putGroup(w http.ResponseWriter, r *http.Request, id string) {
 func (s *Server) deleteGroup(w http.ResponseWriter, c caller, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, ok := s.dir.groups[id]
+	g, ok := found(w, s.dir.groups, id, "UserGroup")
 	if !ok {
-		notFound(w, id, "UserGroup")
 		return
 	}
 	for appID, as := range s.dir.assignments {
@@ -109,9 +107,8 @@ func (s *Server) deleteGroup(w http.ResponseWriter, c caller, id string) {
 func (s *Server) groupUsers(w http.ResponseWriter, r *http.Request, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, ok := s.dir.groups[id]
+	g, ok := found(w, s.dir.groups, id, "UserGroup")
 	if !ok {
-		notFound(w, id, "UserGroup")
 		return
 	}
 	var ps []*person
@@ -133,14 +130,12 @@ func (s *Server) groupUsers(w http.ResponseWriter, r *http.Request, id string) {
 func (s *Server) groupMember(w http.ResponseWriter, groupID, userID string, add bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, ok := s.dir.groups[groupID]
+	g, ok := found(w, s.dir.groups, groupID, "UserGroup")
 	if !ok {
-		notFound(w, groupID, "UserGroup")
 		return
 	}
-	p, ok := s.people[userID]
+	p, ok := found(w, s.people, userID, "User")
 	if !ok {
-		notFound(w, userID, "User")
 		return
 	}
 	if add {

@@ -24,9 +24,8 @@ func (s *Server) postIDToken(w http.ResponseWriter, r *http.Request, c caller, a
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.apps[appID]
+	a, ok := found(w, s.apps, appID, "OAuth2AppInstance")
 	if !ok {
-		notFound(w, appID, "OAuth2AppInstance")
 		return
 	}
 	claim := map[string]any{}
@@ -51,9 +50,8 @@ func (s *Server) postIDToken(w http.ResponseWriter, r *http.Request, c caller, a
 func (s *Server) getIDToken(w http.ResponseWriter, appID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.apps[appID]
+	a, ok := found(w, s.apps, appID, "OAuth2AppInstance")
 	if !ok {
-		notFound(w, appID, "OAuth2AppInstance")
 		return
 	}
 	out := map[string]any{

@@ -295,6 +295,16 @@ func writeAPIError(w http.ResponseWriter, e *APIError) {
 	})
 }
 
+// found returns m[id], or answers Okta's 404 for an object of kind and
+// false.
+func found[T any](w http.ResponseWriter, m map[string]T, id, kind string) (T, bool) {
+	v, ok := m[id]
+	if !ok {
+		notFound(w, id, kind)
+	}
+	return v, ok
+}
+
 func notFound(w http.ResponseWriter, id, kind string) {
 	writeError(w, http.StatusNotFound, "E0000007", "Not found: Resource not found: "+id+" ("+kind+")")
 }

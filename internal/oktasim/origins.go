@@ -194,9 +194,8 @@ func (s *Server) listOrigins(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getOrigin(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, ok := s.orgs.byID[id]
+	o, ok := found(w, s.orgs.byID, id, "TrustedOrigin")
 	if !ok {
-		notFound(w, id, "TrustedOrigin")
 		return
 	}
 	writeValue(w, http.StatusOK, s.originLinks(o))
@@ -225,9 +224,8 @@ func (s *Server) putOrigin(w http.ResponseWriter, r *http.Request, c caller, id 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, ok := s.orgs.byID[id]
+	cur, ok := found(w, s.orgs.byID, id, "TrustedOrigin")
 	if !ok {
-		notFound(w, id, "TrustedOrigin")
 		return
 	}
 	next := *cur
@@ -243,9 +241,8 @@ func (s *Server) putOrigin(w http.ResponseWriter, r *http.Request, c caller, id 
 func (s *Server) deleteOrigin(w http.ResponseWriter, c caller, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, ok := s.orgs.byID[id]
+	o, ok := found(w, s.orgs.byID, id, "TrustedOrigin")
 	if !ok {
-		notFound(w, id, "TrustedOrigin")
 		return
 	}
 	delete(s.orgs.byID, id)
@@ -256,9 +253,8 @@ func (s *Server) deleteOrigin(w http.ResponseWriter, c caller, id string) {
 func (s *Server) originLifecycle(w http.ResponseWriter, c caller, id, status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, ok := s.orgs.byID[id]
+	cur, ok := found(w, s.orgs.byID, id, "TrustedOrigin")
 	if !ok {
-		notFound(w, id, "TrustedOrigin")
 		return
 	}
 	if cur.Status != status {

@@ -160,8 +160,7 @@ func (s *Server) ruleLinks(asID, policyID string, r *Rule) Rule {
 func (s *Server) listRules(w http.ResponseWriter, asID, policyID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.findPolicy(asID, policyID) == nil {
-		notFound(w, policyID, "Policy")
+	if s.policyOr404(w, asID, policyID) == nil {
 		return
 	}
 	out := []Rule{}

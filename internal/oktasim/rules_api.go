@@ -28,9 +28,8 @@ func (s *Server) createRule(w http.ResponseWriter, r *http.Request, c caller, as
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.findPolicy(asID, policyID)
+	p := s.policyOr404(w, asID, policyID)
 	if p == nil {
-		notFound(w, policyID, "Policy")
 		return
 	}
 	now := s.now().UTC()

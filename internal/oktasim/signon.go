@@ -90,9 +90,8 @@ func (s *Server) listOrgPolicies(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getOrgPolicy(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.pol[id]
+	p, ok := found(w, s.pol, id, "Policy")
 	if !ok {
-		notFound(w, id, "Policy")
 		return
 	}
 	writeValue(w, http.StatusOK, s.policyJSON(p, false))
@@ -104,9 +103,8 @@ func (s *Server) getOrgPolicy(w http.ResponseWriter, id string) {
 func (s *Server) assignAppPolicy(w http.ResponseWriter, c caller, appID, policyID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.apps[appID]
+	a, ok := found(w, s.apps, appID, "AppInstance")
 	if !ok {
-		notFound(w, appID, "AppInstance")
 		return
 	}
 	p, ok := s.pol[policyID]

@@ -279,7 +279,7 @@ func TestEventHooksAreDelivered(t *testing.T) {
 	if err := sim.AdminEdit(appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://evil.test/cb"} }); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		mu.Lock()
 		n := len(got)

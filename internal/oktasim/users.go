@@ -78,9 +78,8 @@ func (s *Server) getUser(w http.ResponseWriter, c caller, id string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.people[id]
+	p, ok := found(w, s.people, id, "User")
 	if !ok {
-		notFound(w, id, "User")
 		return
 	}
 	writeValue(w, http.StatusOK, s.userJSON(p, true))
@@ -156,9 +155,8 @@ func (s *Server) deleteUser(w http.ResponseWriter, id string) {
 func (s *Server) userGroups(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.people[id]
+	p, ok := found(w, s.people, id, "User")
 	if !ok {
-		notFound(w, id, "User")
 		return
 	}
 	out := []Group{}

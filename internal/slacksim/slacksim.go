@@ -48,7 +48,6 @@ type Server struct {
 	rate     int // Retry-After seconds while > 0 requests remain limited
 	rateLeft int
 	badAuth  bool
-	calls    int
 	faults   faults
 	delays   map[string]time.Duration // per method, see SetAnswerDelay
 }
@@ -90,9 +89,6 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.messages...)
 }
 
-// Calls counts every request, failed or not.
-func (s *Server) Calls() int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls }
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	// Registered first, so it runs after the unlock: the call is recorded
@@ -100,7 +96,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer time.Sleep(s.answerDelay(strings.TrimPrefix(r.URL.Path, "/api/")))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls++
 	if s.down {
 		http.Error(w, "<html>503 Service Unavailable</html>", http.StatusServiceUnavailable)
 		return

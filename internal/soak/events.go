@@ -47,16 +47,11 @@ func (s eventSoak) eventSettings() string {
 }
 
 func (s eventSoak) run(ctx context.Context) error {
-	dir, err := os.MkdirTemp("", "driftd-event-soak-")
+	dir, sim, cleanup, err := startOkta("driftd-event-soak-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	sim, err := oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
-	if err != nil {
-		return err
-	}
-	defer sim.Close()
+	defer cleanup()
 	slack := slacksim.Start(soakSlackToken)
 	defer slack.Close()
 	bin, cfgFile, listen, err := prepare(dir, sim, s.n, s.schedule)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -19,6 +18,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/driftd/driftd/internal/kubetest"
 )
 
 // kubeSoak is the Kubernetes side of `-events kubernetes`: a real
@@ -35,20 +36,9 @@ type kubeSoak struct {
 
 const kubeSoakNS = "wandb"
 
-func kubeAssets() (string, error) {
-	if dir := os.Getenv("KUBEBUILDER_ASSETS"); dir != "" {
-		return dir, nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("finding the kube binaries: %w", err)
-	}
-	return filepath.Join(home, ".cache", "driftd", "kube"), nil
-}
-
 // startKube starts the API server and creates n targets' W&B objects.
 func startKube(ctx context.Context, dir string, n int, issuer string) (*kubeSoak, error) {
-	assets, err := kubeAssets()
+	assets, err := kubetest.AssetsDir()
 	if err != nil {
 		return nil, err
 	}

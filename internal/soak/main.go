@@ -60,16 +60,11 @@ func main() {
 }
 
 func run(ctx context.Context, n int, schedule string, interval, duration, reconcileEvery time.Duration) error {
-	dir, err := os.MkdirTemp("", "driftd-soak-")
+	dir, sim, cleanup, err := startOkta("driftd-soak-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	sim, err := oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
-	if err != nil {
-		return err
-	}
-	defer sim.Close()
+	defer cleanup()
 	bin, cfgFile, listen, err := prepare(dir, sim, n, schedule)
 	if err != nil {
 		return err
@@ -413,4 +408,20 @@ func exitCode(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
+}
+
+// startOkta makes the soak's work directory (named with prefix) and its Okta
+// simulator, rate limit lifted (the soak measures driftd, not Okta's quota);
+// cleanup stops the one and removes the other.
+func startOkta(prefix string) (dir string, sim *oktasim.Server, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	sim, err = oktasim.Start(oktasim.Options{RateLimit: 1 << 30})
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, nil, err
+	}
+	return dir, sim, func() { sim.Close(); os.RemoveAll(dir) }, nil
 }

@@ -12,5 +12,6 @@
 // no-successful-pass alerting rule pages on).
 //
 // It may import checks, report, config, store and notify; it must not
-// import Terraform, the API, the daemon or another notifier.
+// import the readers (checks/source), Terraform, the API, events,
+// bootstrap, the daemon or another notifier.
 package alertmanager

@@ -17,7 +17,7 @@ import (
 
 	"github.com/driftd/driftd/checks"
 	"github.com/driftd/driftd/daemon/config"
-	"github.com/driftd/driftd/internal/fixture"
+	"github.com/driftd/driftd/internal/ci"
 )
 
 // alertmanagerBinary is the real Alertmanager that .ci/build-alertmanager
@@ -31,7 +31,7 @@ func alertmanagerBinary(t *testing.T) string {
 		bin = filepath.Join(home, ".cache", "driftd", "bin", "alertmanager")
 	}
 	if _, err := os.Stat(bin); err != nil {
-		fixture.MissingTool(t, "no Alertmanager at %s: .ci/run builds it (.ci/build-alertmanager)", bin)
+		ci.MissingTool(t, "no Alertmanager at %s: .ci/run builds it (.ci/build-alertmanager)", bin)
 	}
 	return bin
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Alerter is driftd's Slack notifier: it decides with notify.Decide, renders
+// Alerter is driftd's Slack notifier: it decides with notify.DecideWith, renders
 // the messages as Block Kit, and queues them in the store's outbox in the same transaction
 // as the new alert state; the deliverer sends them.
 type Alerter struct {
@@ -24,13 +24,12 @@ type Alerter struct {
 	now      func() time.Time
 	webhook  bool
 	delivery *notify.Deliverer
-	replays  *replayGuard
 }
 
 // NewAlerter builds the alerter for cfg's slack section: a bot, a webhook,
 // or (without Slack) the log.
 func NewAlerter(st *store.Store, cfg func() *config.Config, log *slog.Logger, transport http.RoundTripper, clock notify.Clock) *Alerter {
-	a := &Alerter{store: st, log: log, cfg: cfg, now: clock.Now, replays: &replayGuard{}}
+	a := &Alerter{store: st, log: log, cfg: cfg, now: clock.Now}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -60,15 +59,6 @@ func newSender(cfg func() *config.Config, log *slog.Logger, transport http.Round
 		return &WebhookSender{url: sc.WebhookURL.Reveal(), client: httpClient}
 	}
 	return &notify.LogSender{Log: log}
-}
-
-// InheritReplays makes a remember the Slack requests prev accepted: the
-// alerter a reload replaces must not forget them, or a captured click
-// could be played again once the config is reloaded.
-func (a *Alerter) InheritReplays(prev *Alerter) {
-	if prev != nil {
-		a.replays = prev.replays
-	}
 }
 
 // queued reports whether a Slack message of target waits in the outbox

@@ -7,6 +7,12 @@ import (
 	"github.com/driftd/driftd/daemon/report"
 )
 
+// RefusalText is the thread reply after userID, who is not in
+// slack.approvers, clicked "Apply fix": nothing was applied.
+func RefusalText(userID string) string {
+	return fmt.Sprintf("<@%s> may not approve: only slack.approvers can apply plans. Nothing was applied.", esc(userID))
+}
+
 // ApprovalText is the thread reply after user approved planID: what the
 // apply did, or why it could not run. Terraform's words and the reasons are
 // escaped for mrkdwn.

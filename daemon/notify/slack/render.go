@@ -9,7 +9,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/driftd/driftd/checks"
-	"github.com/driftd/driftd/checks/source"
 	"github.com/driftd/driftd/daemon/notify"
 	"github.com/driftd/driftd/daemon/report"
 )
@@ -21,9 +20,6 @@ const (
 	maxSectionChars  = 2900
 	maxListItems     = 10
 )
-
-// ApplyActionID is the action id of the "Apply fix" button.
-const ApplyActionID = "driftd_apply"
 
 // AlertContext is what a message needs besides the result: where to link.
 type AlertContext struct {
@@ -60,7 +56,7 @@ func RenderRoot(res *report.TargetResult, ac AlertContext, resolved bool) (strin
 	if rem := res.Remediation; rem != nil && rem.Reason != report.ReasonAlertMode {
 		blocks = append(blocks, remediationBlocks(rem)...)
 		if ac.Approve && rem.Action == report.ActionAwaiting && rem.PlanID != "" {
-			btn := slack.NewButtonBlockElement(ApplyActionID, rem.PlanID, plain("Apply fix"))
+			btn := slack.NewButtonBlockElement(report.ApplyActionID, rem.PlanID, plain("Apply fix"))
 			btn.Style = slack.StylePrimary
 			btn.Confirm = slack.NewConfirmationBlockObject(plain("Apply this plan?"),
 				md(fmt.Sprintf("Terraform applies saved plan `%s` exactly as shown.", rem.PlanID)), plain("Apply"), plain("Cancel"))
@@ -240,7 +236,7 @@ func OktaAdminAppURL(orgURL, adminURL, appID string) string {
 		return ""
 	}
 	switch host := u.Hostname(); {
-	case source.IsLoopbackHost(host):
+	case checks.IsLoopbackHost(host):
 	case checks.IsOktaDomain(host):
 		first, rest, _ := strings.Cut(host, ".")
 		u.Host = first + "-admin." + rest

@@ -42,6 +42,10 @@ func sampleResult() *report.TargetResult {
 
 var sampleContext = AlertContext{OktaOrgURL: "https://acme.okta.com", AppID: "0oa1", WandbURL: "https://wandb.acme.com", Now: renderNow}
 
+// goldenHint says how to rewrite the golden files: from the package that
+// holds them, with the tests that render them.
+const goldenHint = "after checking the change, rewrite them with go test ./daemon/notify/slack -run 'TestRenderGolden|TestEveryMessageEscapesObservedValues' -update"
+
 func golden(t *testing.T, name, text string, blocks []slack.Block) {
 	t.Helper()
 	got, err := json.MarshalIndent(map[string]any{"text": text, "blocks": blocks}, "", "  ")
@@ -59,10 +63,10 @@ func golden(t *testing.T, name, text string, blocks []slack.Block) {
 	}
 	want, err := os.ReadFile(p)
 	if err != nil {
-		t.Fatalf("%v (run go test ./daemon -run Render -update)", err)
+		t.Fatalf("%v (%s)", err, goldenHint)
 	}
 	if strings.TrimSpace(string(want)) != strings.TrimSpace(string(got)) {
-		t.Errorf("%s differs from the golden file:\n%s", name, got)
+		t.Errorf("%s differs from the golden file (%s):\n%s", name, goldenHint, got)
 	}
 }
 
