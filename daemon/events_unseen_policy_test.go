@@ -69,7 +69,7 @@ func TestAnAccessPolicyDriftdHasNotSeenRunsTheTargetsOnACustomServer(t *testing.
 		if _, err := f.Sim.AddPolicy("aus1", capturingPolicy); err != nil {
 			t.Fatal(err)
 		}
-		within(t, slack, 60*time.Second, "SSO drift on prod")
+		alerted(t, slack, "SSO drift on prod")
 		if n := f.Sim.Count("/api/v1/apps/0oadev"); n != 0 {
 			t.Errorf("dev's app was read %d times; only the target on a custom server should run", n)
 		}
@@ -94,7 +94,7 @@ func TestAnAccessPolicyDriftdHasNotSeenRunsTheTargetsOnACustomServer(t *testing.
 			Conditions: oktasim.RuleConditions{GrantTypes: oktasim.Include{Include: []string{"client_credentials"}}, Scopes: oktasim.Include{Include: []string{"*"}}}}); err != nil {
 			t.Fatal(err)
 		}
-		within(t, slack, 60*time.Second, "SSO drift on prod")
+		alerted(t, slack, "SSO drift on prod")
 		if n := f.Sim.Count("/api/v1/apps/0oadev"); n != 0 {
 			t.Errorf("dev's app was read %d times; only the target on a custom server should run", n)
 		}
