@@ -135,7 +135,10 @@ func waitDelivered(t *testing.T, base string) {
 	const empty = `driftd_outbox_pending{notifier="slack"} 0`
 	var metrics string
 	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		_, metrics = fixture.Call(t, "GET", base+"/metrics", "", "")
+		var code int
+		if code, metrics = fixture.Call(t, "GET", base+"/metrics", "", ""); code == 0 {
+			t.FailNow() // Call said why
+		}
 		if grepLines(metrics, `driftd_outbox_pending{notifier="slack"}`) == empty {
 			return
 		}

@@ -63,17 +63,24 @@ func doReq(t *testing.T, req *http.Request) (int, string) {
 	return resp.StatusCode, b.String()
 }
 
-// waitPlan returns the plan id the daemon's last run is waiting on.
+// waitPlan returns the plan id the daemon's last run is waiting on, polling
+// up to startupDeadline (it was 200 polls, 10 s, which a Terraform plan with
+// the real provider outlasted on a loaded machine).
 func waitPlan(t *testing.T, base, notID string) string {
 	t.Helper()
 	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		_, body := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
+		code, body := fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
+		if code == 0 {
+			t.FailNow() // Call said why
+		}
 		var st struct {
 			Targets []struct {
 				Remediation *report.RemediationResult `json:"remediation"`
 			} `json:"targets"`
 		}
-		_ = json.Unmarshal([]byte(body), &st)
+		if json.Unmarshal([]byte(body), &st) != nil || len(st.Targets) == 0 {
+			continue
+		}
 		if rem := st.Targets[0].Remediation; rem != nil && rem.PlanID != "" && rem.PlanID != notID && rem.Action == report.ActionAwaiting {
 			return rem.PlanID
 		}
@@ -110,7 +117,10 @@ func TestSlackApprovalAppliesOnlyAValidCurrentApprovedPlan(t *testing.T) {
 server:
   token: ${DRIFTD_TEST_API_TOKEN}
 `, sim.APIURL())
-	tf.WriteConfig(cfg)
+	// No System Log follower: its 15 s poll would run the target on the
+	// apply's own event, and on a slow machine that run replaced the plan
+	// the stale click names, or held the target when it came.
+	tf.WriteConfig(strings.Replace(cfg, "okta:\n", "okta:\n  events: {poll: 0s}\n", 1))
 	tf.breakRedirect()
 	base, stop := startDaemon(t, tf.Fixture)
 	defer stop()

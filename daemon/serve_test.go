@@ -74,6 +74,9 @@ func waitStatus(t *testing.T, base, what string, cond func(statusTarget) bool) {
 	for deadline := time.Now().Add(startupDeadline); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		var code int
 		code, body = fixture.Call(t, "GET", base+"/v1/status", apiToken, "")
+		if code == 0 {
+			t.FailNow() // Call said why; a daemon that does not answer will not start answering
+		}
 		var st struct{ Targets []statusTarget }
 		if code != http.StatusOK || json.Unmarshal([]byte(body), &st) != nil || len(st.Targets) == 0 {
 			continue

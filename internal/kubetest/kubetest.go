@@ -113,7 +113,10 @@ func Start(t testing.TB) *Server {
 	quietLogger.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 
 	var output lockedBuffer
-	env := &envtest.Environment{BinaryAssetsDirectory: dir}
+	// envtest gives each component 20 s to start, which a loaded machine
+	// outlasts (kube-apiserver under -race with two busy loops beside it
+	// failed five retries): the start is waited for, up to a hang guard.
+	env := &envtest.Environment{BinaryAssetsDirectory: dir, ControlPlaneStartTimeout: 2 * time.Minute}
 	api := env.ControlPlane.GetAPIServer()
 	api.Path = filepath.Join(dir, "kube-apiserver")
 	api.Out, api.Err = &output, &output
