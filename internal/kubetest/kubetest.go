@@ -116,14 +116,14 @@ func Start(t testing.TB) *Server {
 	// envtest gives each component 20 s to start, which a loaded machine
 	// outlasts (kube-apiserver under -race with two busy loops beside it
 	// failed five retries): the start is waited for, up to a hang guard.
-	env := &envtest.Environment{BinaryAssetsDirectory: dir, ControlPlaneStartTimeout: 2 * time.Minute}
+	env := &envtest.Environment{BinaryAssetsDirectory: dir}
 	api := env.ControlPlane.GetAPIServer()
 	api.Path = filepath.Join(dir, "kube-apiserver")
-	api.Out, api.Err = &output, &output
-	env.ControlPlane.Etcd = &envtest.Etcd{Path: filepath.Join(dir, "etcd"), Out: &output, Err: &output}
+	api.Out, api.Err, api.StartTimeout = &output, &output, readyDeadline
+	env.ControlPlane.Etcd = &envtest.Etcd{Path: filepath.Join(dir, "etcd"), Out: &output, Err: &output, StartTimeout: readyDeadline}
 
 	started := time.Now()
-	cfg, err := env.Start()
+	cfg, err := startControlPlane(env)
 	if err != nil {
 		_ = env.Stop()
 		t.Fatalf("starting kube-apiserver and etcd from %s: %v\n%s", dir, err, output.tail(4000))
@@ -144,8 +144,36 @@ func Start(t testing.TB) *Server {
 	return &Server{Config: cfg, env: env}
 }
 
-// readyDeadline bounds the wait for the API server to serve the default
-// namespace: a hang guard, not a guess at how long start-up takes.
+// startControlPlane starts etcd and kube-apiserver and returns an
+// administrator's config (group system:masters), as envtest.Environment's
+// Start does but without its wait for the namespace default, which gives up
+// after a fixed 5 s (controller-runtime v0.25.2 pkg/envtest/server.go
+// waitForDefaultNamespace: "default namespace didn't register within
+// deadline" at load 17); ensureDefaultNamespace waits instead. Like Start
+// it tries the control plane up to 3 times, for a port taken between
+// being picked and bound.
+func startControlPlane(env *envtest.Environment) (*rest.Config, error) {
+	var err error
+	for range 3 {
+		if err = env.ControlPlane.Start(); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("starting the control plane: %w", err)
+	}
+	// client-go's default 5 QPS would throttle a test's setup.
+	admin, err := env.ControlPlane.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, &rest.Config{QPS: 1000, Burst: 2000})
+	if err != nil {
+		return nil, fmt.Errorf("provisioning the admin user: %w", err)
+	}
+	env.Config = admin.Config()
+	return env.Config, nil
+}
+
+// readyDeadline bounds the wait for etcd and the API server to start and
+// for the namespace default: a hang guard, not a guess at how long
+// start-up takes.
 const readyDeadline = 2 * time.Minute
 
 // ensureDefaultNamespace returns once the namespace default exists, and
