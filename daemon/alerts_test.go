@@ -73,12 +73,11 @@ func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing
 			}
 		}()
 	}
-	// Each state holds until a run has recorded it, not for a fixed
-	// while: on a busy machine one run can outlast any window, and then
-	// no run sees the drift at all. The status before each change is the
-	// other one, so the wait cannot be met by an older run.
+	// Each state holds until a run has recorded it, not for a fixed while:
+	// on a busy machine one run can outlast any window, and then no run sees
+	// the drift. The status before each change is the other one, so the
+	// wait cannot be met by an older run.
 	set := func(uri, status string) {
-		t.Helper()
 		if err := f.Sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{uri} }); err != nil {
 			t.Fatal(err)
 		}
