@@ -73,22 +73,23 @@ func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing
 			}
 		}()
 	}
-	set := func(uri string) {
-		_ = f.Sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{uri} })
+	// Each state holds until a run has recorded it, not for a fixed while:
+	// on a busy machine one run can outlast any window, and then no run sees
+	// the drift. The status before each change is the other one, so the
+	// wait cannot be met by an older run.
+	set := func(uri, status string) {
+		if err := f.Sim.UpdateApp("0oaprod", func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{uri} }); err != nil {
+			t.Fatal(err)
+		}
+		waitStatus(t, base, "a run to record "+status, func(st statusTarget) bool { return st.Status == status })
 	}
-	for range 10 {
-		set("https://prod.wandb.test/callback")
-		time.Sleep(40 * time.Millisecond)
-		set("https://prod.wandb.test/oidc/callback")
-		time.Sleep(40 * time.Millisecond)
+	for range 6 {
+		set("https://prod.wandb.test/callback", report.StatusDrift)
+		set("https://prod.wandb.test/oidc/callback", report.StatusOK)
 	}
 	close(quit)
 	wg.Wait()
-	// In sync: the last episode, if any, resolves. Every earlier post has
-	// returned, so once the start-up pass is over this one runs.
-	if code := reconcileWhenFree(t, base); code != http.StatusOK {
-		t.Fatalf("the final reconcile = %d", code)
-	}
+	settle(t, base)
 	waitDelivered(t, base)
 	stop()
 
@@ -123,6 +124,25 @@ func TestOverlappingReconcilesPostOneRootPerEpisodeAndResolveEveryOne(t *testing
 		if !resolved[ts] {
 			t.Errorf("root message %s was never resolved", ts)
 		}
+	}
+}
+
+// settle reconciles the in-sync target until a run records ok, so the last
+// episode, if any, resolves. Every earlier post has returned, so once the
+// start-up pass is over each of these runs. A run that could not read
+// (status error, a slow attempt on a busy machine) neither opens nor
+// closes an episode, so it is run again, up to the hang guard.
+func settle(t *testing.T, base string) {
+	t.Helper()
+	status := ""
+	for deadline := time.Now().Add(startupDeadline); status != report.StatusOK; {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reconcile recorded ok within %s; the last recorded %q", startupDeadline, status)
+		}
+		if code := reconcileWhenFree(t, base); code != http.StatusOK {
+			t.Fatalf("the final reconcile = %d", code)
+		}
+		waitStatus(t, base, "the final run's status", func(st statusTarget) bool { status = st.Status; return true })
 	}
 }
 

@@ -300,7 +300,7 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 	}
 	rem.PlanID, rem.Plan = sp.ID, sp.Summary
 	if !sp.HasChanges {
-		rem.Action, rem.Reason = report.ActionNone, "Terraform sees no changes: the drift is outside what this workspace manages"
+		rem.Action, rem.Reason = report.ActionNone, terraform.NoChangesReason(res)
 		return rem
 	}
 	envRefused := sp.EnvGuardrails(res)

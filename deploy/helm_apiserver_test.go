@@ -103,7 +103,8 @@ func (r rendered) keysWithDocs() []renderedDoc {
 // TestChartIsCreatedOnARealAPIServerWithTheAccessItNames renders the chart
 // with its defaults and with the sample values, creates the result on a
 // real kube-apiserver, and then acts as the chart's service account: it
-// reads the one Secret the sample names and no other, and Terraform's
+// reads the one Secret the sample names, the <name>-spec-active Secret of
+// the operator resource a target names, and no other, and Terraform's
 // write Role changes the named ConfigMap and nothing else.
 func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 	srv := kubetest.Start(t)
@@ -113,10 +114,11 @@ func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 	// wandb-default the chart's defaults (the sample's PVC could not
 	// replace theirs), wandb-plain deploy/kubernetes's, whose write Role
 	// has the chart's name.
-	for _, ns := range []string{"wandb", "wandb-staging", "wandb-default", "wandb-plain"} {
+	for _, ns := range []string{"wandb", "wandb-staging", "wandb-ml", "wandb-default", "wandb-plain"} {
 		must(t)(cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}))
 	}
-	for _, s := range []struct{ ns, name string }{{"wandb-staging", "wandb-global-secret"}, {"wandb-staging", "wandb-mysql"}, {"wandb", "driftd-credentials"}} {
+	for _, s := range []struct{ ns, name string }{{"wandb-staging", "wandb-global-secret"}, {"wandb-staging", "wandb-mysql"}, {"wandb", "driftd-credentials"},
+		{"wandb-ml", "wandb-spec-active"}, {"wandb-ml", "other-spec-active"}} {
 		must(t)(cs.CoreV1().Secrets(s.ns).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: s.name}, StringData: map[string]string{"k": "v"}}, metav1.CreateOptions{}))
 	}
 	for _, cm := range []struct{ ns, name string }{{"wandb", "wandb-prod-env"}, {"wandb", "wandb-other"}, {"wandb-plain", "wandb-env"}, {"wandb-plain", "wandb-other"}} {
@@ -153,6 +155,8 @@ func TestChartIsCreatedOnARealAPIServerWithTheAccessItNames(t *testing.T) {
 	for _, a := range []access{
 		{"reads the Secret rbac.secrets names", getSecret("wandb-staging", "wandb-global-secret"), true},
 		{"reads no other Secret", getSecret("wandb-staging", "wandb-mysql"), false},
+		{"reads the spec-active Secret of the operator resource a target names", getSecret("wandb-ml", "wandb-spec-active"), true},
+		{"reads no other resource's spec-active Secret", getSecret("wandb-ml", "other-spec-active"), false},
 		{"reads not its own credentials Secret", getSecret("wandb", "driftd-credentials"), false},
 		{"lets Terraform change the ConfigMap terraform.rbac names", cmPatch(sa, "wandb", "wandb-prod-env"), true},
 		{"lets Terraform change no other ConfigMap", cmPatch(sa, "wandb", "wandb-other"), false},

@@ -299,8 +299,8 @@ func checkReadOnly(t *testing.T, rules []rbacv1.PolicyRule) {
 	}
 	sort.Strings(got)
 	for _, r := range rules {
-		if slices.Contains(r.Resources, "secrets") && strings.Join(r.ResourceNames, ",") != "wandb-global-secret" {
-			t.Errorf("the Secret rule names %v; want only rbac.secrets", r.ResourceNames)
+		if slices.Contains(r.Resources, "secrets") && strings.Join(r.ResourceNames, ",") != "wandb-global-secret,wandb-spec-active" {
+			t.Errorf("the Secret rule names %v; want only rbac.secrets and the operator resource's spec-active", r.ResourceNames)
 		}
 	}
 	want := "/configmaps /pods /secrets apps.wandb.com/weightsandbiases apps/deployments"

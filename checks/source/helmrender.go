@@ -111,18 +111,20 @@ func renderHelmRelease(ctx context.Context, req helmRenderRequest) (helmRenderRe
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
-	stdout := &cappedBuffer{max: maxHelmRenderBytes}
+	// An answer past the bound is refused as soon as it is: the helper is
+	// killed then, not left writing until the timeout.
+	stdout := &cappedBuffer{max: maxHelmRenderBytes, onOver: cancel}
 	stderr := &cappedBuffer{max: 64 << 10}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err = cmd.Run()
 	switch {
+	case stdout.over:
+		return helmRenderResponse{}, fmt.Errorf("%s wrote more than %s, the most driftd reads", bin, size(maxHelmRenderBytes))
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return helmRenderResponse{}, fmt.Errorf("%s did not finish within %s", bin, helmRenderTimeout)
 	case err != nil:
 		msg := strings.TrimSpace(stderr.buf.String())
 		return helmRenderResponse{}, fmt.Errorf("%s: %w: %s", bin, err, BoundMessage(msg, MaxMessageBytes))
-	case stdout.over:
-		return helmRenderResponse{}, fmt.Errorf("%s wrote more than %s, the most driftd reads", bin, size(maxHelmRenderBytes))
 	}
 	var resp helmRenderResponse
 	if err := json.Unmarshal(stdout.buf.Bytes(), &resp); err != nil {

@@ -125,18 +125,26 @@ func TestHelmRenderGetsValuesOnStdinAndNoArgumentsOrEnvironment(t *testing.T) {
 
 func TestAFailingHelmRenderIsABoundedFailedRead(t *testing.T) {
 	defer func(d time.Duration, n int64) { helmRenderTimeout, maxHelmRenderBytes = d, n }(helmRenderTimeout, maxHelmRenderBytes)
-	helmRenderTimeout, maxHelmRenderBytes = 300*time.Millisecond, 1<<20
-	for _, tc := range []struct{ name, script, want string }{
-		{"its error is the helper's stderr", `echo 'applying helm release set "x": boom' >&2; exit 1`, `applying helm release set "x": boom`},
-		{"a long stderr is cut", `/usr/bin/head -c 3000000 /dev/zero | /usr/bin/tr '\0' e >&2; exit 1`, "…(truncated)"},
-		{"a hanging helper is ended", `exec /bin/sleep 30`, "did not finish within 300ms"},
-		{"an answer past the bound is refused", `/usr/bin/head -c 3000000 /dev/zero`, "wrote more than 1 MiB"},
-		{"an answer that is not JSON is refused", `echo nope`, "decoding the answer of"},
-		{"another protocol is refused", `echo '{"protocol":3,"wandb_chart":true}'`, "answered protocol 3, driftd speaks 2"},
+	maxHelmRenderBytes = 1 << 20
+	// Only the hanging helper meets a short timeout; for every other case
+	// the timeout is a hang guard, so a loaded machine cannot turn an
+	// answer into "did not finish". The endless answer (yes) ends only
+	// because driftd stops it at the bound: with the guard it would be
+	// "did not finish within 2m0s".
+	for _, tc := range []struct {
+		name, script, want string
+		timeout            time.Duration
+	}{
+		{"its error is the helper's stderr", `echo 'applying helm release set "x": boom' >&2; exit 1`, `applying helm release set "x": boom`, 2 * time.Minute},
+		{"a long stderr is cut", `/usr/bin/head -c 3000000 /dev/zero | /usr/bin/tr '\0' e >&2; exit 1`, "…(truncated)", 2 * time.Minute},
+		{"a hanging helper is ended", `exec /bin/sleep 600`, "did not finish within 300ms", 300 * time.Millisecond},
+		{"an endless answer is stopped at the bound", `exec /usr/bin/yes`, "wrote more than 1 MiB", 2 * time.Minute},
+		{"an answer that is not JSON is refused", `echo nope`, "decoding the answer of", 2 * time.Minute},
+		{"another protocol is refused", `echo '{"protocol":3,"wandb_chart":true}'`, "answered protocol 3, driftd speaks 2", 2 * time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			helmRenderTimeout = tc.timeout
 			fakeHelmRender(t, tc.script)
-			start := time.Now()
 			env, err := EnvFromState(context.Background(), stateOf(t), "", "helm_release.wandb")
 			if err == nil || env != nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("env = %v, err = %.300v; want an error saying %q", env, err, tc.want)
@@ -146,9 +154,6 @@ func TestAFailingHelmRenderIsABoundedFailedRead(t *testing.T) {
 			}
 			if len(err.Error()) > 2*MaxMessageBytes {
 				t.Errorf("error message is %d bytes", len(err.Error()))
-			}
-			if took := time.Since(start); took > 10*time.Second {
-				t.Errorf("the read took %s", took)
 			}
 		})
 	}

@@ -23,6 +23,12 @@ var operatorOIDCFields = []struct{ env, v2, v1 string }{
 	{checks.EnvGorillaAuthMethod, "authMethod", "authMethod"},
 }
 
+// LegacyOverridesPath is where a v2 WeightsAndBiases resource configures
+// the checked env that has no field of its own (CORS origins,
+// LOCAL_RESTORE). deploy/terraform/operator does not manage it under
+// operator_api = "v2": it writes only the Secret keys spec.wandb.oidc names.
+const LegacyOverridesPath = "spec.wandb.legacyOverrides"
+
 // operatorWhere says where each checked setting of a WeightsAndBiases
 // resource is configured, for the findings to name: under v2 the Secret
 // key each spec.wandb.oidc field points at, and spec.wandb.legacyOverrides
@@ -44,8 +50,8 @@ func operatorWhere(gvr schema.GroupVersionResource, ns, name string, cr map[stri
 	for _, f := range operatorOIDCFields {
 		where[f.env] = v2OIDCWhere(res, ns, f.v2, cr, d, c, f.env)
 	}
-	where[checks.EnvCORSOrigins] = res + " spec.wandb.legacyOverrides (env GORILLA_CORS_ORIGINS under api or global)"
-	where[checks.EnvLocalRestore] = res + " spec.wandb.legacyOverrides (env LOCAL_RESTORE under api or global)"
+	where[checks.EnvCORSOrigins] = res + " " + LegacyOverridesPath + " (env GORILLA_CORS_ORIGINS under api or global)"
+	where[checks.EnvLocalRestore] = res + " " + LegacyOverridesPath + " (env LOCAL_RESTORE under api or global)"
 	return where
 }
 

@@ -63,10 +63,16 @@ type cappedBuffer struct {
 	buf  bytes.Buffer
 	max  int64
 	over bool
+	// onOver, when set, is called once, at the first write past max: a
+	// caller that has read all it will read stops the writer there.
+	onOver func()
 }
 
 func (c *cappedBuffer) Write(p []byte) (int, error) {
 	if room := c.max - int64(c.buf.Len()); room < int64(len(p)) {
+		if !c.over && c.onOver != nil {
+			c.onOver()
+		}
 		c.over = true
 		if room > 0 {
 			c.buf.Write(p[:room])

@@ -49,6 +49,25 @@ reading that needs RBAC; "" otherwise. */}}
 {{- end -}}
 {{- end -}}
 
+{{/* The Secrets driftd may read, as a JSON list: rbac.secrets, and for
+each target that reads a W&B operator resource (weightsandbiases) the
+Secret <name>-spec-active, where operator v1 keeps the values it last
+applied (wandb/operator state.ActiveSpecName): driftd reads it when the app
+Deployment is not there (checks/source/kubernetes_specactive.go). */}}
+{{- define "driftd.secretNames" -}}
+{{- $names := list -}}
+{{- range .Values.rbac.secrets -}}
+{{- $names = append $names . -}}
+{{- end -}}
+{{- range .Values.config.targets -}}
+{{- $cr := dig "wandb" "env" "weightsandbiases" "" . -}}
+{{- if and (eq (dig "wandb" "env" "source" "" .) "kubernetes") $cr -}}
+{{- $names = append $names (printf "%s-spec-active" $cr) -}}
+{{- end -}}
+{{- end -}}
+{{- $names | uniq | toJson -}}
+{{- end -}}
+
 {{/* "true" when a Terraform workspace is mounted. */}}
 {{- define "driftd.workspace" -}}
 {{- if or .Values.terraform.workspace.configMap .Values.terraform.workspace.volume -}}true{{- end -}}
