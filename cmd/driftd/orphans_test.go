@@ -76,6 +76,13 @@ func TestTerraformDiesWithDriftdAndWhatItLeftIsSweptAtStartUp(t *testing.T) {
 		return childPID != 0
 	})
 	t.Cleanup(func() { _ = syscall.Kill(-tfPID, syscall.SIGKILL) })
+	// driftd records the group just after starting it; the kill must come
+	// after that (the script's child can start first on a loaded machine,
+	// and a kill before the record leaves nothing for the next driftd).
+	until(t, "driftd records the plan's process group", func() bool {
+		_, err := os.Stat(filepath.Join(f.Dir, "state", "terraform-runs", strconv.Itoa(tfPID)))
+		return err == nil
+	})
 	plans := filepath.Join(f.Dir, "state", "plans", "prod")
 	left, _ := filepath.Glob(filepath.Join(plans, "*.tfvars.json"))
 	if len(left) != 1 {

@@ -14,7 +14,11 @@ import (
 const runsDir = "terraform-runs"
 
 // recordRun notes a started Terraform's process group and start time; the
-// record is removed once the group is gone.
+// record is removed once the group is gone. It is written just after the
+// fork (a pid exists only then): a driftd killed in between leaves
+// Terraform to die by its parent-death signal, but a provider it already
+// started would not be swept. Terraform takes far longer to start a
+// provider than driftd takes to write the record.
 func (tf *Terraform) recordRun(pid int) (remove func()) {
 	dir := filepath.Join(tf.stateDir, runsDir)
 	start, ok := processStart(pid)
