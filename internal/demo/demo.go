@@ -105,6 +105,11 @@ func Run(ctx context.Context, o Options) error {
 	}
 	fmt.Fprintf(d.out, "daemon at %s (state in %s), alerting %s through the Slack simulator\n", d.api, cfg.StateDir, demoChannel)
 	if err := d.story(ctx, cfg, log); err != nil {
+		// The daemon has stopped writing once Serve returned: its warnings
+		// and errors say why a step never came.
+		stop()
+		<-served
+		showProblems(d.out, logBuf.Bytes())
 		return err
 	}
 	if o.KeepRunning {
@@ -309,4 +314,30 @@ func writeDotenv(path string, vars map[string]string) error {
 		return fmt.Errorf("writing the W&B env: %w", err)
 	}
 	return nil
+}
+
+// showProblems prints the daemon's warnings and errors from its JSON log
+// (the last 30), for a demo that failed: without them a step that never
+// came says nothing of why. The log holds no secret (driftd scrubs them
+// before logging).
+func showProblems(out io.Writer, log []byte) {
+	var lines []string
+	for _, line := range bytes.Split(log, []byte("\n")) {
+		var rec struct {
+			Level string `json:"level"`
+		}
+		if json.Unmarshal(line, &rec) == nil && (rec.Level == "WARN" || rec.Level == "ERROR") {
+			lines = append(lines, string(line))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	if len(lines) > 30 {
+		lines = lines[len(lines)-30:]
+	}
+	fmt.Fprintf(out, "the daemon's warnings and errors (last %d):\n", len(lines))
+	for _, l := range lines {
+		fmt.Fprintln(out, "  "+l)
+	}
 }
