@@ -116,7 +116,7 @@ func NewHandler(b Backend, m *Metrics, opts Options) http.Handler {
 		u.mount(mux, h.bodyDeadline)
 	}
 	if opts.SlackApprovals != nil {
-		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(slackInteractions(opts.SlackApprovals, time.Now)))
+		mux.Handle("POST /v1/slack/interactions", h.bodyDeadline(slackInteractions(opts.SlackApprovals, h.throttle, time.Now)))
 	}
 	if opts.OktaEvents != nil {
 		mux.Handle("/v1/okta/events", h.bodyDeadline(oktaEvents(opts.OktaEvents, h.throttle)))
@@ -128,7 +128,7 @@ type handler struct {
 	b           Backend
 	bodyTimeout time.Duration
 	// throttle is the one throttle of every credential check: bearer,
-	// POST /login and the Event Hook secret (throttle.go).
+	// POST /login, the Event Hook secret and Slack's signature (throttle.go).
 	throttle *loginThrottle
 }
 

@@ -45,12 +45,21 @@ const maxSlackBody = 64 << 10
 //
 // It answers within Slack's 3 seconds; Approve applies in the background
 // and reports in the thread.
-func slackInteractions(approvals SlackApprovals, now func() time.Time) http.Handler {
+//
+// A wrong signature or a replay counts in the credential throttle (the one
+// of the bearer token, POST /login and the Event Hook secret): a client
+// that keeps guessing the signing secret is refused with 429 before
+// anything is evaluated.
+func slackInteractions(approvals SlackApprovals, throttle *loginThrottle, now func() time.Time) http.Handler {
 	replays := &replayGuard{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sc := approvals.Slack()
 		if sc == nil || sc.SigningSecret.IsZero() {
 			writeError(w, http.StatusNotFound, "Slack interactions are not configured (slack.signing_secret)")
+			return
+		}
+		client := clientOf(r)
+		if throttle.refuseThrottled(w, client) {
 			return
 		}
 		body, status, msg := readSlackBody(w, r)
@@ -59,10 +68,12 @@ func slackInteractions(approvals SlackApprovals, now func() time.Time) http.Hand
 			return
 		}
 		if err := verifySlackSignature(r.Header, body, sc.SigningSecret.Reveal()); err != nil {
+			throttle.fail(client)
 			writeError(w, http.StatusUnauthorized, err.Error())
 			return
 		}
 		if !replays.first(r.Header.Get("X-Slack-Signature"), now()) {
+			throttle.fail(client)
 			writeError(w, http.StatusUnauthorized, "replayed Slack request")
 			return
 		}

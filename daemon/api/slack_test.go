@@ -156,3 +156,26 @@ func TestTheSlackEndpointIsOffWithoutASigningSecret(t *testing.T) {
 		})
 	}
 }
+
+// TestGuessingTheSigningSecretIsThrottled: wrong signatures count in the
+// credential throttle, so after maxLoginFailures of them even a valid click
+// from that address is refused (429) and applies nothing; another address
+// is not affected.
+func TestGuessingTheSigningSecretIsThrottled(t *testing.T) {
+	fa := newFakeApprovals("UALICE")
+	h := slackHandler(fa)
+	now := time.Now()
+	for i := range maxLoginFailures {
+		if code, _ := serve(h, signedClick(fmt.Sprintf("guess-%d", i), report.ApplyActionID, "p1", "UALICE", "alice", now)); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d; want 401", i, code)
+		}
+	}
+	if code, body := serve(h, signedClick(slackSecret, report.ApplyActionID, "p1", "UALICE", "alice", now)); code != http.StatusTooManyRequests || len(fa.approved) != 0 {
+		t.Fatalf("a valid click from the guessing address: %d %s, approved %v; want 429 and nothing applied", code, body, fa.approved)
+	}
+	other := signedClick(slackSecret, report.ApplyActionID, "p1", "UALICE", "alice", now.Add(time.Second))
+	other.RemoteAddr = "192.0.2.7:443"
+	if code, body := serve(h, other); code != http.StatusOK || len(fa.approved) != 1 {
+		t.Fatalf("a valid click from another address: %d %s, approved %v", code, body, fa.approved)
+	}
+}
