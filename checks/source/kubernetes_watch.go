@@ -266,31 +266,6 @@ func (w *KubernetesWatch) run(key string, lw *cache.ListWatch, example runtime.O
 	return o
 }
 
-// prune stops the informers of ConfigMaps, Secrets and pods that no
-// watched Deployment reads, keeping the spec-active Secret while it is the
-// observation.
-func (w *KubernetesWatch) prune() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	want := map[string]bool{}
-	for _, refs := range w.reads {
-		for ref := range refs {
-			want[ref] = true
-		}
-	}
-	if w.specActive {
-		want["Secret/"+SpecActiveSecret(w.Env.WeightsAndBiases)] = true
-	}
-	for key, o := range w.objs {
-		kind, _, _ := strings.Cut(key, "/")
-		if (kind == "ConfigMap" || kind == "Secret" || kind == "Pods") && !want[key] {
-			o.cancel()
-			delete(w.objs, key)
-			delete(w.failed, key)
-		}
-	}
-}
-
 func (w *KubernetesWatch) changed(kind, name string) {
 	if w.OnChange != nil {
 		w.OnChange(kind, name)
@@ -372,6 +347,8 @@ func (w *KubernetesWatch) watchDeployment(name string) {
 	o := w.run(key, lw, &appsv1.Deployment{}, generation, func(obj any) {
 		if d, ok := obj.(*appsv1.Deployment); ok {
 			w.follow(d)
+		} else if obj == nil {
+			w.unfollow(name)
 		}
 		w.followSpecActive()
 	})

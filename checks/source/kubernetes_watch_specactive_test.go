@@ -100,7 +100,9 @@ func TestKubernetesWatchFollowsTheSpecActiveSecretWhileItIsTheObservation(t *tes
 			return k.cs.AppsV1().Deployments(kubeNS).Delete(ctx, "wandb-app-bc", metav1.DeleteOptions{})
 		})
 		expectOnly(t, c, mark, "Deployment/wandb-app-bc")
-		waitFor(t, watchGuard, "the watch of the Secret", func() bool { return watchSynced(w, specActive) })
+		waitFor(t, watchGuard, "the watch of the Secret, and none of the gone app's ConfigMap", func() bool {
+			return watchSynced(w, specActive) && !slices.Contains(w.Watching(), "ConfigMap/wandb-api-configmap")
+		})
 		editSpecActive(t)
 		expectOnly(t, c, mark, specActive)
 	})

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"strings"
+
 	appsv1 "k8s.io/api/apps/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
@@ -58,4 +60,40 @@ func (w *KubernetesWatch) specActiveObserved() (follow, known bool) {
 		return false, true
 	}
 	return true, true
+}
+
+// prune stops the informers of ConfigMaps, Secrets and pods that no
+// watched Deployment reads, keeping the spec-active Secret while it is the
+// observation.
+func (w *KubernetesWatch) prune() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	want := map[string]bool{}
+	for _, refs := range w.reads {
+		for ref := range refs {
+			want[ref] = true
+		}
+	}
+	if w.specActive {
+		want["Secret/"+SpecActiveSecret(w.Env.WeightsAndBiases)] = true
+	}
+	for key, o := range w.objs {
+		kind, _, _ := strings.Cut(key, "/")
+		if (kind == "ConfigMap" || kind == "Secret" || kind == "Pods") && !want[key] {
+			o.cancel()
+			delete(w.objs, key)
+			delete(w.failed, key)
+		}
+	}
+}
+
+// unfollow stops the informers of what the deleted Deployment name read,
+// unless another reads them.
+func (w *KubernetesWatch) unfollow(name string) {
+	w.retarget.Lock()
+	defer w.retarget.Unlock()
+	w.mu.Lock()
+	delete(w.reads, name)
+	w.mu.Unlock()
+	w.prune()
 }
