@@ -152,3 +152,47 @@ func readFile(t *testing.T, p string) string {
 	}
 	return string(b)
 }
+
+// TestInitNeverWritesThroughASymlink: a symlink where init would write (a
+// dangling one to a file it would create, or one to a directory for its
+// module) counts as an existing file: init exits 1 and creates nothing at
+// the link's target. Other files already in --out stay as they are.
+func TestInitNeverWritesThroughASymlink(t *testing.T) {
+	w := newInitWorld(t)
+	for _, name := range []string{"driftd.yaml", "terraform"} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "init")
+			elsewhere := filepath.Join(t.TempDir(), "elsewhere")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if name == "terraform" {
+				if err := os.MkdirAll(elsewhere, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink(elsewhere, filepath.Join(out, name)); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, stderr := w.init(t, out); code != 1 || !strings.Contains(stderr, "exists") {
+				t.Fatalf("a symlink at %s: exit %d, want 1 naming it\n%s", name, code, stderr)
+			}
+			if name == "driftd.yaml" {
+				if _, err := os.Lstat(elsewhere); !os.IsNotExist(err) {
+					t.Fatalf("init wrote through the symlink to %s: %v", elsewhere, err)
+				}
+			} else if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+				t.Fatalf("init wrote through the symlink into %s: %v", elsewhere, ents)
+			}
+			if _, err := os.Lstat(filepath.Join(out, "driftd.yaml")); name == "terraform" && !os.IsNotExist(err) {
+				t.Fatalf("init wrote driftd.yaml although it refused: %v", err)
+			}
+			if got := readFile(t, filepath.Join(out, "notes.txt")); got != "mine\n" {
+				t.Fatalf("init changed a file it does not own: %q", got)
+			}
+		})
+	}
+}
