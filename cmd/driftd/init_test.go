@@ -196,3 +196,32 @@ func TestInitNeverWritesThroughASymlink(t *testing.T) {
 		})
 	}
 }
+
+// TestInitReportsAnIssuerNoOktaIssuerHas: a W&B whose OIDC_ISSUER ends in
+// a slash (or names the -admin console host) rejects every Okta token,
+// whose iss names the issuer without one (contract section 1). That is
+// today's state failing a check, so init exits 2 naming wandb.oidc_issuer,
+// and --accept-current writes the issuer Okta names; it used to exit 1
+// calling its own config "a bug in driftd init".
+func TestInitReportsAnIssuerNoOktaIssuerHas(t *testing.T) {
+	w := newInitWorld(t)
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL + "/", "GORILLA_CORS_ORIGINS": w.wandbURL + ",null"})
+	out := filepath.Join(w.dir, "init")
+	code, stdout, stderr := w.init(t, out)
+	if code != 2 || !strings.Contains(stdout, "wandb.oidc_issuer") {
+		t.Fatalf("init of an issuer with a trailing slash: exit %d, want 2 naming wandb.oidc_issuer\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("init wrote %s although it refused: %v", out, err)
+	}
+	if code, stdout, stderr = w.init(t, out, "--accept-current"); code != 0 {
+		t.Fatalf("init --accept-current: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	cfg := filepath.Join(out, "driftd.yaml")
+	if body := readFile(t, cfg); !strings.Contains(body, `issuer: "`+w.sim.URL+`"`) {
+		t.Fatalf("driftd.yaml does not declare the issuer Okta names (%s):\n%s", w.sim.URL, body)
+	}
+	if code, o, e := runCLI(t, "check", "--config", cfg); code != 2 || !strings.Contains(o, "wandb.oidc_issuer") {
+		t.Fatalf("check of the accepted config: exit %d, want 2 naming wandb.oidc_issuer\n%s\n%s", code, o, e)
+	}
+}

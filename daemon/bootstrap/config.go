@@ -69,7 +69,11 @@ func (in *Install) Config(findings []string) []byte {
 	}
 	w("    oidc:")
 	w("      client_id: %s   # %s in %s", q(in.ClientID), in.ClientIDKey, oneLine(in.From))
-	w("      issuer: %s   # %s in %s", q(in.Issuer), in.IssuerKey, oneLine(in.From))
+	if iss := in.DesiredIssuer(); iss != in.Issuer {
+		w("      issuer: %s   # %s in %s is %s: an Okta issuer has no trailing slash and no -admin host", q(iss), in.IssuerKey, oneLine(in.From), q(in.Issuer))
+	} else {
+		w("      issuer: %s   # %s in %s", q(iss), in.IssuerKey, oneLine(in.From))
+	}
 	if in.AuthMethodKey != "" {
 		w("      auth_method: %s   # %s in %s", q(in.AuthMethod), in.AuthMethodKey, oneLine(in.From))
 	} else {
@@ -90,6 +94,22 @@ func (in *Install) Config(findings []string) []byte {
 	w("        # its own credential, one that may write apps (not driftd's read token):")
 	w("        # env: {OKTA_ORG_NAME: %s, OKTA_BASE_URL: %s, OKTA_API_TOKEN: \"${OKTA_TF_API_TOKEN}\"}", q(orgName(in.Opts.OktaOrgURL)), q(baseURL(in.Opts.OktaOrgURL)))
 	return []byte(b.String())
+}
+
+// DesiredIssuer is the issuer the config declares: the W&B side's, less
+// what no Okta issuer has (contract section 1): a trailing slash, and the
+// -admin console host of an org on Okta's own domains. W&B's own value stays
+// the observation, so a W&B that names either is reported, never declared.
+func (in *Install) DesiredIssuer() string {
+	iss := strings.TrimRight(in.Issuer, "/")
+	if checks.IsOktaAdminHost(iss) {
+		if u, err := url.Parse(iss); err == nil {
+			first, rest, _ := strings.Cut(u.Host, ".")
+			u.Host = strings.TrimSuffix(strings.ToLower(first), "-admin") + "." + rest
+			iss = u.String()
+		}
+	}
+	return iss
 }
 
 // writeList writes a desired list: today's values, plus those W&B needs

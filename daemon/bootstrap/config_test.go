@@ -48,3 +48,18 @@ func keys(m map[string]any) []string {
 	}
 	return out
 }
+
+func TestDesiredIssuerIsOneOktaNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://acme.okta.com":                           "https://acme.okta.com",
+		"https://acme.okta.com/":                          "https://acme.okta.com",
+		"https://acme.okta.com/oauth2/default/":           "https://acme.okta.com/oauth2/default",
+		"https://dev-1-admin.okta.com":                    "https://dev-1.okta.com",
+		"https://Dev-1-Admin.oktapreview.com/oauth2/aus1": "https://dev-1.oktapreview.com/oauth2/aus1",
+		"https://sso-admin.acme.com":                      "https://sso-admin.acme.com",
+	} {
+		if got := (&Install{Issuer: in}).DesiredIssuer(); got != want {
+			t.Errorf("DesiredIssuer(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
