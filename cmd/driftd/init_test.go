@@ -225,3 +225,37 @@ func TestInitReportsAnIssuerNoOktaIssuerHas(t *testing.T) {
 		t.Fatalf("check of the accepted config: exit %d, want 2 naming wandb.oidc_issuer\n%s\n%s", code, o, e)
 	}
 }
+
+// TestInitLeavesOutWhatTheConfigCannotDeclare: a real app may also hold a
+// redirect URI the config cannot declare (plain http to a dev host, a
+// native app's custom scheme: Okta takes both), and a W&B may list "*" in
+// GORILLA_CORS_ORIGINS. Init declares the rest, names the left-out values
+// in a comment, and the check reports them (an extra URI is a warning);
+// init used to exit 1 calling its own config "a bug in driftd init".
+func TestInitLeavesOutWhatTheConfigCannotDeclare(t *testing.T) {
+	w := newInitWorld(t)
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = append(a.Settings.OAuthClient.RedirectURIs, "http://wandb.internal/oidc/callback", "com.acme.wandb:/callback")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(w.dir, "init")
+	code, stdout, stderr := w.init(t, out)
+	if code != 0 {
+		t.Fatalf("init: exit %d, want 0\n%s\n%s", code, stdout, stderr)
+	}
+	cfg := filepath.Join(out, "driftd.yaml")
+	body := readFile(t, cfg)
+	if !strings.Contains(body, "http://wandb.internal/oidc/callback") || !strings.Contains(body, "com.acme.wandb:/callback") {
+		t.Fatalf("driftd.yaml does not name the URIs it leaves out:\n%s", body)
+	}
+	if code, o, e := runCLI(t, "check", "--config", cfg, "--output", "json"); code != 0 || !strings.Contains(o, "http://wandb.internal/oidc/callback") {
+		t.Fatalf("check: exit %d, want 0 with the left-out URIs as extras\n%s\n%s", code, o, e)
+	}
+
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL, "GORILLA_CORS_ORIGINS": "*"})
+	out = filepath.Join(w.dir, "init-cors")
+	if code, stdout, stderr = w.init(t, out); code != 2 || !strings.Contains(stdout, "wandb.cors_origins") {
+		t.Fatalf("init of GORILLA_CORS_ORIGINS=*: exit %d, want 2 naming wandb.cors_origins\n%s\n%s", code, stdout, stderr)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/daemon/config"
 )
 
 // ConfigFile and ModuleDir are what init writes under its --out directory.
@@ -116,7 +117,17 @@ func (in *Install) DesiredIssuer() string {
 // that today's lack (contract section 2's derived defaults), so a state
 // that is already broken is never declared as desired.
 func (in *Install) writeList(w func(string, ...any), key, today string, have []string, needs ...string) {
-	out := append([]string{}, have...)
+	var out, left []string
+	for _, h := range have {
+		if config.ListValueProblem(key, h) != "" {
+			left = append(left, h)
+			continue
+		}
+		out = append(out, h)
+	}
+	if len(left) > 0 {
+		w("    # Left out of %s: %s (the config takes https URLs, http only on loopback hosts); the check reports them.", key, oneLine(strings.Join(left, ", ")))
+	}
 	var added []string
 	for _, n := range needs {
 		if !slices.ContainsFunc(out, func(h string) bool { return checks.NormalizeURI(h) == checks.NormalizeURI(n) }) {
