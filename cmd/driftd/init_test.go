@@ -259,3 +259,15 @@ func TestInitLeavesOutWhatTheConfigCannotDeclare(t *testing.T) {
 		t.Fatalf("init of GORILLA_CORS_ORIGINS=*: exit %d, want 2 naming wandb.cors_origins\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestInitNamesAnAuthMethodItCannotDeclare: an OIDC_AUTH_METHOD that is
+// neither implicit nor pkce cannot be a desired state; init exits 1 naming
+// the variable and its value, not calling its own config a bug.
+func TestInitNamesAnAuthMethodItCannotDeclare(t *testing.T) {
+	w := newInitWorld(t)
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL, "OIDC_AUTH_METHOD": "PKCE", "GORILLA_CORS_ORIGINS": w.wandbURL + ",null"})
+	code, _, stderr := w.init(t, filepath.Join(w.dir, "init"))
+	if code != 1 || !strings.Contains(stderr, `OIDC_AUTH_METHOD="PKCE"`) || strings.Contains(stderr, "a bug in driftd init") {
+		t.Fatalf("init of OIDC_AUTH_METHOD=PKCE: exit %d, want 1 naming it\n%s", code, stderr)
+	}
+}
