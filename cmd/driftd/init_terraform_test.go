@@ -70,6 +70,18 @@ func TestInitToReconcileThroughTheRealOktaProvider(t *testing.T) {
 	if got := app.Settings.OAuthClient.RedirectURIs; !slices.Equal(got, []string{"https://wandb.acme.test/oidc/callback"}) {
 		t.Fatalf("the provider did not restore the redirect URI: %v", got)
 	}
+
+	// An admin switches only the issuer mode: okta.issuer_mode is fixable
+	// through the module's issuer_mode variable (contract section 11).
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) { a.Settings.OAuthClient.IssuerMode = "CUSTOM_URL" }); err != nil {
+		t.Fatal(err)
+	}
+	if code, o, e := runCLI(t, "reconcile", "--config", cfg); code != 0 {
+		t.Fatalf("reconcile of the issuer mode: exit %d, want 0 (fixed)\n%s\n%s", code, o, e)
+	}
+	if app, _ := w.sim.GetApp("0oainit"); app.Settings.OAuthClient.IssuerMode != "ORG_URL" {
+		t.Fatalf("the provider did not restore the issuer mode: %s", app.Settings.OAuthClient.IssuerMode)
+	}
 }
 
 // planImportsOnly runs terraform init and plan in dir and fails unless
