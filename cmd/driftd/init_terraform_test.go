@@ -152,3 +152,33 @@ func TestInitOfACustomIssuerImportsEveryObjectThroughTheRealOktaProvider(t *test
 		t.Fatalf("the plan imports %v, want every object init read: %v", got, want)
 	}
 }
+
+// TestInitOfAWildcardAppImportsWithoutAChange: a console-made app with a
+// SUBDOMAIN wildcard redirect (as okta-vcr 6.12.0
+// TestAccResourceOktaAppOauth_redirect_uris holds one) and a DYNAMIC issuer
+// mode: the real okta provider's plan of what init
+// writes still imports and changes nothing, and the check is in sync.
+func TestInitOfAWildcardAppImportsWithoutAChange(t *testing.T) {
+	tf := fixture.Terraform(t)
+	rc := fixture.Providers(t)
+	w := newInitWorld(t)
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) {
+		a.Settings.OAuthClient.WildcardRedirect = "SUBDOMAIN"
+		a.Settings.OAuthClient.RedirectURIs = []string{"https://*.acme.test/oidc/callback"}
+		a.Settings.OAuthClient.IssuerMode = "DYNAMIC"
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range example.OktaProviderEnv(w.sim.URL, initToken) {
+		t.Setenv(k, v)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	out := filepath.Join(w.dir, "init")
+	if code, o, e := w.init(t, out); code != 0 {
+		t.Fatalf("init: exit %d\n%s\n%s", code, o, e)
+	}
+	if code, o, e := runCLI(t, "check", "--config", filepath.Join(out, "driftd.yaml")); code != 0 {
+		t.Fatalf("check: exit %d\n%s\n%s", code, o, e)
+	}
+	planImportsOnly(t, tf, filepath.Join(out, "terraform"))
+}
