@@ -94,5 +94,29 @@ func (d *demo) clickApply(ctx context.Context, planID string) error {
 	}
 	_ = json.Unmarshal(b, &answer)
 	fmt.Fprintf(d.out, "driftd answers the click (only the approver sees it): %s\n", MrkdwnForTerminal(answer.Text))
+	// Any other answer ("This plan is no longer waiting for approval")
+	// applies nothing, and no resolution would come.
+	if !strings.HasPrefix(answer.Text, "Applying plan") {
+		return fmt.Errorf("the daemon did not take the approval click: %s", MrkdwnForTerminal(answer.Text))
+	}
+	return nil
+}
+
+// waitApproval waits for the daemon's answer to the click in the alert's
+// thread (daemon/notify/slack.ApprovalText) and fails at once, with that
+// answer, unless the plan was applied and fixed the drift: then no
+// resolution will come, and waiting for it only timed out 5 minutes later
+// without saying why.
+func (d *demo) waitApproval(ctx context.Context, root alertRoot) error {
+	prefix := "<@" + demoApprover + "> approved plan `" + root.plan + "`"
+	m, err := d.waitMessage(ctx, func(m postedMessage) bool {
+		return m.Method == "chat.postMessage" && m.ThreadTS == root.ts && strings.HasPrefix(m.Text, prefix)
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for driftd's answer to the approval in the alert's thread: %w", err)
+	}
+	if !strings.HasPrefix(m.Text, prefix+": applied, fixed") {
+		return fmt.Errorf("the approved plan did not fix the drift; driftd answered in the alert's thread: %s", MrkdwnForTerminal(m.Text))
+	}
 	return nil
 }
