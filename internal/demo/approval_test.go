@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,5 +89,36 @@ func TestTheDemoFailsAtOnceWhenTheDaemonDoesNotTakeTheClick(t *testing.T) {
 	err := d.clickApply(context.Background(), "20261203T154600-4bb2bb99283a")
 	if err == nil || !strings.Contains(err.Error(), "This plan is no longer waiting for approval") {
 		t.Fatalf("click: %v; want the daemon's answer", err)
+	}
+}
+
+// TestTheDemosReconcileWaitsForARunLongerThanTenSeconds: the demo's
+// POST /v1/reconcile is answered 409 while another run holds the target
+// (the start-up pass can take it right after step 1 and then plan with
+// the real provider, which takes longer than 10 s on a loaded machine).
+// The demo gave up after 200 answers 50 ms apart; it waits as long as it
+// waits for any of the daemon's steps.
+func TestTheDemosReconcileWaitsForARunLongerThanTenSeconds(t *testing.T) {
+	var mu sync.Mutex
+	busy := 201
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if busy > 0 {
+			busy--
+			w.WriteHeader(http.StatusConflict)
+			_, _ = w.Write([]byte(`{"error":"target demo has run demo-1 in progress","run_id":"demo-1"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"targets":[{"name":"demo","status":"ok"}]}`))
+	}))
+	defer api.Close()
+	d := &demo{out: &bytes.Buffer{}, api: api.URL, token: demoAPIToken}
+	rep, err := d.reconcile(context.Background())
+	if err != nil {
+		t.Fatalf("reconcile: %v", err)
+	}
+	if len(rep.Targets) != 1 || rep.Targets[0].Status != "ok" {
+		t.Fatalf("report %+v", rep)
 	}
 }

@@ -245,9 +245,15 @@ targets:
 	return config.LoadConfig(cfgFile)
 }
 
+// reconcile runs the demo target through POST /v1/reconcile. Another run
+// may hold the target (409): the daemon's start-up pass, which can take it
+// right after step 1 and then plan with the real provider. The demo waits
+// for it as long as for any of the daemon's steps (stepWait); it gave up
+// after 200 answers 50 ms apart, less than such a plan takes on a loaded
+// machine.
 func (d *demo) reconcile(ctx context.Context) (*report.Report, error) {
 	var resp *http.Response
-	for attempt := 0; ; attempt++ {
+	for deadline := time.Now().Add(stepWait); ; {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, d.api+"/v1/reconcile", strings.NewReader(`{"target":"demo"}`))
 		req.Header.Set("Authorization", "Bearer "+d.token)
 		var err error
@@ -255,12 +261,15 @@ func (d *demo) reconcile(ctx context.Context) (*report.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The daemon's start-up pass may still hold the target: wait for it.
-		if resp.StatusCode != http.StatusConflict || attempt == 200 {
+		if resp.StatusCode != http.StatusConflict || time.Now().After(deadline) {
 			break
 		}
 		resp.Body.Close()
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -32,15 +32,18 @@ func (d *demo) channelName(ch string) string {
 // postedMessage is what the daemon delivered, as the simulator recorded it.
 type postedMessage = slacksim.Message
 
+// stepWait bounds the demo's wait for each of the daemon's steps. It is
+// long because a step may be a Terraform plan or apply with the real okta
+// provider (an 80 MB plugin started per command): on a loaded 2-core
+// machine that took over a minute (TestDemoTellsTheWholeStory failed in a
+// CI run at 60 s). A step the daemon answered with a failure ends the
+// wait at once (waitApproval).
+const stepWait = 5 * time.Minute
+
 // waitMessage waits for the first recorded message that match accepts:
 // the daemon delivers from its outbox in the background.
-//
-// The wait is long because the resolution follows a Terraform apply with
-// the real okta provider (an 80 MB plugin started per command): on a loaded
-// 2-core machine that took over a minute (TestDemoTellsTheWholeStory failed
-// in a CI run at 60 s).
 func (d *demo) waitMessage(ctx context.Context, match func(postedMessage) bool) (postedMessage, error) {
-	const wait = 5 * time.Minute
+	const wait = stepWait
 	deadline := time.Now().Add(wait)
 	for {
 		for _, m := range d.slack.Messages() {
