@@ -105,11 +105,15 @@ func Run(ctx context.Context, o Options) error {
 	}
 	fmt.Fprintf(d.out, "daemon at %s (state in %s), alerting %s through the Slack simulator\n", d.api, cfg.StateDir, demoChannel)
 	if err := d.story(ctx, cfg, log); err != nil {
-		// The daemon has stopped writing once Serve returned: its warnings
-		// and errors say why a step never came.
+		// What the daemon knows of the target, read while it runs, then its
+		// warnings and errors once Serve returned (it has stopped writing)
+		// and what it said in Slack: together they say why a step never came.
+		fmt.Fprintf(d.out, "\n== The demo failed: %v\n", err)
+		d.showTarget(ctx)
 		stop()
 		<-served
 		showProblems(d.out, logBuf.Bytes())
+		showSlack(d.out, d.slack.Messages())
 		return err
 	}
 	if o.KeepRunning {
