@@ -119,7 +119,9 @@ func NewEngine(ctx context.Context, cfg *config.Config, log *slog.Logger, opts E
 func defaultEnvReader(t *config.Target, now func() time.Time) EnvReader {
 	switch t.Wandb.Env.Source {
 	case "terraform":
-		return &source.TerraformEnv{Dir: t.Wandb.Env.Dir, Output: t.Wandb.Env.Output, Address: t.Wandb.Env.Address}
+		// terraform show gets what plan and apply get: the target's
+		// remediation.terraform.env (a state backend's credential).
+		return &source.TerraformEnv{Dir: t.Wandb.Env.Dir, Output: t.Wandb.Env.Output, Address: t.Wandb.Env.Address, Extra: t.Remedy.Terraform.RevealEnv()}
 	case "kubernetes":
 		e := t.Wandb.Env
 		return &source.KubernetesEnv{Kubeconfig: e.Kubeconfig, Context: e.Context, Namespace: e.Namespace,

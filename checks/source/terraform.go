@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/driftd/driftd/checks"
@@ -40,12 +42,45 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
+// TerraformInherits says whether Terraform gets a variable of driftd's
+// environment: PATH, HOME, TMPDIR, the proxy variables (either case) and
+// TF_* (contract section 11, remediation.terraform.env). Everything else,
+// driftd's Okta token, the API's and Slack's among them, stays with driftd.
+func TerraformInherits(name string) bool {
+	switch strings.ToUpper(name) {
+	case "PATH", "HOME", "TMPDIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY":
+		return true
+	}
+	return strings.HasPrefix(name, "TF_")
+}
+
+// TerraformEnviron is the environment `terraform show` runs with: what
+// Terraform inherits of driftd's, then extra, then what tfexec sets for an
+// unattended run (hashicorp/terraform-exec, tfexec/cmd.go: buildEnv): no
+// prompts, no checkpoint calls. exec.Cmd keeps the last of duplicate keys.
+func TerraformEnviron(extra map[string]string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, ok := strings.Cut(kv, "="); ok && TerraformInherits(k) {
+			env = append(env, kv)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
+		env = append(env, k+"="+extra[k])
+	}
+	return append(env, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+}
+
 // TerraformEnv reads a W&B deployment's environment from Terraform state:
 // a map in a root output, or the env of a resource by address.
 type TerraformEnv struct {
 	Dir     string
 	Output  string
 	Address string
+	// Extra is given to `terraform show` beside what Terraform inherits of
+	// driftd's environment (TerraformInherits): the target's
+	// remediation.terraform.env, e.g. the state backend's credential.
+	Extra map[string]string
 }
 
 // Env reads the state with `terraform show -json`, which never refreshes.
@@ -54,7 +89,7 @@ func (t *TerraformEnv) Env(ctx context.Context) (*checks.WandbEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading W&B env from Terraform state: %w", err)
 	}
-	state, err := showState(ctx, bin, t.Dir)
+	state, err := showState(ctx, bin, t.Dir, TerraformEnviron(t.Extra))
 	if err != nil {
 		return nil, BoundError(fmt.Errorf("reading Terraform state in %s: %w", t.Dir, err))
 	}

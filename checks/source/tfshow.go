@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -18,14 +17,12 @@ import (
 // without refreshing it. Unlike tfexec's Show, which buffers the whole
 // output, it is bounded: in time (showTimeout, then the process group is
 // killed) and in size (maxShowBytes of stdout, 64 KiB of stderr kept).
-func showState(ctx context.Context, bin, dir string) (*tfjson.State, error) {
+func showState(ctx context.Context, bin, dir string, env []string) (*tfjson.State, error) {
 	ctx, cancel := context.WithTimeout(ctx, showTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "show", "-json", "-no-color")
 	cmd.Dir = dir
-	// What tfexec sets for an unattended run (hashicorp/terraform-exec,
-	// tfexec/cmd.go: buildEnv): no prompts, no checkpoint calls.
-	cmd.Env = append(os.Environ(), "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+	cmd.Env = env // TerraformEnviron
 	// Its own process group, so a timeout also ends the children it started
 	// (providers, a wrapper script's subprocesses).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -42,7 +42,9 @@ func TestInitToReconcileThroughTheRealOktaProvider(t *testing.T) {
 	if code, o, e := runCLI(t, "check", "--config", cfg); code != 0 {
 		t.Fatalf("check: exit %d\n%s\n%s", code, o, e)
 	}
-	planImportsOnly(t, tf, filepath.Join(out, "terraform"))
+	if got, want := planImportsOnly(t, tf, filepath.Join(out, "terraform")), []string{"okta_app_group_assignments.wandb", "okta_app_oauth.wandb", "okta_trusted_origin.wandb"}; !slices.Equal(got, want) {
+		t.Fatalf("the plan imports %v, want every object init read: %v", got, want)
+	}
 
 	// An admin edits the sign-in redirect URI in the console.
 	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) {
@@ -71,8 +73,9 @@ func TestInitToReconcileThroughTheRealOktaProvider(t *testing.T) {
 }
 
 // planImportsOnly runs terraform init and plan in dir and fails unless
-// every resource change is an import with no other action.
-func planImportsOnly(t *testing.T, bin, dir string) {
+// every resource change is an import with no other action; it returns the
+// imported addresses, sorted.
+func planImportsOnly(t *testing.T, bin, dir string) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -91,18 +94,49 @@ func planImportsOnly(t *testing.T, bin, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imports := 0
+	var imports []string
 	for _, rc := range plan.ResourceChanges {
 		if rc.Change.Importing != nil {
-			imports++
+			imports = append(imports, rc.Address)
 		}
 		if !rc.Change.Actions.NoOp() {
 			js, _ := json.MarshalIndent(rc.Change, "", "  ")
 			t.Errorf("the plan would %v %s, want an import with no change:\n%s", rc.Change.Actions, rc.Address, js)
 		}
 	}
-	if imports == 0 {
+	if len(imports) == 0 {
 		t.Fatalf("the plan imports nothing (%d resource changes)", len(plan.ResourceChanges))
 	}
 	_ = os.Remove(filepath.Join(dir, "plan.out"))
+	slices.Sort(imports)
+	return imports
+}
+
+// TestInitOfACustomIssuerImportsEveryObjectThroughTheRealOktaProvider: with
+// a custom authorization server as issuer, init reads the app, its group
+// assignments, the trusted origin and the access policy rule that lets the
+// client sign in; the real okta provider's plan of the written module must
+// import each of them and change none (contract section 12).
+func TestInitOfACustomIssuerImportsEveryObjectThroughTheRealOktaProvider(t *testing.T) {
+	tf := fixture.Terraform(t)
+	rc := fixture.Providers(t)
+	w := newInitWorld(t)
+	w.sim.AddAuthorizationServer("aus1")
+	w.writeEnv(t, map[string]string{
+		"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL + "/oauth2/aus1",
+		"GORILLA_CORS_ORIGINS": w.wandbURL + ", null",
+	})
+	for k, v := range example.OktaProviderEnv(w.sim.URL, initToken) {
+		t.Setenv(k, v)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	out := filepath.Join(w.dir, "init")
+	if code, o, e := w.init(t, out); code != 0 {
+		t.Fatalf("init: exit %d\n%s\n%s", code, o, e)
+	}
+	got := planImportsOnly(t, tf, filepath.Join(out, "terraform"))
+	want := []string{"okta_app_group_assignments.wandb", "okta_app_oauth.wandb", "okta_auth_server_policy_rule.wandb", "okta_trusted_origin.wandb"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the plan imports %v, want every object init read: %v", got, want)
+	}
 }

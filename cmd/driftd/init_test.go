@@ -152,3 +152,122 @@ func readFile(t *testing.T, p string) string {
 	}
 	return string(b)
 }
+
+// TestInitNeverWritesThroughASymlink: a symlink where init would write (a
+// dangling one to a file it would create, or one to a directory for its
+// module) counts as an existing file: init exits 1 and creates nothing at
+// the link's target. Other files already in --out stay as they are.
+func TestInitNeverWritesThroughASymlink(t *testing.T) {
+	w := newInitWorld(t)
+	for _, name := range []string{"driftd.yaml", "terraform"} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "init")
+			elsewhere := filepath.Join(t.TempDir(), "elsewhere")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if name == "terraform" {
+				if err := os.MkdirAll(elsewhere, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink(elsewhere, filepath.Join(out, name)); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, stderr := w.init(t, out); code != 1 || !strings.Contains(stderr, "exists") {
+				t.Fatalf("a symlink at %s: exit %d, want 1 naming it\n%s", name, code, stderr)
+			}
+			if name == "driftd.yaml" {
+				if _, err := os.Lstat(elsewhere); !os.IsNotExist(err) {
+					t.Fatalf("init wrote through the symlink to %s: %v", elsewhere, err)
+				}
+			} else if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+				t.Fatalf("init wrote through the symlink into %s: %v", elsewhere, ents)
+			}
+			if _, err := os.Lstat(filepath.Join(out, "driftd.yaml")); name == "terraform" && !os.IsNotExist(err) {
+				t.Fatalf("init wrote driftd.yaml although it refused: %v", err)
+			}
+			if got := readFile(t, filepath.Join(out, "notes.txt")); got != "mine\n" {
+				t.Fatalf("init changed a file it does not own: %q", got)
+			}
+		})
+	}
+}
+
+// TestInitReportsAnIssuerNoOktaIssuerHas: a W&B whose OIDC_ISSUER ends in
+// a slash (or names the -admin console host) rejects every Okta token,
+// whose iss names the issuer without one (contract section 1). That is
+// today's state failing a check, so init exits 2 naming wandb.oidc_issuer,
+// and --accept-current writes the issuer Okta names; it used to exit 1
+// calling its own config "a bug in driftd init".
+func TestInitReportsAnIssuerNoOktaIssuerHas(t *testing.T) {
+	w := newInitWorld(t)
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL + "/", "GORILLA_CORS_ORIGINS": w.wandbURL + ",null"})
+	out := filepath.Join(w.dir, "init")
+	code, stdout, stderr := w.init(t, out)
+	if code != 2 || !strings.Contains(stdout, "wandb.oidc_issuer") {
+		t.Fatalf("init of an issuer with a trailing slash: exit %d, want 2 naming wandb.oidc_issuer\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("init wrote %s although it refused: %v", out, err)
+	}
+	if code, stdout, stderr = w.init(t, out, "--accept-current"); code != 0 {
+		t.Fatalf("init --accept-current: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	cfg := filepath.Join(out, "driftd.yaml")
+	if body := readFile(t, cfg); !strings.Contains(body, `issuer: "`+w.sim.URL+`"`) {
+		t.Fatalf("driftd.yaml does not declare the issuer Okta names (%s):\n%s", w.sim.URL, body)
+	}
+	if code, o, e := runCLI(t, "check", "--config", cfg); code != 2 || !strings.Contains(o, "wandb.oidc_issuer") {
+		t.Fatalf("check of the accepted config: exit %d, want 2 naming wandb.oidc_issuer\n%s\n%s", code, o, e)
+	}
+}
+
+// TestInitLeavesOutWhatTheConfigCannotDeclare: a real app may also hold a
+// redirect URI the config cannot declare (plain http to a dev host, a
+// native app's custom scheme: Okta takes both), and a W&B may list "*" in
+// GORILLA_CORS_ORIGINS. Init declares the rest, names the left-out values
+// in a comment, and the check reports them (an extra URI is a warning);
+// init used to exit 1 calling its own config "a bug in driftd init".
+func TestInitLeavesOutWhatTheConfigCannotDeclare(t *testing.T) {
+	w := newInitWorld(t)
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = append(a.Settings.OAuthClient.RedirectURIs, "http://wandb.internal/oidc/callback", "com.acme.wandb:/callback")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(w.dir, "init")
+	code, stdout, stderr := w.init(t, out)
+	if code != 0 {
+		t.Fatalf("init: exit %d, want 0\n%s\n%s", code, stdout, stderr)
+	}
+	cfg := filepath.Join(out, "driftd.yaml")
+	body := readFile(t, cfg)
+	if !strings.Contains(body, "http://wandb.internal/oidc/callback") || !strings.Contains(body, "com.acme.wandb:/callback") {
+		t.Fatalf("driftd.yaml does not name the URIs it leaves out:\n%s", body)
+	}
+	if code, o, e := runCLI(t, "check", "--config", cfg, "--output", "json"); code != 0 || !strings.Contains(o, "http://wandb.internal/oidc/callback") {
+		t.Fatalf("check: exit %d, want 0 with the left-out URIs as extras\n%s\n%s", code, o, e)
+	}
+
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL, "GORILLA_CORS_ORIGINS": "*"})
+	out = filepath.Join(w.dir, "init-cors")
+	if code, stdout, stderr = w.init(t, out); code != 2 || !strings.Contains(stdout, "wandb.cors_origins") {
+		t.Fatalf("init of GORILLA_CORS_ORIGINS=*: exit %d, want 2 naming wandb.cors_origins\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// TestInitNamesAnAuthMethodItCannotDeclare: an OIDC_AUTH_METHOD that is
+// neither implicit nor pkce cannot be a desired state; init exits 1 naming
+// the variable and its value, not calling its own config a bug.
+func TestInitNamesAnAuthMethodItCannotDeclare(t *testing.T) {
+	w := newInitWorld(t)
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL, "OIDC_AUTH_METHOD": "PKCE", "GORILLA_CORS_ORIGINS": w.wandbURL + ",null"})
+	code, _, stderr := w.init(t, filepath.Join(w.dir, "init"))
+	if code != 1 || !strings.Contains(stderr, `OIDC_AUTH_METHOD="PKCE"`) || strings.Contains(stderr, "a bug in driftd init") {
+		t.Fatalf("init of OIDC_AUTH_METHOD=PKCE: exit %d, want 1 naming it\n%s", code, stderr)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/driftd/driftd/checks"
+	"github.com/driftd/driftd/daemon/config"
 )
 
 // ConfigFile and ModuleDir are what init writes under its --out directory.
@@ -42,13 +43,13 @@ func (in *Install) Config(findings []string) []byte {
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	app := in.App
 	w("# driftd configuration written by `driftd init` from a working install:")
-	w("# the W&B side read from %s, the Okta app %q (%s) in %s.", in.From, app.Label, app.ID, in.Opts.OktaOrgURL)
+	w("# the W&B side read from %s, the Okta app %q (%s) in %s.", oneLine(in.From), app.Label, app.ID, oneLine(in.Opts.OktaOrgURL))
 	w("# Check it: driftd validate --config driftd.yaml && driftd check --config driftd.yaml")
 	if len(findings) > 0 {
 		w("#")
 		w("# Accepted with --accept-current although today's state already fails these checks:")
 		for _, f := range findings {
-			w("#   %s", strings.ReplaceAll(f, "\n", " "))
+			w("#   %s", oneLine(f))
 		}
 	}
 	w(`schedule: "@every 5m"`)
@@ -68,12 +69,16 @@ func (in *Install) Config(findings []string) []byte {
 		w("      groups: %s   # assigned to the app today: %s", list(groupIDs(in)), groupNames(in))
 	}
 	w("    oidc:")
-	w("      client_id: %s   # %s in %s", q(in.ClientID), in.ClientIDKey, in.From)
-	w("      issuer: %s   # %s in %s", q(in.Issuer), in.IssuerKey, in.From)
-	if in.AuthMethodKey != "" {
-		w("      auth_method: %s   # %s in %s", q(in.AuthMethod), in.AuthMethodKey, in.From)
+	w("      client_id: %s   # %s in %s", q(in.ClientID), in.ClientIDKey, oneLine(in.From))
+	if iss := in.DesiredIssuer(); iss != in.Issuer {
+		w("      issuer: %s   # %s in %s is %s: an Okta issuer has no trailing slash and no -admin host", q(iss), in.IssuerKey, oneLine(in.From), q(in.Issuer))
 	} else {
-		w("      auth_method: %s   # OIDC_AUTH_METHOD is unset in %s: W&B's default", q(in.AuthMethod), in.From)
+		w("      issuer: %s   # %s in %s", q(iss), in.IssuerKey, oneLine(in.From))
+	}
+	if in.AuthMethodKey != "" {
+		w("      auth_method: %s   # %s in %s", q(in.AuthMethod), in.AuthMethodKey, oneLine(in.From))
+	} else {
+		w("      auth_method: %s   # OIDC_AUTH_METHOD is unset in %s: W&B's default", q(in.AuthMethod), oneLine(in.From))
 	}
 	base := strings.TrimRight(in.Opts.WandbURL, "/")
 	in.writeList(w, "redirect_uris", "the app's sign-in redirect URIs today", app.RedirectURIs, base+"/oidc/callback")
@@ -92,11 +97,37 @@ func (in *Install) Config(findings []string) []byte {
 	return []byte(b.String())
 }
 
+// DesiredIssuer is the issuer the config declares: the W&B side's, less
+// what no Okta issuer has (contract section 1): a trailing slash, and the
+// -admin console host of an org on Okta's own domains. W&B's own value stays
+// the observation, so a W&B that names either is reported, never declared.
+func (in *Install) DesiredIssuer() string {
+	iss := strings.TrimRight(in.Issuer, "/")
+	if checks.IsOktaAdminHost(iss) {
+		if u, err := url.Parse(iss); err == nil {
+			first, rest, _ := strings.Cut(u.Host, ".")
+			u.Host = strings.TrimSuffix(strings.ToLower(first), "-admin") + "." + rest
+			iss = u.String()
+		}
+	}
+	return iss
+}
+
 // writeList writes a desired list: today's values, plus those W&B needs
 // that today's lack (contract section 2's derived defaults), so a state
 // that is already broken is never declared as desired.
 func (in *Install) writeList(w func(string, ...any), key, today string, have []string, needs ...string) {
-	out := append([]string{}, have...)
+	var out, left []string
+	for _, h := range have {
+		if config.ListValueProblem(key, h) != "" {
+			left = append(left, h)
+			continue
+		}
+		out = append(out, h)
+	}
+	if len(left) > 0 {
+		w("    # Left out of %s: %s (the config takes https URLs, http only on loopback hosts); the check reports them.", key, oneLine(strings.Join(left, ", ")))
+	}
 	var added []string
 	for _, n := range needs {
 		if !slices.ContainsFunc(out, func(h string) bool { return checks.NormalizeURI(h) == checks.NormalizeURI(n) }) {
@@ -104,7 +135,7 @@ func (in *Install) writeList(w func(string, ...any), key, today string, have []s
 			added = append(added, n)
 		}
 	}
-	comment := today
+	comment := oneLine(today)
 	if len(added) > 0 {
 		comment += ", plus what W&B needs that they lack: " + strings.Join(added, ", ")
 	}
@@ -149,8 +180,18 @@ func groupNames(in *Install) string {
 		}
 		names = append(names, fmt.Sprintf("%s (%s)", g.Name, g.ID))
 	}
-	return strings.Join(names, ", ")
+	return oneLine(strings.Join(names, ", "))
 }
+
+// lineBreaks are what ends a comment: YAML's line breaks (\r, \n) and the
+// NEL, LS and PS that go-yaml's scanner (is_break) also breaks lines at.
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\u0085", " ", "\u2028", " ", "\u2029", " ")
+
+// oneLine keeps observed text (a group name, a finding quoting a label or
+// a URI, a path) inside the comment it is written in: an Okta group name is
+// any string (okta-management-openapi 2026.06.3, OktaUserGroupProfile.name),
+// and a line break in it would start a line of config.
+func oneLine(s string) string { return lineBreaks.Replace(s) }
 
 // q quotes a YAML scalar: a Go-quoted string is a valid YAML double-quoted
 // scalar, and quoting keeps `null`, `true` or a leading `*` a string.

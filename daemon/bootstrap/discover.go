@@ -171,8 +171,12 @@ func (in *Install) takeEnv(env *checks.WandbEnv) error {
 	if in.Issuer == "" {
 		return fmt.Errorf("the W&B side (%s) sets no OIDC_ISSUER: SSO is not configured there", in.From)
 	}
-	if in.AuthMethod == "" {
+	switch in.AuthMethod {
+	case "":
 		in.AuthMethod = "implicit" // W&B's default when OIDC_AUTH_METHOD is unset
+	case "implicit", "pkce":
+	default:
+		return fmt.Errorf("the W&B side (%s) sets %s=%q, which is neither implicit nor pkce: set the flow W&B signs in with, then run init again", in.From, in.AuthMethodKey, in.AuthMethod)
 	}
 	if v, ok := env.Lookup(checks.EnvCORSOrigins); ok {
 		for _, o := range strings.Split(v, ",") {

@@ -99,7 +99,7 @@ func (in *Install) mainTF() string {
 		for _, g := range in.Groups {
 			w("  group {")
 			if g.Name != "" {
-				w("    # %s", strings.ReplaceAll(g.Name, "\n", " "))
+				w("    # %s", oneLine(g.Name))
 			}
 			w("    id = %s", hq(g.ID))
 			w("  }")

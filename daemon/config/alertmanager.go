@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"sort"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/driftd/driftd/checks"
 )
 
 // AlertmanagerConfig sends driftd's alerts to a Prometheus Alertmanager
@@ -78,7 +81,7 @@ func (a *AlertmanagerConfig) problems() []string {
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf("alertmanager."+format, args...)) }
 	if a.URL == "" {
 		add("url: required, e.g. https://alertmanager.example.com")
-	} else if msg := checkURL(a.URL, true); msg != "" {
+	} else if msg := checkURLWith(a.URL, true, alertmanagerHTTPHost, "loopback and cluster-internal hosts only: a single-label name, *.svc or *.svc.cluster.local"); msg != "" {
 		add("url: %s", msg)
 	}
 	if a.ExternalURL != "" {
@@ -123,4 +126,20 @@ func isReserved(k string) bool {
 		}
 	}
 	return false
+}
+
+// alertmanagerHTTPHost admits plain http to Alertmanager on a loopback or
+// cluster-internal host (contract section 11, "plain http"): a single-label
+// name (a Service in driftd's namespace), *.svc or *.svc.cluster.local,
+// where Alertmanager's Service usually serves no TLS and traffic stays in
+// the cluster. An IP address other than loopback is not a cluster name.
+func alertmanagerHTTPHost(host string) bool {
+	if checks.IsLoopbackHost(host) {
+		return true
+	}
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if h == "" || net.ParseIP(h) != nil {
+		return false
+	}
+	return !strings.Contains(h, ".") || strings.HasSuffix(h, ".svc") || strings.HasSuffix(h, ".svc.cluster.local")
 }

@@ -55,7 +55,7 @@ func TestBadAlertmanagerSections(t *testing.T) {
 		{"a missing url is required", "  labels: {team: x}\n",
 			"alertmanager.url: required, e.g. https://alertmanager.example.com"},
 		{"plain http to a remote host is refused", "  url: http://am.acme.com\n",
-			`alertmanager.url: "http://am.acme.com" uses plain http: use https (http is accepted for loopback hosts only)`},
+			`alertmanager.url: "http://am.acme.com" uses plain http: use https (http is accepted for loopback and cluster-internal hosts only: a single-label name, *.svc or *.svc.cluster.local)`},
 		{"basic auth and a bearer token together are refused", "  url: https://am.acme.com\n  bearer_token: t0k\n  basic_auth: {username: u, password: p}\n",
 			"alertmanager.basic_auth: set basic_auth or bearer_token, not both"},
 		{"basic auth without a password is refused", "  url: https://am.acme.com\n  basic_auth: {username: u}\n",
@@ -87,5 +87,39 @@ func TestAlertmanagerErrorsNeverShowTheBearerToken(t *testing.T) {
 	_, err := ParseConfig([]byte(alertmanagerConfig("  url: https://am.acme.com\n  bearer_token: ${AM_PASSWORD}\n  basic_auth:\n    username: u\n    password: ${AM_PASSWORD}\n")), "driftd.yaml", amEnv)
 	if err == nil || strings.Contains(err.Error(), "am-secret-password") {
 		t.Errorf("err = %v: want an error without the secret", err)
+	}
+}
+
+// TestAlertmanagerURLTakesPlainHTTPOnlyInsideTheCluster holds contract
+// section 11's "plain http" row: alertmanager.url may be http on a
+// cluster-internal host (a single-label name, *.svc, *.svc.cluster.local),
+// where Alertmanager's Service usually serves no TLS; a host outside the
+// cluster still needs https.
+func TestAlertmanagerURLTakesPlainHTTPOnlyInsideTheCluster(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"http://alertmanager:9093":                                   true,
+		"http://alertmanager-operated.monitoring.svc:9093":           true,
+		"http://alertmanager-operated.monitoring.svc.cluster.local":  true,
+		"http://Alertmanager.Monitoring.SVC.Cluster.Local.:9093/am/": true,
+		"http://127.0.0.1:9093":                                      true,
+		"http://am.example.com":                                      false,
+		"http://am.svc.example.com":                                  false,
+		"http://svc":                                                 true,
+		"http://10.0.0.7:9093":                                       false,
+		"http://am.cluster.local":                                    false,
+		"http://u:p@alertmanager:9093":                               false,
+		"http://alertmanager:9093/?x=1":                              false,
+	} {
+		_, err := ParseConfig([]byte(alertmanagerConfig("  url: "+url+"\n")), "driftd.yaml", amEnv)
+		if ok && err != nil {
+			t.Errorf("%s: %v, want it accepted", url, err)
+		}
+		if !ok && err == nil {
+			t.Errorf("%s accepted, want it refused", url)
+		}
+	}
+	_, err := ParseConfig([]byte(alertmanagerConfig("  url: https://am.acme.com\n  external_url: http://driftd.monitoring.svc\n")), "driftd.yaml", amEnv)
+	if err == nil {
+		t.Errorf("external_url over plain http to a cluster host accepted: it is a link people open, the row names only alertmanager.url")
 	}
 }

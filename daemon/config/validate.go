@@ -453,6 +453,12 @@ func (c *Config) warnings() []string {
 // accepted only for loopback hosts (local simulators and tests); a path is
 // accepted only where allowPath is set.
 func checkURL(raw string, allowPath bool) string {
+	return checkURLWith(raw, allowPath, checks.IsLoopbackHost, "loopback hosts only")
+}
+
+// checkURLWith is checkURL with plain http accepted for the hosts httpOK
+// admits, which httpRule names in the message.
+func checkURLWith(raw string, allowPath bool, httpOK func(host string) bool, httpRule string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return fmt.Sprintf("%q is not an absolute URL", raw)
@@ -467,8 +473,8 @@ func checkURL(raw string, allowPath bool) string {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !checks.IsLoopbackHost(u.Hostname()) {
-			return fmt.Sprintf("%q uses plain http: use https (http is accepted for loopback hosts only)", raw)
+		if !httpOK(u.Hostname()) {
+			return fmt.Sprintf("%q uses plain http: use https (http is accepted for %s)", raw, httpRule)
 		}
 	default:
 		return fmt.Sprintf("%q must be an https URL", raw)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/driftd/driftd/checks/source"
 )
 
 // Timeouts bound each Terraform command: a provider that never answers
@@ -161,13 +163,8 @@ func (tf *Terraform) env(extra map[string]string) []string {
 
 // Inherited says whether Terraform gets a variable of driftd's environment:
 // PATH, HOME, TMPDIR, the proxy variables (either case) and TF_*.
-func Inherited(name string) bool {
-	switch strings.ToUpper(name) {
-	case "PATH", "HOME", "TMPDIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY":
-		return true
-	}
-	return strings.HasPrefix(name, "TF_")
-}
+// It is the rule the terraform env source's `terraform show` follows too.
+func Inherited(name string) bool { return source.TerraformInherits(name) }
 
 func environ() map[string]string {
 	out := map[string]string{}
