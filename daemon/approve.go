@@ -52,12 +52,11 @@ func (d *Daemon) approve(planID, target string, user report.Approver) {
 	if !ok {
 		return
 	}
-	start := time.Now()
-	res, err := d.runnerRef().ApprovePlan(ctx, planID, user, func(res *report.TargetResult, _ string) {
+	res, err := d.runnerRef().ApprovePlan(ctx, planID, user, func(res *report.TargetResult, run RunStart) {
 		d.alerts(target).Lock()
 		d.alerterRef().Reply(target, "approval", slack.ApprovalText(user.ID, planID, res.Remediation, nil))
 		d.alerts(target).Unlock()
-		d.finish(ctx, t, *res, "approval-"+planID, "approval", start)
+		d.finish(ctx, t, *res, RunStart{ID: "approval-" + planID, Started: run.Started}, "approval")
 	})
 	if err != nil {
 		d.alerts(target).Lock()
@@ -89,12 +88,12 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report
 	if !ok {
 		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
 	}
-	runID, done, err := r.start(ctx, t.Name, "approval")
+	run, done, err := r.start(ctx, t.Name, "approval")
 	if err != nil {
 		return report.TargetResult{Name: t.Name}, err
 	}
 	defer done()
-	log := r.log.With("target", t.Name, "run", runID, "trigger", "approval", "approver", approver.ID)
+	log := r.log.With("target", t.Name, "run", run.ID, "trigger", "approval", "approver", approver.ID)
 	res := r.eng().CheckTarget(ctx, t)
 	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver.ID, ApproverName: approver.Name}
 	r.applyPlan(ctx, t, sp, &res, rem, log)
@@ -104,7 +103,7 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report
 	res.Remediation = rem
 	r.scrubber().Result(&res)
 	if finish != nil {
-		finish(&res, runID)
+		finish(&res, run)
 	}
 	return res, nil
 }

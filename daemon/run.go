@@ -21,12 +21,11 @@ func (d *Daemon) Run(ctx context.Context, name, trigger string) (report.TargetRe
 		return report.TargetResult{}, &config.UnknownTargetError{Name: name}
 	}
 	defer d.metrics.RunStarted()()
-	start := time.Now()
 	// Recording and notifying happen inside the target's lock: two
 	// overlapping requests for one target must not decide its alert out of
 	// order (a stale "drift" after a newer "ok" re-opens a resolved alert).
-	res, _, err := runner.reconcileWithID(ctx, t, trigger, func(res *report.TargetResult, runID string) {
-		d.finish(ctx, t, *res, runID, trigger, start)
+	res, _, err := runner.reconcileWithID(ctx, t, trigger, func(res *report.TargetResult, run RunStart) {
+		d.finish(ctx, t, *res, run, trigger)
 	})
 	return res, err
 }
@@ -40,14 +39,14 @@ func (d *Daemon) alerts(target string) *sync.Mutex {
 
 // finish records a run, logs it and hands it to the notifier. The caller
 // holds the target's run lock.
-func (d *Daemon) finish(ctx context.Context, t *config.Target, res report.TargetResult, runID, trigger string, start time.Time) {
-	name := t.Name
+func (d *Daemon) finish(ctx context.Context, t *config.Target, res report.TargetResult, run RunStart, trigger string) {
+	name, runID := t.Name, run.ID
 	d.alerts(name).Lock()
 	defer d.alerts(name).Unlock()
-	took := time.Since(start)
+	took := time.Since(run.Started)
 	d.learnPolicies(name, &res)
 	d.metrics.ObserveResult(&res, took.Seconds())
-	ep, open, serr := d.store.Record(store.RunRecord{ID: runID, Trigger: trigger, Started: start.UTC(), Duration: took, Result: res})
+	ep, open, serr := d.store.Record(store.RunRecord{ID: runID, Trigger: trigger, Started: run.Started.UTC(), Duration: took, Result: res})
 	if serr != nil {
 		d.log.Error("recording run", "target", name, "err", serr)
 	}

@@ -41,7 +41,15 @@ type Runner struct {
 // FinishFunc records and reports a run while its target is still locked,
 // so the alert decisions of one target are made one at a time and in the
 // order its runs observed the world.
-type FinishFunc func(res *report.TargetResult, runID string)
+type FinishFunc func(res *report.TargetResult, run RunStart)
+
+// RunStart names a run and when it began: when it held its target's lock
+// and a run slot, so the time it queued behind other targets (concurrency)
+// is neither in its duration nor in its place in the history.
+type RunStart struct {
+	ID      string
+	Started time.Time
+}
 
 const (
 	backoffBase = time.Minute
@@ -103,19 +111,19 @@ func (r *Runner) tryLock(target, trigger string) (string, error) {
 
 // start claims a target and then waits for a run slot, so the target
 // waits in line once whatever asked for it; done releases both.
-func (r *Runner) start(ctx context.Context, target, trigger string) (runID string, done func(), err error) {
-	runID, err = r.tryLock(target, trigger)
+func (r *Runner) start(ctx context.Context, target, trigger string) (run RunStart, done func(), err error) {
+	runID, err := r.tryLock(target, trigger)
 	if err != nil {
-		return "", nil, err
+		return RunStart{}, nil, err
 	}
 	// Runs someone waits for go ahead of the schedule's sweep.
 	urgent := trigger != "schedule" && trigger != "startup"
 	if err := r.slots.acquire(ctx, urgent); err != nil {
 		r.unlock(target)
-		return "", nil, fmt.Errorf("waiting for a run slot (concurrency): %w", err)
+		return RunStart{}, nil, fmt.Errorf("waiting for a run slot (concurrency): %w", err)
 	}
 	r.runs.add()
-	return runID, func() { r.runs.done(); r.slots.release(); r.unlock(target) }, nil
+	return RunStart{ID: runID, Started: time.Now()}, func() { r.runs.done(); r.slots.release(); r.unlock(target) }, nil
 }
 
 func (r *Runner) unlock(target string) {
@@ -174,13 +182,13 @@ func (r *Runner) Reconcile(ctx context.Context, t *config.Target, trigger string
 }
 
 func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger string, finish FinishFunc) (report.TargetResult, string, error) {
-	runID, done, err := r.start(ctx, t.Name, trigger)
+	run, done, err := r.start(ctx, t.Name, trigger)
 	if err != nil {
 		return report.TargetResult{Name: t.Name}, "", err
 	}
 	defer done()
 	engine := r.eng()
-	log := r.log.With("target", t.Name, "run", runID, "trigger", trigger)
+	log := r.log.With("target", t.Name, "run", run.ID, "trigger", trigger)
 	res := engine.CheckTarget(ctx, t)
 	switch why := terraform.Contradiction(t, &res); {
 	case t.Remedy.Mode == config.ModeAlert:
@@ -197,9 +205,9 @@ func (r *Runner) reconcileWithID(ctx context.Context, t *config.Target, trigger 
 	}
 	terraform.NewScrubber(engine.cfg).Result(&res)
 	if finish != nil {
-		finish(&res, runID)
+		finish(&res, run)
 	}
-	return res, runID, nil
+	return res, run.ID, nil
 }
 
 func (r *Runner) eng() *Engine {

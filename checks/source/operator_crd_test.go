@@ -24,27 +24,6 @@ func readCRD(t *testing.T, name string) map[string]any {
 	return m
 }
 
-// assertEnv checks the keys in want (an empty want value must be present and
-// empty) and that every key in absent is missing.
-func assertEnv(t *testing.T, got map[string]string, want map[string]string, absent []string) {
-	t.Helper()
-	for k, w := range want {
-		g, ok := got[k]
-		if !ok {
-			t.Errorf("%s is missing; want %q (env: %v)", k, w, got)
-			continue
-		}
-		if g != w {
-			t.Errorf("%s = %q, want %q", k, g, w)
-		}
-	}
-	for _, k := range absent {
-		if g, ok := got[k]; ok {
-			t.Errorf("%s = %q, want it unset", k, g)
-		}
-	}
-}
-
 func TestMinimalCRDIsTheOperatorsV1Schema(t *testing.T) {
 	crd := readCRD(t, "weightsandbiases-crd.yaml")
 	for path, want := range map[string]any{

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/driftd/driftd/internal/envassert"
 )
 
 // Synthetic `terraform show -json` documents shaped like the state each of
@@ -258,7 +260,7 @@ func TestEnvFromStateOfWandbsPublishedModules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertEnv(t, env, tc.want, tc.absent)
+			envassert.Env(t, env, tc.want, tc.absent)
 		})
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/driftd/driftd/internal/envassert"
 )
 
 // readValues parses a testdata YAML file the way Helm and the Helm provider
@@ -32,27 +34,6 @@ func parseValues(t *testing.T, doc string) map[string]any {
 		t.Fatalf("parsing values %q: %v", doc, err)
 	}
 	return m
-}
-
-// assertEnv checks the keys in want (an empty want value must be present and
-// empty) and that every key in absent is missing.
-func assertEnv(t *testing.T, got map[string]string, want map[string]string, absent []string) {
-	t.Helper()
-	for k, w := range want {
-		g, ok := got[k]
-		if !ok {
-			t.Errorf("%s is missing; want %q (env: %v)", k, w, got)
-			continue
-		}
-		if g != w {
-			t.Errorf("%s = %q, want %q", k, g, w)
-		}
-	}
-	for _, k := range absent {
-		if g, ok := got[k]; ok {
-			t.Errorf("%s = %q, want it unset", k, g)
-		}
-	}
 }
 
 func TestOperatorValuesEnvWithOnlyChartDefaults(t *testing.T) {
@@ -104,7 +85,7 @@ func runOperatorCases(t *testing.T, tests []operatorCase) {
 			if err != nil {
 				t.Fatalf("OperatorValuesEnv: %v", err)
 			}
-			assertEnv(t, got, tc.want, tc.absent)
+			envassert.Env(t, got, tc.want, tc.absent)
 		})
 	}
 }
@@ -226,7 +207,7 @@ func TestWandbCRSpecEnv(t *testing.T) {
 		if err != nil {
 			t.Fatalf("weightsAndBiasesSpecEnv: %v", err)
 		}
-		assertEnv(t, got, map[string]string{
+		envassert.Env(t, got, map[string]string{
 			"OIDC_CLIENT_ID":              "0oa1b2c3d4e5f6g7h8i9",
 			"OIDC_ISSUER":                 "https://acme.okta.com/oauth2/default",
 			"OIDC_AUTH_METHOD":            "pkce",

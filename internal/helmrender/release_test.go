@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/driftd/driftd/internal/envassert"
 )
 
 func readText(t *testing.T, name string) string {
@@ -95,7 +97,7 @@ func TestHelmReleaseEnvFromWandBModules(t *testing.T) {
 			if err != nil {
 				t.Fatalf("HelmReleaseEnv: %v", err)
 			}
-			assertEnv(t, got, tc.want, tc.absent)
+			envassert.Env(t, got, tc.want, tc.absent)
 		})
 	}
 }
@@ -230,7 +232,7 @@ func TestLegacyChartEnv(t *testing.T) {
 			if err != nil {
 				t.Fatalf("LegacyChartEnv: %v", err)
 			}
-			assertEnv(t, got, tc.want, tc.absent)
+			envassert.Env(t, got, tc.want, tc.absent)
 		})
 	}
 }

@@ -47,6 +47,8 @@ var forbidden = map[string][]string{
 	"internal/wandbsim":          {"daemon/...", "cmd/..."},
 	"internal/fakeclock":         {"daemon/...", "cmd/...", "checks/...", "internal/..."},
 	"internal/ci":                {"daemon/...", "cmd/...", "checks/...", "internal/...", "deploy"},
+	// A test helper: only test files may use it.
+	"internal/envassert": {"daemon/...", "cmd/...", "checks/...", "internal/...", "deploy"},
 	// The demo runs the real daemon against the simulators; it is never a
 	// test harness's client, nor the CLI's.
 	"internal/demo":       {"cmd/...", "internal/fixture", "internal/kubetest", "internal/soak", "internal/chromium", "internal/fakeclock"},
