@@ -116,10 +116,16 @@ func must(t *testing.T) func(any, error) {
 // applyRBAC creates serviceaccount.yaml and rbac.yaml in namespace wandb
 // and returns a config with a token of the ServiceAccount.
 func applyRBAC(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface) *rest.Config {
+	return applyRBACIn(t, srv, cs, "wandb")
+}
+
+// applyRBACIn is applyRBAC in namespace ns, as kustomize's namespace would
+// set it.
+func applyRBACIn(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface, ns string) *rest.Config {
 	ctx := t.Context()
 	var sa corev1.ServiceAccount
 	unmarshalFile(t, "kubernetes/serviceaccount.yaml", &sa)
-	must(t)(cs.CoreV1().ServiceAccounts("wandb").Create(ctx, &sa, metav1.CreateOptions{}))
+	must(t)(cs.CoreV1().ServiceAccounts(ns).Create(ctx, &sa, metav1.CreateOptions{}))
 	raw, err := os.ReadFile("kubernetes/rbac.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -129,10 +135,10 @@ func applyRBAC(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface) *res
 	var binding rbacv1.RoleBinding
 	unmarshal(t, parts[0], &role)
 	unmarshal(t, parts[1], &binding)
-	binding.Subjects[0].Namespace = "wandb" // kustomize's namespace transformer does this
-	must(t)(cs.RbacV1().Roles("wandb").Create(ctx, &role, metav1.CreateOptions{}))
-	must(t)(cs.RbacV1().RoleBindings("wandb").Create(ctx, &binding, metav1.CreateOptions{}))
-	tr, err := cs.CoreV1().ServiceAccounts("wandb").CreateToken(ctx, sa.Name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
+	binding.Subjects[0].Namespace = ns // kustomize's namespace transformer does this
+	must(t)(cs.RbacV1().Roles(ns).Create(ctx, &role, metav1.CreateOptions{}))
+	must(t)(cs.RbacV1().RoleBindings(ns).Create(ctx, &binding, metav1.CreateOptions{}))
+	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(ctx, sa.Name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

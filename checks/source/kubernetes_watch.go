@@ -36,8 +36,10 @@ const DefaultWatchResync = 10 * time.Minute
 // secrets by resourceNames, which a list of the whole namespace would
 // break), for the Deployment, the ConfigMaps and Secrets its env reads
 // (following the Deployment as it changes), its pods (by the Deployment's
-// label selector), or the WeightsAndBiases resource. It only lists and
-// watches.
+// label selector), or the WeightsAndBiases resource and, while a v1
+// resource's observation is the values the operator last applied (no app
+// Deployment there or readable), its `<name>-spec-active` Secret. It only
+// lists and watches.
 type KubernetesWatch struct {
 	// Env says what to watch and how to connect.
 	Env *KubernetesEnv
@@ -57,12 +59,21 @@ type KubernetesWatch struct {
 	host string
 	ctx  context.Context
 
-	mu     sync.Mutex
-	stop   context.CancelFunc
-	wg     sync.WaitGroup
-	objs   map[string]*objWatch       // by kind/name
-	failed map[string]error           // by kind/name: the last list/watch failure
-	reads  map[string]map[string]bool // by Deployment: the kind/name it reads
+	// v1 says the resource is read as v1, whose observation falls back to
+	// the spec-active Secret (KubernetesEnv.customResourceEnv).
+	v1 bool
+
+	// retarget serializes follow and followSpecActive, so that a prune
+	// never races a decision to watch.
+	retarget sync.Mutex
+
+	mu         sync.Mutex
+	specActive bool // the spec-active Secret is the observation
+	stop       context.CancelFunc
+	wg         sync.WaitGroup
+	objs       map[string]*objWatch       // by kind/name
+	failed     map[string]error           // by kind/name: the last list/watch failure
+	reads      map[string]map[string]bool // by Deployment: the kind/name it reads
 
 	replays atomic.Int64 // updates that changed nothing (resyncs, relists)
 }
@@ -101,6 +112,7 @@ func (w *KubernetesWatch) Start(ctx context.Context) error {
 			w.stop()
 			return fmt.Errorf("watching W&B objects in Kubernetes: %w", err)
 		}
+		w.v1 = gvr == WeightsAndBiasesV1
 		w.watchCustomResource(gvr, w.Env.WeightsAndBiases)
 		// The app Deployments the operator runs: what the pods run.
 		for _, name := range OperatorAppDeployments(w.Env.WeightsAndBiases) {
@@ -121,12 +133,17 @@ func (w *KubernetesWatch) Stop() {
 }
 
 // Err is the current list/watch failures, one per object, or nil: a watch
-// that failed and has not been re-established since.
+// that failed and has not been re-established since. A Deployment refused
+// (403) while the spec-active Secret is the observation is not one: the
+// reader reads that Secret instead, as a Role without Deployments intends.
 func (w *KubernetesWatch) Err() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	keys := make([]string, 0, len(w.failed))
-	for k := range w.failed {
+	for k, err := range w.failed {
+		if w.specActive && strings.HasPrefix(k, "Deployment/") && apierrors.IsForbidden(err) {
+			continue
+		}
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -193,20 +210,24 @@ func (w *KubernetesWatch) listWatch(key string, narrow func(*metav1.ListOptions)
 				w.mu.Lock()
 				delete(w.failed, key)
 				w.mu.Unlock()
+				if strings.HasPrefix(key, "Deployment/") {
+					w.followSpecActive()
+				}
 			}
 			return wi, err
 		},
 	}
 }
 
-// run starts an informer for key unless one runs; sig is what must change
-// for an update to count as an edit, and then (optional) sees every
-// version of the object, the initial one included.
-func (w *KubernetesWatch) run(key string, lw *cache.ListWatch, example runtime.Object, sig func(any) string, then func(any)) {
+// run starts an informer for key unless one runs, and returns it (nil if
+// one ran); sig is what must change for an update to count as an edit, and
+// then (optional) sees every version of the object, the initial one
+// included, and nil once it is deleted.
+func (w *KubernetesWatch) run(key string, lw *cache.ListWatch, example runtime.Object, sig func(any) string, then func(any)) *objWatch {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if _, ok := w.objs[key]; ok || w.ctx.Err() != nil {
-		return
+		return nil
 	}
 	inf := cache.NewSharedIndexInformerWithOptions(lw, example, cache.SharedIndexInformerOptions{ResyncPeriod: w.resync()})
 	kind, name, _ := strings.Cut(key, "/")
@@ -230,25 +251,19 @@ func (w *KubernetesWatch) run(key string, lw *cache.ListWatch, example runtime.O
 			}
 			w.changed(kind, name)
 		},
-		DeleteFunc: func(any) { w.changed(kind, name) },
+		DeleteFunc: func(any) {
+			if then != nil {
+				then(nil)
+			}
+			w.changed(kind, name)
+		},
 	})
 	ctx, cancel := context.WithCancel(w.ctx)
-	w.objs[key] = &objWatch{informer: inf, cancel: cancel}
+	o := &objWatch{informer: inf, cancel: cancel}
+	w.objs[key] = o
 	w.wg.Add(1)
 	go func() { defer w.wg.Done(); inf.RunWithContext(ctx) }()
-}
-
-// keep stops the informers of kind not in want (keys kind/name).
-func (w *KubernetesWatch) keep(kind string, want map[string]bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for key, o := range w.objs {
-		if strings.HasPrefix(key, kind+"/") && !want[key] {
-			o.cancel()
-			delete(w.objs, key)
-			delete(w.failed, key)
-		}
-	}
+	return o
 }
 
 func (w *KubernetesWatch) changed(kind, name string) {
@@ -273,6 +288,9 @@ func (w *KubernetesWatch) watchFailed(key string, err error) {
 		w.failed[key] = err
 	}
 	w.mu.Unlock()
+	if kind == "Deployment" {
+		w.followSpecActive()
+	}
 	if w.OnError != nil {
 		w.OnError(err)
 	}
@@ -317,18 +335,33 @@ func (w *KubernetesWatch) watchCustomResource(gvr schema.GroupVersionResource, n
 }
 
 // watchDeployment watches the Deployment and, as each version of it
-// arrives, the objects its env reads and its pods.
+// arrives, the objects its env reads and its pods; for a v1 resource, as
+// it comes, goes or syncs, whether the spec-active Secret is the
+// observation.
 func (w *KubernetesWatch) watchDeployment(name string) {
 	key := "Deployment/" + name
 	deps := w.cs.deployments(w.ns)
 	lw := w.listWatch(key, byName(name),
 		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return deps.List(ctx, o) },
 		deps.Watch)
-	w.run(key, lw, &appsv1.Deployment{}, generation, func(obj any) {
+	o := w.run(key, lw, &appsv1.Deployment{}, generation, func(obj any) {
 		if d, ok := obj.(*appsv1.Deployment); ok {
 			w.follow(d)
+		} else if obj == nil {
+			w.unfollow(name)
 		}
+		w.followSpecActive()
 	})
+	if o != nil && w.v1 {
+		// An empty first list calls no handler.
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			if cache.WaitForCacheSync(w.ctx.Done(), o.informer.HasSynced) {
+				w.followSpecActive()
+			}
+		}()
+	}
 }
 
 // follow (re)targets the informers of what Deployment d's env reads and of
@@ -343,14 +376,10 @@ func (w *KubernetesWatch) follow(d *appsv1.Deployment) {
 	if sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector); err == nil && !sel.Empty() {
 		mine["Pods/"+sel.String()] = true
 	}
+	w.retarget.Lock()
+	defer w.retarget.Unlock()
 	w.mu.Lock()
 	w.reads[d.Name] = mine
-	want := map[string]bool{}
-	for _, refs := range w.reads {
-		for ref := range refs {
-			want[ref] = true
-		}
-	}
 	w.mu.Unlock()
 	for ref := range mine {
 		kind, name, _ := strings.Cut(ref, "/")
@@ -360,9 +389,7 @@ func (w *KubernetesWatch) follow(d *appsv1.Deployment) {
 			w.watchEnvObject(kind, name)
 		}
 	}
-	w.keep("ConfigMap", want)
-	w.keep("Secret", want)
-	w.keep("Pods", want)
+	w.prune()
 }
 
 // container is the container whose env the reader resolves: the one

@@ -20,6 +20,11 @@
 # nothing else: kubernetes_secret_v1_data applies only the keys it is given
 # (server-side apply with its own field manager), so the client secret and
 # every other key stay whoever's they are. The helm release is not made.
+# spec.wandb.legacyOverrides (the CORS origins, LOCAL_RESTORE) is not
+# managed: its env lists are atomic in the CRD, so owning one entry would
+# mean owning, and rewriting, every entry, secrets included, in a list the
+# operator itself edits (daemon/terraform NoChangesReason says why in
+# full); driftd reports that drift with the path to fix it by hand.
 #
 # A Helm `set` value is read by Helm's strvals (helm/helm pkg/strvals
 # parser.go): a "," ends the value and a "\" escapes the next character. The
