@@ -2,7 +2,9 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/driftd/driftd/daemon/config"
@@ -73,12 +75,23 @@ func (d *Daemon) approve(planID, target string, user report.Approver) {
 
 // ApprovePlan applies a plan kept by approve mode, through the same lock
 // and checks as every other run; finish runs before the lock is released.
+// A run of the target in progress is waited for (startWhenFree), so the
+// plan is judged once the target is free.
 func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report.Approver, finish FinishFunc) (report.TargetResult, error) {
-	r.mu.Lock()
-	sp, ok := r.pending[planID]
-	r.mu.Unlock()
+	sp, ok := r.PendingPlan(planID)
 	if !ok {
-		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("no plan %s is waiting for approval (it was applied, replaced or never made)", planID)}
+		return report.TargetResult{}, noPlanError(planID)
+	}
+	log := r.log.With("target", sp.Target, "trigger", "approval", "approver", approver.ID)
+	run, done, err := r.startWhenFree(ctx, sp.Target, "approval", log)
+	if err != nil {
+		return report.TargetResult{Name: sp.Target}, err
+	}
+	defer done()
+	// The run waited for may have applied or replaced the plan, and the
+	// wait may have outlasted its approval window.
+	if sp, ok = r.PendingPlan(planID); !ok {
+		return report.TargetResult{}, noPlanError(planID)
 	}
 	if r.opts.Now().After(sp.CreatedAt.Add(PlanTTL)) {
 		r.dropPlan(planID)
@@ -88,12 +101,7 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report
 	if !ok {
 		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("target %s is no longer configured", sp.Target)}
 	}
-	run, done, err := r.start(ctx, t.Name, "approval")
-	if err != nil {
-		return report.TargetResult{Name: t.Name}, err
-	}
-	defer done()
-	log := r.log.With("target", t.Name, "run", run.ID, "trigger", "approval", "approver", approver.ID)
+	log = log.With("run", run.ID)
 	res := r.eng().CheckTarget(ctx, t)
 	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver.ID, ApproverName: approver.Name}
 	r.applyPlan(ctx, t, sp, &res, rem, log)
@@ -106,6 +114,47 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report
 		finish(&res, run)
 	}
 	return res, nil
+}
+
+func noPlanError(planID string) error {
+	return &report.PlanError{Reason: fmt.Sprintf("no plan %s is waiting for approval (it was applied, replaced or never made)", planID)}
+}
+
+// startWhenFree is start for an approval: while another run holds the
+// target it waits for that run to end instead of giving up. The click was
+// already answered "Applying plan…", and the run it lands in is often one
+// that started a moment before on its own: the start-up pass, or the
+// System Log follower's run after the very edit the alert is about. Told
+// "click again" in the thread, an approver (or `driftd demo`) waited for a
+// resolution that would never come. Only the end of ctx (shutdown) stops
+// the wait.
+func (r *Runner) startWhenFree(ctx context.Context, target, trigger string, log *slog.Logger) (RunStart, func(), error) {
+	logged := false
+	for {
+		run, done, err := r.start(ctx, target, trigger)
+		var busy *report.BusyError
+		if !errors.As(err, &busy) {
+			return run, done, err
+		}
+		// Read under one lock: if the run still holds the target, its
+		// unlock closes this very channel, so no wake-up is missed.
+		r.mu.Lock()
+		ended := r.ended
+		_, still := r.running[target]
+		r.mu.Unlock()
+		if !still {
+			continue
+		}
+		if !logged {
+			log.Info("the approval waits for the target's run in progress", "run", busy.RunID)
+			logged = true
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return RunStart{}, nil, fmt.Errorf("stopped while waiting for run %s to finish: %w", busy.RunID, ctx.Err())
+		}
+	}
 }
 
 // dropPlan forgets a pending plan and removes its files.

@@ -209,9 +209,8 @@ func staleClickIsRefused(t *testing.T, tf *tfFixture, sim *slacksim.Server, base
 	reconcileWhenFree(t, base)
 	stale := waitPlan(t, base, plan)
 	_ = tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) { a.Settings.OAuthClient.RedirectURIs = []string{"https://other.acme.test/cb"} })
-	// The click comes when no run holds the target (the reconcile's run
-	// lets go after its result is stored): a click during a run is
-	// answered "in progress; click again", never with the stale refusal.
+	// A click during a run waits for it (TestAnApprovalWaitsForTheRunInProgressInsteadOfAskingForAnotherClick),
+	// then meets the stale refusal all the same.
 	waitStartup(t, base)
 	if code, _ := postSigned(t, base, click(stale, "UALICE"), signingSecret, time.Now()); code != 200 {
 		t.Fatalf("stale click: %d", code)

@@ -26,6 +26,9 @@ type Runner struct {
 
 	mu      sync.Mutex
 	running map[string]string // target -> run id
+	// ended is closed, and replaced, whenever a run lets go of its target:
+	// an approval waiting for its target wakes on it (startWhenFree).
+	ended   chan struct{}
 	seq     uint64
 	tf      *terraform.Terraform
 	backoff map[string]store.Backoff
@@ -79,7 +82,7 @@ func NewRunner(ctx context.Context, engine *Engine, log *slog.Logger, opts Runne
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{},
+	r := &Runner{engine: engine, log: log, opts: opts, running: map[string]string{}, ended: make(chan struct{}),
 		backoff: map[string]store.Backoff{}, pending: map[string]*terraform.SavedPlan{}, slots: newRunSlots(engine.cfg.Concurrency)}
 	r.halt, r.haltFunc = context.WithCancel(context.Background())
 	// Nothing of an earlier process's runs may go on or stay on disk: its
@@ -130,6 +133,8 @@ func (r *Runner) unlock(target string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.running, target)
+	close(r.ended)
+	r.ended = make(chan struct{})
 }
 
 // ReconcileAll runs every given target, concurrently within the engine's

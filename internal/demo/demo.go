@@ -105,11 +105,15 @@ func Run(ctx context.Context, o Options) error {
 	}
 	fmt.Fprintf(d.out, "daemon at %s (state in %s), alerting %s through the Slack simulator\n", d.api, cfg.StateDir, demoChannel)
 	if err := d.story(ctx, cfg, log); err != nil {
-		// The daemon has stopped writing once Serve returned: its warnings
-		// and errors say why a step never came.
+		// What the daemon knows of the target, read while it runs, then its
+		// warnings and errors once Serve returned (it has stopped writing)
+		// and what it said in Slack: together they say why a step never came.
+		fmt.Fprintf(d.out, "\n== The demo failed: %v\n", err)
+		d.showTarget(ctx)
 		stop()
 		<-served
 		showProblems(d.out, logBuf.Bytes())
+		showSlack(d.out, d.slack.Messages())
 		return err
 	}
 	if o.KeepRunning {
@@ -245,9 +249,15 @@ targets:
 	return config.LoadConfig(cfgFile)
 }
 
+// reconcile runs the demo target through POST /v1/reconcile. Another run
+// may hold the target (409): the daemon's start-up pass, which can take it
+// right after step 1 and then plan with the real provider. The demo waits
+// for it as long as for any of the daemon's steps (stepWait); it gave up
+// after 200 answers 50 ms apart, less than such a plan takes on a loaded
+// machine.
 func (d *demo) reconcile(ctx context.Context) (*report.Report, error) {
 	var resp *http.Response
-	for attempt := 0; ; attempt++ {
+	for deadline := time.Now().Add(stepWait); ; {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, d.api+"/v1/reconcile", strings.NewReader(`{"target":"demo"}`))
 		req.Header.Set("Authorization", "Bearer "+d.token)
 		var err error
@@ -255,12 +265,15 @@ func (d *demo) reconcile(ctx context.Context) (*report.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The daemon's start-up pass may still hold the target: wait for it.
-		if resp.StatusCode != http.StatusConflict || attempt == 200 {
+		if resp.StatusCode != http.StatusConflict || time.Now().After(deadline) {
 			break
 		}
 		resp.Body.Close()
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -32,15 +32,18 @@ func (d *demo) channelName(ch string) string {
 // postedMessage is what the daemon delivered, as the simulator recorded it.
 type postedMessage = slacksim.Message
 
+// stepWait bounds the demo's wait for each of the daemon's steps. It is
+// long because a step may be a Terraform plan or apply with the real okta
+// provider (an 80 MB plugin started per command): on a loaded 2-core
+// machine that took over a minute (TestDemoTellsTheWholeStory failed in a
+// CI run at 60 s). A step the daemon answered with a failure ends the
+// wait at once (waitApproval).
+const stepWait = 5 * time.Minute
+
 // waitMessage waits for the first recorded message that match accepts:
 // the daemon delivers from its outbox in the background.
-//
-// The wait is long because the resolution follows a Terraform apply with
-// the real okta provider (an 80 MB plugin started per command): on a loaded
-// 2-core machine that took over a minute (TestDemoTellsTheWholeStory failed
-// in a CI run at 60 s).
 func (d *demo) waitMessage(ctx context.Context, match func(postedMessage) bool) (postedMessage, error) {
-	const wait = 5 * time.Minute
+	const wait = stepWait
 	deadline := time.Now().Add(wait)
 	for {
 		for _, m := range d.slack.Messages() {
@@ -94,5 +97,29 @@ func (d *demo) clickApply(ctx context.Context, planID string) error {
 	}
 	_ = json.Unmarshal(b, &answer)
 	fmt.Fprintf(d.out, "driftd answers the click (only the approver sees it): %s\n", MrkdwnForTerminal(answer.Text))
+	// Any other answer ("This plan is no longer waiting for approval")
+	// applies nothing, and no resolution would come.
+	if !strings.HasPrefix(answer.Text, "Applying plan") {
+		return fmt.Errorf("the daemon did not take the approval click: %s", MrkdwnForTerminal(answer.Text))
+	}
+	return nil
+}
+
+// waitApproval waits for the daemon's answer to the click in the alert's
+// thread (daemon/notify/slack.ApprovalText) and fails at once, with that
+// answer, unless the plan was applied and fixed the drift: then no
+// resolution will come, and waiting for it only timed out 5 minutes later
+// without saying why.
+func (d *demo) waitApproval(ctx context.Context, root alertRoot) error {
+	prefix := "<@" + demoApprover + "> approved plan `" + root.plan + "`"
+	m, err := d.waitMessage(ctx, func(m postedMessage) bool {
+		return m.Method == "chat.postMessage" && m.ThreadTS == root.ts && strings.HasPrefix(m.Text, prefix)
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for driftd's answer to the approval in the alert's thread: %w", err)
+	}
+	if !strings.HasPrefix(m.Text, prefix+": applied, fixed") {
+		return fmt.Errorf("the approved plan did not fix the drift; driftd answered in the alert's thread: %s", MrkdwnForTerminal(m.Text))
+	}
 	return nil
 }

@@ -138,6 +138,11 @@ func (d *demo) fix(ctx context.Context, root alertRoot, env *checks.WandbEnv) (t
 func (d *demo) resolve(ctx context.Context, cfg *config.Config, log *slog.Logger, root alertRoot, edited, fixed time.Time) error {
 	out := d.out
 	d.step(6, "driftd resolves its alert (the thread and the updated message, as recorded)")
+	if d.tf {
+		if err := d.waitApproval(ctx, root); err != nil {
+			return err
+		}
+	}
 	upd, err := d.waitMessage(ctx, func(m postedMessage) bool {
 		return m.Method == "chat.update" && m.TS == root.ts && strings.HasPrefix(m.Text, "Resolved")
 	})

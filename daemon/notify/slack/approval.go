@@ -17,11 +17,8 @@ func RefusalText(userID string) string {
 // apply did, or why it could not run. Terraform's words and the reasons are
 // escaped for mrkdwn.
 func ApprovalText(user, planID string, rem *report.RemediationResult, err error) string {
-	var busy *report.BusyError
 	var perr *report.PlanError
 	switch {
-	case errors.As(err, &busy):
-		return fmt.Sprintf("<@%s> approved plan %s, but run %s is in progress; click again when it ends.", esc(user), code(planID), esc(busy.RunID))
 	case errors.As(err, &perr):
 		return fmt.Sprintf("<@%s> approved plan %s, which cannot be applied: %s.", esc(user), code(planID), esc(perr.Reason))
 	case err != nil:
