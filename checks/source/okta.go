@@ -53,7 +53,7 @@ func NewOktaReader(ctx context.Context, opts OktaOptions) (*OktaReader, error) {
 	httpClient := &http.Client{
 		// The guard sits under the retries: a redirect is an answer, never
 		// retried, and every attempt's body is bounded.
-		Transport: NewRetryTransport(guardTransport(opts.Transport, "Okta", MaxOktaBody), policy, opts.Observe),
+		Transport: NewRetryTransport(orgOnly(guardTransport(opts.Transport, "Okta", MaxOktaBody), u), policy, opts.Observe),
 		// Never follow a redirect from Okta: Go forwards the SSWS token to
 		// the same host on another port, and another host's answer would be
 		// taken as the verdict. The guard already turns a 3xx into an error;

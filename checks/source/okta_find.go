@@ -44,6 +44,7 @@ func (r *OktaReader) FindOIDCApps(ctx context.Context, clientID string) ([]*Foun
 	var page []okta.OpenIdConnectApplication
 	resp, err := rq.Do(ctx, req, &page)
 	var out []*FoundApp
+	var pages pageGuard
 	for {
 		if err != nil {
 			return nil, BoundError(r.explainRead(what, scopeApps, "applications", resp, err))
@@ -59,6 +60,9 @@ func (r *OktaReader) FindOIDCApps(ctx context.Context, clientID string) ([]*Foun
 		}
 		if resp == nil || !resp.HasNextPage() {
 			return out, nil
+		}
+		if err := pages.check(resp.NextPage); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		page = nil
 		resp, err = resp.Next(ctx, &page)

@@ -33,6 +33,7 @@ func (r *OktaReader) AppGroups(ctx context.Context, appID string) ([]checks.Assi
 	what := "reading the group assignments of Okta app " + appID
 	page, resp, err := r.client.Application.ListApplicationGroupAssignments(ctx, appID, &query.Params{Limit: pageLimit, Expand: "group"})
 	var out []checks.AssignedGroup
+	var pages pageGuard
 	for {
 		if err != nil {
 			return nil, r.explainRead(what, scopeApps, "applications", resp, err)
@@ -48,6 +49,9 @@ func (r *OktaReader) AppGroups(ctx context.Context, appID string) ([]checks.Assi
 		}
 		if resp == nil || !resp.HasNextPage() {
 			return out, nil
+		}
+		if err := pages.check(resp.NextPage); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		page = nil
 		resp, err = resp.Next(ctx, &page)
@@ -134,6 +138,7 @@ func (r *OktaReader) ResolveGroup(ctx context.Context, nameOrID string) (string,
 func (r *OktaReader) TrustedOrigins(ctx context.Context) (*checks.TrustedOrigins, error) {
 	page, resp, err := r.client.TrustedOrigin.ListOrigins(ctx, &query.Params{Limit: pageLimit})
 	out := &checks.TrustedOrigins{Origins: []checks.TrustedOrigin{}}
+	var pages pageGuard
 	for {
 		if err != nil {
 			return nil, r.explainRead("reading the Okta trusted origins", scopeOrigins, "trusted origins", resp, err)
@@ -155,6 +160,9 @@ func (r *OktaReader) TrustedOrigins(ctx context.Context) (*checks.TrustedOrigins
 		}
 		if resp == nil || !resp.HasNextPage() {
 			return out, nil
+		}
+		if err := pages.check(resp.NextPage); err != nil {
+			return nil, fmt.Errorf("reading the Okta trusted origins: %w", err)
 		}
 		page = nil
 		resp, err = resp.Next(ctx, &page)
