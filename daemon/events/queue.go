@@ -70,8 +70,13 @@ func NewQueue(ctx context.Context, run RunFunc, window time.Duration, concurrenc
 		sem: make(chan struct{}, max(concurrency, 1)), pending: map[string]*pendingRun{}, ctx: ctx}
 }
 
-// Add queues a run of target for an event published at published.
+// Add queues a run of target for an event published at published. An
+// event without a time counts as published now: a zero time is also the
+// "no run again" mark, so during a run it was dropped.
 func (q *Queue) Add(target string, published time.Time) {
+	if published.IsZero() {
+		published = q.now()
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.ctx.Err() != nil {

@@ -161,3 +161,35 @@ func TestDispatcherRunsAChangeSeenTwiceOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueRunsAgainForAnEventWithoutPublishedDuringARun: an event whose
+// published time is missing (a delivery or log event without the field;
+// LogEvent.published is not required in okta-management-openapi
+// 2026.06.3's LogEvent schema) still calls for one more run when it arrives
+// during a run: the change may postdate what the run read.
+func TestQueueRunsAgainForAnEventWithoutPublishedDuringARun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		release := make(chan struct{})
+		started := make(chan struct{}, 4)
+		run := func(context.Context, string) error {
+			if calls.Add(1) == 1 {
+				started <- struct{}{}
+				<-release
+			}
+			return nil
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		const window = 10 * time.Millisecond
+		q := NewQueue(ctx, run, window, 4, newRecMetrics(), quiet)
+		q.Add("prod", time.Time{})
+		<-started
+		q.Add("prod", time.Time{})
+		close(release)
+		settle(10 * window)
+		if calls.Load() != 2 {
+			t.Fatalf("%d runs, want 2: one more for the event during the first", calls.Load())
+		}
+	})
+}
