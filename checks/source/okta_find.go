@@ -49,6 +49,11 @@ func (r *OktaReader) FindOIDCApps(ctx context.Context, clientID string) ([]*Foun
 		if err != nil {
 			return nil, BoundError(r.explainRead(what, scopeApps, "applications", resp, err))
 		}
+		if page == nil {
+			// An empty or null answer is not "no such app" (init would say
+			// the client id names no app): it is no list at all.
+			return nil, fmt.Errorf("%s: %w", what, errNotAList)
+		}
 		for i := range page {
 			a := &page[i]
 			if a.Id == "" {
