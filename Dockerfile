@@ -1,20 +1,21 @@
 # syntax=docker/dockerfile:1
 #
-# driftd: a static binary (and its Helm renderer) plus a pinned Terraform, on an empty base, run as
-# a non-root user with a read-only root file system (state on a volume).
+# driftd: a static binary (and its Helm renderer and its demo) plus a pinned Terraform, on an empty
+# base, run as a non-root user with a read-only root file system (state on a volume).
 #
 #   docker build -t ghcr.io/OWNER/driftd:0.1.0 --build-arg VERSION=0.1.0 .
 #   docker push ghcr.io/OWNER/driftd:0.1.0
 #
-# The image holds no simulator: `driftd demo` needs a build with the demo
-# tag, an image of its own that you never push:
+# driftd, the program the image runs, links no simulator. driftd-demo beside
+# it is the same command built with the demo tag; `driftd demo` and `driftd
+# sim` run it, so the image plays the demo with no credentials:
 #
-#   docker build -t driftd-demo --build-arg TAGS=demo . && docker run --rm driftd-demo demo
+#   docker run --rm ghcr.io/OWNER/driftd:0.1.0 demo
 #
 # No Terraform provider ships in the image: `terraform init` installs the
 # workspace's providers from the registry, or from a filesystem mirror you
 # mount and name in TF_CLI_CONFIG_FILE (README, "Getting the providers").
-# Without a provider, the demo image's `driftd demo` runs in alert mode.
+# Without a provider, the image's `driftd demo` runs in alert mode.
 #
 # The Go image is pinned by digest (the comment above it names the tag);
 # refresh both together: docker buildx imagetools inspect golang:1.26.8-bookworm
@@ -35,15 +36,18 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=devel
-# Build tags: none for the image you run (no simulator is linked); demo for
-# the compose demo's own image.
-ARG TAGS=
-# Exactly the build .ci/run checks: static, trimmed paths, version stamped.
-# driftd-helm-render renders W&B's chart for a helm_release in Terraform
-# state; driftd finds it beside itself in /usr/local/bin.
-RUN CGO_ENABLED=0 go build -trimpath -tags "${TAGS}" \
+# Exactly the builds .ci/run checks: static, trimmed paths, version stamped.
+# driftd is built without tags (-tags= also overrides any in GOFLAGS): it
+# links no simulator. driftd-helm-render renders W&B's chart for a
+# helm_release in Terraform state; driftd-demo is cmd/driftd with the demo
+# tag, which `driftd demo` and `driftd sim` run. driftd finds both beside
+# itself in /usr/local/bin.
+RUN CGO_ENABLED=0 go build -trimpath -tags= \
       -ldflags "-s -w -X github.com/driftd/driftd/daemon.Version=${VERSION}" \
-      -o /out/ ./cmd/driftd ./cmd/driftd-helm-render
+      -o /out/ ./cmd/driftd ./cmd/driftd-helm-render \
+ && CGO_ENABLED=0 go build -trimpath -tags demo \
+      -ldflags "-s -w -X github.com/driftd/driftd/daemon.Version=${VERSION}" \
+      -o /out/driftd-demo ./cmd/driftd
 RUN mkdir -p /out/state /out/tmp
 
 FROM scratch
@@ -55,6 +59,7 @@ LABEL org.opencontainers.image.title="driftd" \
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /out/driftd /usr/local/bin/driftd
 COPY --from=build /out/driftd-helm-render /usr/local/bin/driftd-helm-render
+COPY --from=build /out/driftd-demo /usr/local/bin/driftd-demo
 COPY --from=terraform /out/terraform /usr/local/bin/terraform
 COPY --from=build --chown=65532:65532 /out/state /var/lib/driftd
 COPY --from=build --chown=65532:65532 /out/tmp /tmp

@@ -73,6 +73,25 @@ func AuthServerPolicy(d *Desired, as *AuthServer, assigned *Assignments) []Findi
 	return []Finding{f}
 }
 
+// SignInRule is the policy and rule Okta applies to W&B's sign-in with
+// grant: in the first ACTIVE policy, by priority, whose clients include
+// clientID, the first ACTIVE rule, by priority, that matches the grant,
+// the scopes W&B requests and the people of every group assigned to the
+// app (AuthServerPolicy's evaluation). nil when no rule matches.
+func SignInRule(as *AuthServer, clientID, grant string, assigned *Assignments) (*AuthPolicy, *AuthRule) {
+	p := capturingPolicy(as, clientID)
+	if p == nil {
+		return nil, nil
+	}
+	pops := populations(assigned)
+	for _, r := range byPriority(p.Rules) {
+		if !slices.ContainsFunc(pops, func(pop population) bool { return !r.matches(as, grant, pop) }) {
+			return p, &r
+		}
+	}
+	return p, nil
+}
+
 // population is the users W&B's sign-in comes from: the members of one
 // group assigned to the app, or (group "") the users assigned directly.
 type population struct {

@@ -259,3 +259,37 @@ func TestTheDesiredIssuerModeKeepsAModeThatWorks(t *testing.T) {
 		t.Errorf("custom domain as org URL: desired %s", got)
 	}
 }
+
+// TestRedirectWildcardEdgeCases: W&B callbacks a real install holds against
+// a SUBDOMAIN wildcard (okta-management-openapi 2026.06.3, wildcard_redirect):
+// the `*` matches one label's hostname characters, never the empty string,
+// a dot or another port; scheme and host compare case-insensitively with
+// the default port, the path exactly; a wildcard outside the lowest-level
+// label, or right under the top-level domain, matches nothing.
+func TestRedirectWildcardEdgeCases(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, uri string
+		want         bool
+	}{
+		{"https://*.example.com/oidc/callback", "https://wandb.example.com/oidc/callback", true},
+		{"HTTPS://*.Example.com/oidc/callback", "https://WANDB.example.com/oidc/callback", true},
+		{"https://*.example.com:443/oidc/callback", "https://wandb.example.com/oidc/callback", true},
+		{"https://*.example.com:8443/oidc/callback", "https://wandb.example.com:8443/oidc/callback", true},
+		{"https://*.example.com/oidc/callback", "https://wandb.example.com:8443/oidc/callback", false},
+		{"https://*.example.com/oidc/callback", "https://a.b.example.com/oidc/callback", false},
+		{"https://*.example.com/oidc/callback", "https://example.com/oidc/callback", false},
+		{"https://w*.example.com/oidc/callback", "https://w.example.com/oidc/callback", false},
+		{"https://*.example.com/oidc/callback", "https://a_b.example.com/oidc/callback", false},
+		{"https://*.example.com/oidc/callback", "https://wandb.example.com/OIDC/callback", false},
+		{"https://*.example.com/oidc/callback", "https://wandb.example.com/oidc/callback/", false},
+		{"https://*.example.com/oidc/callback", "https://wandb.example.com/oidc/callback?x=1", false},
+		{"https://*.*.example.com/oidc/callback", "https://a.b.example.com/oidc/callback", false},
+		{"https://wandb.*.example.com/oidc/callback", "https://wandb.eu.example.com/oidc/callback", false},
+		{"https://*.com/oidc/callback", "https://example.com/oidc/callback", false},
+		{"https://*.example.com/oidc/*", "https://a.example.com/oidc/callback", false},
+	} {
+		if got := RedirectMatches(WildcardSubdomain, tc.pattern, tc.uri); got != tc.want {
+			t.Errorf("%s matches %s = %v, want %v", tc.pattern, tc.uri, got, tc.want)
+		}
+	}
+}

@@ -69,16 +69,23 @@ func DesiredIssuerMode(d *Desired, app *OktaApp) string {
 		org = app.OrgURL
 	}
 	needed := NeededIssuerMode(d.Issuer, org)
-	if app != nil && IssuerModeYields(app.IssuerMode, needed) {
+	if app != nil && (IssuerModeYields(app.IssuerMode, needed) || (AuthServerID(d.Issuer) != "" && app.IssuerMode != "")) {
 		return app.IssuerMode
 	}
 	return needed
 }
 
 // IssuerMode: W&B compares the tokens' iss with OIDC_ISSUER byte for byte,
-// so the app's issuer_mode, and a custom authorization server's issuerMode,
-// must put the desired issuer's host there; every URI, grant and the
-// discovery document can match while every token is rejected.
+// so the issuer mode of the server that mints them must put the desired
+// issuer's host there; every URI, grant and the discovery document can
+// match while every token is rejected. The app's issuer_mode sets the org
+// authorization server's issuer only: "Updating the Issuer setting ... of
+// the OIDC application does not affect the Default Custom Authorization
+// Server or any additional Custom Authorization Servers" (Okta support, "Use
+// of the Issuer located under the OpenID Connect ID Token app settings";
+// okta-developer-docs guides/custom-url-domain), whose tokens follow their
+// own issuerMode. So for a custom server's issuer only its issuerMode is
+// judged (and DesiredIssuerMode keeps the app's).
 func IssuerMode(d *Desired, app *OktaApp, as *AuthServer) []Finding {
 	org := d.OktaOrg
 	if app.OrgURL != "" {
@@ -90,7 +97,9 @@ func IssuerMode(d *Desired, app *OktaApp, as *AuthServer) []Finding {
 		where = "the Okta org's domain"
 	}
 	var out []Finding
+	custom := AuthServerID(d.Issuer) != ""
 	switch {
+	case custom:
 	case app.IssuerMode == "":
 		out = append(out, Finding{
 			Severity: SeverityWarning, Field: "settings.oauthClient.issuer_mode", Expected: needed, Actual: "",

@@ -160,9 +160,20 @@ func TestDockerfileBuildsWhatCIBuilds(t *testing.T) {
 	if !strings.Contains(ci, "CGO_ENABLED=0 go build -trimpath") || !strings.Contains(df, "ARG TERRAFORM_VERSION=1.5.7") || !strings.Contains(ci, "TF_VERSION=1.5.7") {
 		t.Error("the Dockerfile and .ci/run must build driftd the same way and pin the same Terraform")
 	}
-	// The image you run holds no simulator: its build tags default to none.
-	if !strings.Contains(df, "\nARG TAGS=\n") || !strings.Contains(df, `go build -trimpath -tags "${TAGS}"`) {
-		t.Error(`the Dockerfile must build with -tags "${TAGS}" and ARG TAGS= (none) by default`)
+	// The driftd the image runs holds no simulator: it is built without
+	// tags, whatever the build args; driftd-demo, beside it, is the same
+	// command with the demo tag, and .ci/run builds both the same way.
+	for _, want := range []string{"go build -trimpath -tags= ", "-o /out/ ./cmd/driftd ./cmd/driftd-helm-render",
+		"go build -trimpath -tags demo ", "-o /out/driftd-demo ./cmd/driftd", "COPY --from=build /out/driftd-demo /usr/local/bin/driftd-demo"} {
+		if !strings.Contains(df, want) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	if strings.Contains(df, "TAGS") {
+		t.Error("the Dockerfile reads a TAGS build arg: the driftd the image runs must be built without tags")
+	}
+	if !strings.Contains(ci, "go build -trimpath -tags demo ") || !strings.Contains(ci, `-o "$out/driftd-demo" ./cmd/driftd`) {
+		t.Error(".ci/run must build driftd-demo as the Dockerfile does")
 	}
 }
 
@@ -174,10 +185,16 @@ func TestReadmeSetUpCommandsAreTheOnesCIRuns(t *testing.T) {
 			t.Errorf("README lacks the set-up command %q", cmd)
 		}
 	}
-	for _, cmd := range []string{"go run -tags demo ./cmd/driftd demo", "go test -race"} {
+	// The demo runs once, through the production driftd, which runs
+	// driftd-demo: cmd/driftd built with -tags demo, as `go run -tags demo
+	// ./cmd/driftd` builds it.
+	for _, cmd := range []string{"\nenv -u DRIFTD_DEMO timeout 600 \"$out/driftd\" demo\n", "go build -trimpath -tags demo ", "go test -race"} {
 		if !strings.Contains(ci, cmd) {
 			t.Errorf(".ci/run does not run %q", cmd)
 		}
+	}
+	if n := strings.Count(ci, "\" demo\n") + strings.Count(ci, "\ngo run -tags demo ./cmd/driftd demo"); n != 1 {
+		t.Errorf(".ci/run runs the demo %d times, want once", n)
 	}
 }
 

@@ -101,7 +101,8 @@ func TestDockerignoreKeepsHistoryCredentialsAndStateOut(t *testing.T) {
 	}
 }
 
-// TestTheImageShipsNoTerraformProvider: the image holds driftd and
+// TestTheImageShipsNoTerraformProvider: the image holds driftd, the
+// programs it runs beside itself (driftd-helm-render, driftd-demo) and
 // Terraform only; providers come from the registry or a mounted mirror
 // (README, "Getting the providers"), never from a test provider.
 func TestTheImageShipsNoTerraformProvider(t *testing.T) {
@@ -111,12 +112,15 @@ func TestTheImageShipsNoTerraformProvider(t *testing.T) {
 			t.Errorf("the image ships a provider: %s", l)
 		}
 	}
-	if n := strings.Count(df, "go build"); n != 1 || !strings.Contains(df, "-o /out/ ./cmd/driftd ./cmd/driftd-helm-render") {
-		t.Errorf("the Dockerfile runs go build %d times; want once, for ./cmd/driftd and ./cmd/driftd-helm-render", n)
+	if n := strings.Count(df, "go build"); n != 2 || !strings.Contains(df, "-o /out/ ./cmd/driftd ./cmd/driftd-helm-render") ||
+		!strings.Contains(df, "-o /out/driftd-demo ./cmd/driftd\n") {
+		t.Errorf("the Dockerfile runs go build %d times; want twice, for ./cmd/driftd and ./cmd/driftd-helm-render, then driftd-demo", n)
 	}
-	// driftd looks for driftd-helm-render beside its own executable.
-	if !strings.Contains(df, "COPY --from=build /out/driftd /usr/local/bin/driftd\n") ||
-		!strings.Contains(df, "COPY --from=build /out/driftd-helm-render /usr/local/bin/driftd-helm-render\n") {
-		t.Error("the image must ship driftd-helm-render beside driftd in /usr/local/bin")
+	// driftd looks for driftd-helm-render and driftd-demo beside its own
+	// executable.
+	for _, bin := range []string{"driftd", "driftd-helm-render", "driftd-demo"} {
+		if !strings.Contains(df, "COPY --from=build /out/"+bin+" /usr/local/bin/"+bin+"\n") {
+			t.Errorf("the image must ship %s in /usr/local/bin", bin)
+		}
 	}
 }

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -57,34 +55,20 @@ type helmRenderResponse struct {
 	Env        map[string]string `json:"env"`
 }
 
-// FindHelmRender locates driftd-helm-render: $DRIFTD_HELM_RENDER, else
-// next to the running driftd executable (where the release archive and the
-// container image put it), else PATH.
-func FindHelmRender() (string, error) {
-	exe, _ := os.Executable()
-	return findHelmRender(exe)
+// HelmRender is driftd-helm-render, found as every companion is:
+// $DRIFTD_HELM_RENDER, else next to the running driftd executable (where
+// the release archive and the container image put it), else PATH.
+var HelmRender = Companion{
+	Name: HelmRenderName,
+	Env:  "DRIFTD_HELM_RENDER",
+	Why:  "reading a helm_release renders W&B's chart with it",
+	Get: "install it from the same release as driftd, next to driftd " +
+		"(go install github.com/driftd/driftd/cmd/" + HelmRenderName + ", or the container image, which ships it)",
 }
 
-// findHelmRender is FindHelmRender for a driftd executable at exe.
-func findHelmRender(exe string) (string, error) {
-	if p := os.Getenv("DRIFTD_HELM_RENDER"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("DRIFTD_HELM_RENDER=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	var beside string
-	if exe != "" {
-		beside = filepath.Join(filepath.Dir(exe), HelmRenderName)
-		if fileExists(beside) {
-			return beside, nil
-		}
-	}
-	if p, err := exec.LookPath(HelmRenderName); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("%s not found (not at %s, not on PATH): reading a helm_release renders W&B's chart with it; install it from the same release as driftd, next to driftd "+
-		"(go install github.com/driftd/driftd/cmd/%s, or the container image, which ships it), or name it in DRIFTD_HELM_RENDER", HelmRenderName, beside, HelmRenderName)
+// FindHelmRender locates driftd-helm-render beside the running driftd.
+func FindHelmRender() (string, error) {
+	return HelmRender.FindBesideThisDriftd()
 }
 
 // renderHelmRelease asks driftd-helm-render for the env of a helm_release.

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -74,19 +75,24 @@ func TestHelmRenderIsFoundByEnvThenBesideDriftdThenOnPath(t *testing.T) {
 	driftd := filepath.Join(beside, "driftd")
 	t.Setenv("PATH", onPath)
 	t.Setenv("DRIFTD_HELM_RENDER", filepath.Join(named, HelmRenderName))
-	if got, err := findHelmRender(driftd); err != nil || got != filepath.Join(named, HelmRenderName) {
+	if got, err := HelmRender.Find(driftd); err != nil || got != filepath.Join(named, HelmRenderName) {
 		t.Errorf("with DRIFTD_HELM_RENDER: %q, %v", got, err)
 	}
 	t.Setenv("DRIFTD_HELM_RENDER", "")
-	if got, err := findHelmRender(driftd); err != nil || got != filepath.Join(beside, HelmRenderName) {
+	if got, err := HelmRender.Find(driftd); err != nil || got != filepath.Join(beside, HelmRenderName) {
 		t.Errorf("beside driftd: %q, %v", got, err)
 	}
-	if got, err := findHelmRender(filepath.Join(t.TempDir(), "driftd")); err != nil || got != filepath.Join(onPath, HelmRenderName) {
+	if got, err := HelmRender.Find(filepath.Join(t.TempDir(), "driftd")); err != nil || got != filepath.Join(onPath, HelmRenderName) {
 		t.Errorf("on PATH: %q, %v", got, err)
 	}
+	t.Setenv("PATH", t.TempDir())
+	if _, err := HelmRender.Find(filepath.Join(t.TempDir(), "driftd")); !errors.Is(err, ErrCompanionNotFound) {
+		t.Errorf("nowhere: %v, want ErrCompanionNotFound", err)
+	}
 	t.Setenv("DRIFTD_HELM_RENDER", filepath.Join(named, "nope"))
-	if _, err := findHelmRender(driftd); err == nil || !strings.Contains(err.Error(), "DRIFTD_HELM_RENDER=") {
-		t.Errorf("a DRIFTD_HELM_RENDER that does not exist: %v", err)
+	_, err := HelmRender.Find(driftd)
+	if err == nil || !strings.Contains(err.Error(), "DRIFTD_HELM_RENDER="+filepath.Join(named, "nope")) || errors.Is(err, ErrCompanionNotFound) {
+		t.Errorf("a DRIFTD_HELM_RENDER that does not exist: %v, want an error naming it (not a not-found: the named file was looked for, and no other)", err)
 	}
 }
 

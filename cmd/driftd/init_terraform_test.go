@@ -70,6 +70,18 @@ func TestInitToReconcileThroughTheRealOktaProvider(t *testing.T) {
 	if got := app.Settings.OAuthClient.RedirectURIs; !slices.Equal(got, []string{"https://wandb.acme.test/oidc/callback"}) {
 		t.Fatalf("the provider did not restore the redirect URI: %v", got)
 	}
+
+	// An admin switches only the issuer mode: okta.issuer_mode is fixable
+	// through the module's issuer_mode variable (contract section 11).
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) { a.Settings.OAuthClient.IssuerMode = "CUSTOM_URL" }); err != nil {
+		t.Fatal(err)
+	}
+	if code, o, e := runCLI(t, "reconcile", "--config", cfg); code != 0 {
+		t.Fatalf("reconcile of the issuer mode: exit %d, want 0 (fixed)\n%s\n%s", code, o, e)
+	}
+	if app, _ := w.sim.GetApp("0oainit"); app.Settings.OAuthClient.IssuerMode != "ORG_URL" {
+		t.Fatalf("the provider did not restore the issuer mode: %s", app.Settings.OAuthClient.IssuerMode)
+	}
 }
 
 // planImportsOnly runs terraform init and plan in dir and fails unless
@@ -139,4 +151,34 @@ func TestInitOfACustomIssuerImportsEveryObjectThroughTheRealOktaProvider(t *test
 	if !slices.Equal(got, want) {
 		t.Fatalf("the plan imports %v, want every object init read: %v", got, want)
 	}
+}
+
+// TestInitOfAWildcardAppImportsWithoutAChange: a console-made app with a
+// SUBDOMAIN wildcard redirect (as okta-vcr 6.12.0
+// TestAccResourceOktaAppOauth_redirect_uris holds one) and a DYNAMIC issuer
+// mode: the real okta provider's plan of what init
+// writes still imports and changes nothing, and the check is in sync.
+func TestInitOfAWildcardAppImportsWithoutAChange(t *testing.T) {
+	tf := fixture.Terraform(t)
+	rc := fixture.Providers(t)
+	w := newInitWorld(t)
+	if err := w.sim.AdminEdit("0oainit", func(a *oktasim.App) {
+		a.Settings.OAuthClient.WildcardRedirect = "SUBDOMAIN"
+		a.Settings.OAuthClient.RedirectURIs = []string{"https://*.acme.test/oidc/callback"}
+		a.Settings.OAuthClient.IssuerMode = "DYNAMIC"
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range example.OktaProviderEnv(w.sim.URL, initToken) {
+		t.Setenv(k, v)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	out := filepath.Join(w.dir, "init")
+	if code, o, e := w.init(t, out); code != 0 {
+		t.Fatalf("init: exit %d\n%s\n%s", code, o, e)
+	}
+	if code, o, e := runCLI(t, "check", "--config", filepath.Join(out, "driftd.yaml")); code != 0 {
+		t.Fatalf("check: exit %d\n%s\n%s", code, o, e)
+	}
+	planImportsOnly(t, tf, filepath.Join(out, "terraform"))
 }

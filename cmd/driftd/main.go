@@ -3,7 +3,7 @@
 //
 // `driftd demo` and `driftd sim` and the simulators they run are built only
 // with -tags demo (demo.go, sim.go); without it (the production binary)
-// they answer how to run them (nosim.go). It must not import internal/
+// they run driftd-demo, that build, shipped beside driftd (nosim.go). It must not import internal/
 // packages outside those files (internal/layout's test).
 package main
 
@@ -27,7 +27,7 @@ func main() {
 // error (an unknown command, flag or argument, a bad flag value) exits 1
 // naming what was refused; help exits 0.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := &cli{stdout: stdout, stderr: stderr}
+	c := &cli{args: args, stdout: stdout, stderr: stderr}
 	root := c.rootCommand()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

@@ -18,7 +18,8 @@ import (
 // TestTheReleaseScriptBuildsAStaticArchiveWithItsChecksum runs .ci/release
 // for this machine's platform (each platform is the same build with another
 // GOOS/GOARCH) and checks what a user downloads: the archive's entries, a
-// static binary that reports the version, and SHA256SUMS.
+// static binary that reports the version, whose `driftd demo` runs the
+// driftd-demo beside it, and SHA256SUMS.
 func TestTheReleaseScriptBuildsAStaticArchiveWithItsChecksum(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the archive's binary is checked as ELF")
@@ -50,7 +51,8 @@ func TestTheReleaseScriptBuildsAStaticArchiveWithItsChecksum(t *testing.T) {
 	}
 	tr := tar.NewReader(gz)
 	entries := map[string]bool{}
-	bin := filepath.Join(t.TempDir(), "driftd")
+	unpacked := t.TempDir()
+	bin := filepath.Join(unpacked, "driftd")
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -60,8 +62,8 @@ func TestTheReleaseScriptBuildsAStaticArchiveWithItsChecksum(t *testing.T) {
 			t.Fatal(err)
 		}
 		entries[h.Name] = true
-		if h.Name == name+"/driftd" {
-			f, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY, 0o700)
+		if h.Name == name+"/driftd" || h.Name == name+"/driftd-demo" {
+			f, err := os.OpenFile(filepath.Join(unpacked, filepath.Base(h.Name)), os.O_CREATE|os.O_WRONLY, 0o700)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +71,7 @@ func TestTheReleaseScriptBuildsAStaticArchiveWithItsChecksum(t *testing.T) {
 			f.Close()
 		}
 	}
-	for _, want := range []string{name + "/driftd", name + "/driftd-helm-render", name + "/LICENSE", name + "/README.md"} {
+	for _, want := range []string{name + "/driftd", name + "/driftd-helm-render", name + "/driftd-demo", name + "/LICENSE", name + "/README.md"} {
 		if !entries[want] {
 			t.Errorf("the archive lacks %s: %v", want, entries)
 		}
@@ -87,5 +89,9 @@ func TestTheReleaseScriptBuildsAStaticArchiveWithItsChecksum(t *testing.T) {
 	v, err := exec.Command(bin, "version").Output()
 	if err != nil || strings.TrimSpace(string(v)) != "driftd v9.8.7-test" {
 		t.Errorf("driftd version = %q, %v", v, err)
+	}
+	code, stdout, stderr := runDriftd(t, bin, demoEnv(t), "", "demo", "--help")
+	if code != ExitOK || !strings.Contains(stdout, "driftd demo [--keep-running]") {
+		t.Errorf("the archive's driftd demo --help: exit %d, want 0 and the usage of the driftd-demo beside it\n%s%s", code, stdout, stderr)
 	}
 }

@@ -29,9 +29,11 @@ help names its variable. A flag on the command line beats the environment.
 
 Exit codes: 0 in sync, 2 drift remains, 1 error.`
 
-// cli is one invocation: where it writes, the global flags, and the exit
-// code the command that ran chose.
+// cli is one invocation: its arguments, where it writes, the global flags,
+// and the exit code the command that ran chose.
 type cli struct {
+	// args is the command line after the program's name.
+	args           []string
 	stdout, stderr io.Writer
 	code           int
 	logLevel       string

@@ -105,7 +105,7 @@ func Discover(ctx context.Context, o Options) (*Install, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p, r := captureRule(as, in.ClientID, in.grantType()); r != nil {
+		if p, r := captureRule(as, in.ClientID, in.grantType(), in.Groups); r != nil {
 			if in.Rule, err = okta.AuthServerPolicyRule(ctx, in.AuthServerID, p.ID, r.ID); err != nil {
 				return nil, err
 			}
@@ -211,10 +211,15 @@ func originFor(all *checks.TrustedOrigins, wandbURL string) *checks.TrustedOrigi
 // captureRule returns the policy and rule that let clientID sign in with
 // grant: Okta evaluates the first active policy by priority whose clients
 // include the client (or ALL_CLIENTS), then its first active rule by
-// priority (developers.okta.com, "Create access policies" in
-// guides/customize-authz-server). A rule that does not grant the flow is
-// not the one to import.
-func captureRule(as *checks.AuthServer, clientID, grant string) (*checks.AuthPolicy, *checks.AuthRule) {
+// priority that matches the grant, the scopes and the user's groups
+// (developers.okta.com, "Create access policies" in
+// guides/customize-authz-server; checks.SignInRule). When none matches,
+// the nearest is the first active rule granting the flow: a rule that does
+// not grant it is not the one to import.
+func captureRule(as *checks.AuthServer, clientID, grant string, groups []checks.AssignedGroup) (*checks.AuthPolicy, *checks.AuthRule) {
+	if p, r := checks.SignInRule(as, clientID, grant, &checks.Assignments{Groups: groups}); r != nil {
+		return p, r
+	}
 	policies := slices.Clone(as.Policies)
 	slices.SortStableFunc(policies, func(a, b checks.AuthPolicy) int { return int(a.Priority - b.Priority) })
 	for i := range policies {

@@ -71,7 +71,18 @@ func TestSignInValuesGoToTheDeclaredVariables(t *testing.T) {
 			t.Errorf("trusted_origin = %v", vars["trusted_origin"])
 		}
 	})
+	t.Run("issuer_mode stays the app's for a custom server's issuer, whose tokens it does not reach", func(t *testing.T) {
+		if vars["issuer_mode"] != "CUSTOM_URL" {
+			t.Errorf("issuer_mode = %v", vars["issuer_mode"])
+		}
+	})
 	t.Run("issuer_mode is the mode whose tokens carry the org URL issuer", func(t *testing.T) {
+		org := signinTarget(dir)
+		org.OIDC.Issuer = "https://acme.okta.com"
+		vars, err := planVars(dir, org, res)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if vars["issuer_mode"] != "ORG_URL" {
 			t.Errorf("issuer_mode = %v", vars["issuer_mode"])
 		}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -89,10 +90,15 @@ func (tf *Terraform) ValidateWorkspace(ctx context.Context, i int, t *config.Tar
 		return err
 	}
 	defer os.RemoveAll(data)
+	at := fmt.Sprintf("targets[%d].remediation.terraform.dir", i)
+	restore, err := keepLockFile(t.Remedy.Terraform.Dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", at, err)
+	}
+	defer restore()
 	env := t.Remedy.Terraform.RevealEnv()
 	env["TF_DATA_DIR"] = data
 	limits := TimeoutsFor(time.Duration(t.Remedy.Terraform.Timeout))
-	at := fmt.Sprintf("targets[%d].remediation.terraform.dir", i)
 	if _, err := tf.run(ctx, t.Remedy.Terraform.Dir, env, limits.Init, "init", "-no-color", "-input=false", "-backend=false"); err != nil {
 		return fmt.Errorf("%s: %w", at, err)
 	}
@@ -100,4 +106,30 @@ func (tf *Terraform) ValidateWorkspace(ctx context.Context, i int, t *config.Tar
 		return fmt.Errorf("%s: %w", at, err)
 	}
 	return nil
+}
+
+// lockFile is the dependency lock file terraform init writes beside the
+// root module (https://developer.hashicorp.com/terraform/language/files/dependency-lock),
+// whatever TF_DATA_DIR says.
+const lockFile = ".terraform.lock.hcl"
+
+// keepLockFile remembers dir's dependency lock file, and returns what puts
+// it back as it was: `validate --deep` only validates, so the lock file its
+// terraform init creates is removed, and one it changed is rewritten.
+func keepLockFile(dir string) (restore func(), err error) {
+	p := filepath.Join(dir, lockFile)
+	before, err := os.ReadFile(p)
+	existed := err == nil
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("reading %s: %w", p, err)
+	}
+	return func() {
+		now, err := os.ReadFile(p)
+		switch {
+		case !existed && err == nil:
+			_ = os.Remove(p)
+		case existed && (err != nil || !bytes.Equal(now, before)):
+			_ = os.WriteFile(p, before, 0o644)
+		}
+	}, nil
 }
