@@ -304,6 +304,16 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 	r.expirePlans(now)
 	tf.SweepPlans(time.Now(), PlanTTL)
 	sp, err := tf.Plan(ctx, t, res)
+	if err != nil && ctx.Err() != nil {
+		// The run was stopped (shutdown, or its caller gave up), not
+		// Terraform: no backoff that outlives a restart, no "Terraform
+		// failed" alert. (A plan's own time limit is a context of Plan's,
+		// so it is still a failure.)
+		rem.Action = report.ActionSkipped
+		rem.Reason = "the plan was stopped before it finished (driftd is shutting down or the run was cancelled); nothing was applied"
+		log.Info("terraform plan stopped with its run", "err", r.scrubber().String(err.Error()))
+		return rem
+	}
 	if err != nil {
 		until, n := r.recordFailure(t.Name)
 		rem.Action, rem.Error, rem.Failures = report.ActionFailed, err.Error(), n
