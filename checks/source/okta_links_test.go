@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -134,4 +135,21 @@ func readOriginsNoPanic(r *OktaReader) (n []string, err error) {
 		return nil, fmt.Errorf("no origins and no error")
 	}
 	return n, err
+}
+
+// TestRecordedLinksAreAccepted: the Link headers real orgs sent (okta-vcr
+// 6.12.0, e.g. TestAccDataSourceOktaAppGroupAssignments_read/classic-00.yaml
+// and the authorization server and policy recordings) and a next link of
+// the form the System Log documents pass the org-only check.
+func TestRecordedLinksAreAccepted(t *testing.T) {
+	org := &url.URL{Scheme: "https", Host: "classic-00.dne-okta.com"}
+	links := []string{
+		`<https://classic-00.dne-okta.com/api/v1/apps/0oauj8lxpakUbVDPF1d7/groups?limit=200>; rel="self"`,
+		`<https://classic-00.dne-okta.com/api/v1/apps?limit=1&q=testAcc_2849725357&filter=status+eq+%22ACTIVE%22>; rel="self"`,
+		`<https://classic-00.dne-okta.com/api/v1/policies?type=ACCESS_POLICY>; rel="self"`,
+		`<https://classic-00.dne-okta.com/api/v1/logs?since=2026-11-29T00%3A00%3A00.000Z&after=1574381254425_1>; rel="next"`,
+	}
+	if err := checkLinks(links, org); err != nil {
+		t.Fatal(err)
+	}
 }
