@@ -87,3 +87,25 @@ func TestTheEventHookHeaderAndNotes(t *testing.T) {
 		})
 	}
 }
+
+// TestAnEventHookSecretWithSurroundingWhitespaceIsRefused: a secret read
+// from a file or a Kubernetes Secret often ends in a newline, and an HTTP
+// field value never carries leading or trailing whitespace (RFC 9110
+// section 5.5; Go's server trims it), so such a secret could never match:
+// every delivery would be refused and Okta's address throttled.
+func TestAnEventHookSecretWithSurroundingWhitespaceIsRefused(t *testing.T) {
+	env := func(name string) (string, bool) {
+		if name == "OKTA_EVENT_HOOK_SECRET" {
+			return "hook-s3cret\n", true
+		}
+		return testEnv(name)
+	}
+	doc := strings.Replace(goodConfig, "  api_token: ${OKTA_API_TOKEN}\n", "  api_token: ${OKTA_API_TOKEN}\n  event_hook: {secret: \"${OKTA_EVENT_HOOK_SECRET}\"}\n", 1)
+	_, err := ParseConfig([]byte(doc), "/etc/driftd/driftd.yaml", env)
+	if err == nil || !strings.Contains(err.Error(), "okta.event_hook.secret") || !strings.Contains(err.Error(), "whitespace") {
+		t.Fatalf("error %v, want one naming okta.event_hook.secret and its whitespace", err)
+	}
+	if strings.Contains(err.Error(), "hook-s3cret") {
+		t.Errorf("the error shows the secret: %v", err)
+	}
+}
