@@ -109,3 +109,22 @@ func TestAnEventHookSecretWithSurroundingWhitespaceIsRefused(t *testing.T) {
 		t.Errorf("the error shows the secret: %v", err)
 	}
 }
+
+// TestAnOktaAPITokenWithSurroundingWhitespaceIsRefused: the SDK sends
+// "SSWS " + token as a header, which Go refuses for a newline ("invalid
+// header field value") on every read; validate says why instead.
+func TestAnOktaAPITokenWithSurroundingWhitespaceIsRefused(t *testing.T) {
+	env := func(name string) (string, bool) {
+		if name == "OKTA_API_TOKEN" {
+			return "00okta-secret-token\n", true
+		}
+		return testEnv(name)
+	}
+	_, err := ParseConfig([]byte(goodConfig), "/etc/driftd/driftd.yaml", env)
+	if err == nil || !strings.Contains(err.Error(), "okta.api_token") || !strings.Contains(err.Error(), "whitespace") {
+		t.Fatalf("error %v, want one naming okta.api_token and its whitespace", err)
+	}
+	if strings.Contains(err.Error(), "00okta-secret-token") {
+		t.Errorf("the error shows the token: %v", err)
+	}
+}

@@ -142,6 +142,9 @@ func validateCredentials(at string, token Secret, oauth *OAuthConfig, required b
 		add("%s: set api_token or oauth, not both", at)
 	case token.IsZero() && oauth == nil && required:
 		add("%s.api_token: required (or %s.oauth for an OAuth 2.0 service app): an Okta API token (e.g. ${OKTA_API_TOKEN})", at, at)
+	case token.Reveal() != strings.TrimSpace(token.Reveal()):
+		// Sent as "SSWS <token>", a header value Go refuses with a newline.
+		add("%s.api_token: begins or ends with whitespace (a file's trailing newline?): remove it", at)
 	}
 	if oauth == nil {
 		return
