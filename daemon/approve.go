@@ -104,7 +104,13 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report
 	log = log.With("run", run.ID)
 	res := r.eng().CheckTarget(ctx, t)
 	rem := &report.RemediationResult{Mode: t.Remedy.Mode, PlanID: sp.ID, Plan: sp.Summary, ApprovedBy: approver.ID, ApproverName: approver.Name}
-	r.applyPlan(ctx, t, sp, &res, rem, log)
+	if why := sp.StillFits(t, &res); res.Status != report.StatusError && len(why) > 0 {
+		rem.Action, rem.Refused = report.ActionRefused, why
+		rem.Reason = "the target's config changed since the plan was made; nothing was applied"
+		log.Warn("approved plan refused: it no longer fits the target's config", "plan", sp.ID, "refused", why)
+	} else {
+		r.applyPlan(ctx, t, sp, &res, rem, log)
+	}
 	if rem.Action == report.ActionApplied || rem.Action == report.ActionRefused {
 		r.dropPlan(planID)
 	}
