@@ -73,13 +73,18 @@ func (d *Daemon) runAll(ctx context.Context, trigger string) *report.Report {
 }
 
 // learnPolicies tells the event path which access policies the target's
-// authorization server holds, so a policy event finds the target.
+// authorization server holds, so a policy event finds the target, and the
+// ids of the trusted origins read, so an event that moves the W&B origin
+// to another URL finds it too.
 func (d *Daemon) learnPolicies(target string, res *report.TargetResult) {
 	d.mu.RLock()
 	p := d.events
 	d.mu.RUnlock()
-	if p == nil || res.Observed == nil || res.Observed.AuthServer == nil {
+	if p == nil || res.Observed == nil {
 		return
 	}
-	p.dispatch.Policies.Learn(target, res.Observed.AuthServer)
+	p.dispatch.Policies.LearnOrigins(res.Observed.TrustedOrigins)
+	if res.Observed.AuthServer != nil {
+		p.dispatch.Policies.Learn(target, res.Observed.AuthServer)
+	}
 }

@@ -101,6 +101,7 @@ func (ix *Index) TargetsIn(ev source.LogEvent, org string) []string {
 			put(ix.learned[tg.ID])
 			ix.mu.Unlock()
 			put(ix.byOrigin[o])
+			put(ix.byOrigin[origin(ix.policies.originOf(tg.ID))])
 		case "Policy":
 			put(ix.policyTargets(tg, namesServer))
 		}

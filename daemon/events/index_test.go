@@ -78,3 +78,31 @@ func TestAnEventFromOneOrgsSystemLogTriggersOnlyThatOrgsTargets(t *testing.T) {
 		})
 	}
 }
+
+// TestATrustedOriginChangedAwayIsFoundThroughWhatARunObserved: an edit of
+// the W&B trusted origin to another URL logs security.trusted_origin.update
+// with the new URL in trusted_origin_url (TrustedOriginResourceDetails,
+// okta-developer-docs data/event-types.json) and the origin's id. No earlier
+// event taught the index that id, but the last run read the trusted origins:
+// the id is the target's, so the event runs it, also after a reload.
+func TestATrustedOriginChangedAwayIsFoundThroughWhatARunObserved(t *testing.T) {
+	w := newWorld(t, "prod", "dev")
+	book := NewPolicyBook()
+	book.LearnOrigins(&checks.TrustedOrigins{Origins: []checks.TrustedOrigin{
+		{ID: "tosprod", Origin: "https://prod.wandb.test", Status: "ACTIVE"},
+		{ID: "tosother", Origin: "https://other.test", Status: "ACTIVE"},
+	}})
+	ev := source.LogEvent{EventType: "security.trusted_origin.update", Targets: []source.LogTarget{{ID: "tosprod", Type: "TrustedOrigin",
+		Details: map[string]string{"trusted_origin_url": "https://evil.test", "trusted_origin_status": "ACTIVE"}}}}
+	for _, name := range []string{"before a reload", "after a reload"} {
+		ix := NewIndex(w.cfg)
+		ix.policies = book
+		if got := ix.Targets(ev); !slices.Equal(got, []string{"prod"}) {
+			t.Errorf("%s: targets %v, want [prod]", name, got)
+		}
+	}
+	other := source.LogEvent{Targets: []source.LogTarget{{ID: "tosother", Type: "TrustedOrigin", Details: map[string]string{"trusted_origin_url": "https://x.test"}}}}
+	if got := NewIndex(w.cfg).Targets(other); got != nil {
+		t.Errorf("another origin's event: targets %v, want none", got)
+	}
+}
