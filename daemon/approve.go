@@ -197,3 +197,29 @@ func (r *Runner) PendingPlan(id string) (*terraform.SavedPlan, bool) {
 	sp, ok := r.pending[id]
 	return sp, ok
 }
+
+// keptPlanFor returns the newest plan awaiting approval for t that was made
+// against the world res observed and still fits t's config, or nil. A run
+// that finds the drift its alert already offers a plan for keeps offering
+// that plan: no second `terraform plan`, and the alert's Apply button stays
+// the one the approver may be reading.
+func (r *Runner) keptPlanFor(t *config.Target, res *report.TargetResult) *terraform.SavedPlan {
+	seen := terraform.Fingerprint(res.Observed)
+	r.mu.Lock()
+	var kept *terraform.SavedPlan
+	for _, sp := range r.pending {
+		if sp.Target == t.Name && sp.Observation == seen && (kept == nil || sp.CreatedAt.After(kept.CreatedAt)) {
+			kept = sp
+		}
+	}
+	r.mu.Unlock()
+	if kept == nil || len(kept.StillFits(t, res)) > 0 {
+		return nil
+	}
+	return kept
+}
+
+// awaiting is the reason of a remediation that waits for a click.
+func awaiting(sp *terraform.SavedPlan) string {
+	return fmt.Sprintf("plan %s waits for approval until %s", sp.ID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/driftd/driftd/daemon/config"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/fixture"
+	"github.com/driftd/driftd/internal/oktasim"
 )
 
 // A plan kept for approval is applied only if it still fits the target's
@@ -83,5 +85,49 @@ func TestAnApprovalRefusesAPlanTheReloadedConfigNoLongerFits(t *testing.T) {
 	after, err := r.ApprovePlan(context.Background(), res.Remediation.PlanID, report.Approver{ID: "alice"}, nil)
 	if err != nil || after.Remediation.Action != report.ActionApplied {
 		t.Fatalf("approval under an unchanged config = %+v (%v), want applied", after.Remediation, err)
+	}
+}
+
+// A run that finds the drift its pending plan was made for keeps offering
+// that plan (no second terraform plan, the alert's button unchanged); a
+// world that changed gets a new one.
+func TestARunThatFindsTheSameDriftKeepsOfferingItsPlan(t *testing.T) {
+	tf := newTFFixture(t, "approve", `"*"`)
+	cfg, err := config.LoadConfig(tf.Cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := NewEngine(context.Background(), cfg, log, EngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRunner(context.Background(), e, log, RunnerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func() string {
+		t.Helper()
+		res, err := r.Reconcile(context.Background(), &cfg.Targets[0], "test")
+		if err != nil || res.Remediation == nil || res.Remediation.Action != report.ActionAwaiting {
+			t.Fatalf("want a plan awaiting approval, got %+v (%v)", res.Remediation, err)
+		}
+		return res.Remediation.PlanID
+	}
+	tf.breakRedirect()
+	first := plan()
+	if again := plan(); again != first {
+		t.Errorf("the same drift got plan %s after plan %s", again, first)
+	}
+	if files := planFiles(t, filepath.Join(tf.Dir, "state")); len(files) != 2 {
+		t.Errorf("want one plan and its var file, got %v", files)
+	}
+	if err := tf.Sim.UpdateApp(tf.appID, func(a *oktasim.App) {
+		a.Settings.OAuthClient.RedirectURIs = []string{"https://wandb.acme.test/elsewhere"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if changed := plan(); changed == first {
+		t.Errorf("a different drift kept plan %s", first)
 	}
 }

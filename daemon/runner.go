@@ -303,6 +303,12 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 	}
 	r.expirePlans(now)
 	tf.SweepPlans(time.Now(), PlanTTL)
+	if t.Remedy.Mode == config.ModeApprove {
+		if kept := r.keptPlanFor(t, res); kept != nil {
+			rem.Action, rem.PlanID, rem.Plan, rem.Reason = report.ActionAwaiting, kept.ID, kept.Summary, awaiting(kept)
+			return rem
+		}
+	}
 	sp, err := tf.Plan(ctx, t, res)
 	if err != nil && ctx.Err() != nil {
 		// The run was stopped (shutdown, or its caller gave up), not
@@ -348,8 +354,7 @@ func (r *Runner) remediate(ctx context.Context, t *config.Target, res *report.Ta
 		r.mu.Lock()
 		r.pending[sp.ID] = sp
 		r.mu.Unlock()
-		rem.Action = report.ActionAwaiting
-		rem.Reason = fmt.Sprintf("plan %s waits for approval until %s", sp.ID, sp.CreatedAt.Add(PlanTTL).Format(time.RFC3339))
+		rem.Action, rem.Reason = report.ActionAwaiting, awaiting(sp)
 		return rem
 	}
 	r.applyPlan(ctx, t, sp, res, rem, log)
