@@ -128,3 +128,34 @@ func TestAnOktaAPITokenWithSurroundingWhitespaceIsRefused(t *testing.T) {
 		t.Errorf("the error shows the token: %v", err)
 	}
 }
+
+// The other secrets sent in, or compared with, a header value: each with a
+// trailing newline is refused naming its key, never showing its value; a
+// command that does not use the section is not stopped by it.
+func TestTheHeaderSecretsWithSurroundingWhitespaceAreRefused(t *testing.T) {
+	withSlack := goodConfig + "slack:\n  bot_token: ${SLACK_BOT_TOKEN}\n  channel: \"#sso\"\n  signing_secret: ${SLACK_SIGNING_SECRET}\n"
+	for _, key := range []string{"DRIFTD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"} {
+		t.Run(key, func(t *testing.T) {
+			env := func(name string) (string, bool) {
+				switch name {
+				case key:
+					return "padded-secret-value\n", true
+				case "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET":
+					return "fine-" + name, true
+				}
+				return testEnv(name)
+			}
+			want := map[string]string{"DRIFTD_TOKEN": "server.token", "SLACK_BOT_TOKEN": "slack.bot_token", "SLACK_SIGNING_SECRET": "slack.signing_secret"}[key]
+			_, err := ParseConfig([]byte(withSlack), "/etc/driftd/driftd.yaml", env)
+			if err == nil || !strings.Contains(err.Error(), want+": begins or ends with whitespace") {
+				t.Fatalf("error %v, want one naming %s and its whitespace", err, want)
+			}
+			if strings.Contains(err.Error(), "padded-secret-value") {
+				t.Errorf("the error shows the secret: %v", err)
+			}
+			if _, err := parseConfig([]byte(withSlack), "/etc/driftd/driftd.yaml", env, ForCheck); err != nil {
+				t.Errorf("check, which uses neither server nor slack, was refused: %v", err)
+			}
+		})
+	}
+}

@@ -198,6 +198,7 @@ func (c *Config) validate() []string {
 		}
 	}
 	validateCredentials("okta", c.Okta.APIToken, c.Okta.OAuth, true, add)
+	c.checkPadding(add)
 	if d := time.Duration(c.OutageAlertAfter); d < time.Minute {
 		add("outage_alert_after: %s is too short: use at least 1m (a single failed pass is not an outage)", d)
 	}

@@ -1,0 +1,24 @@
+package config
+
+import "strings"
+
+// checkPadding refuses the secrets that travel in, or are compared with, an
+// HTTP header value when they begin or end with whitespace, typically a
+// file's or a Kubernetes Secret's trailing newline. A field value never
+// carries it (RFC 9110 section 5.5; Go's server trims it and its client
+// refuses a newline), so such a secret fails every request: the /v1 API's
+// bearer token would refuse every client, Slack's bot token every post,
+// and the signing secret every approval click, each with a message that
+// does not say why. (okta.api_token and okta.event_hook.secret are checked
+// where they are read.)
+func (c *Config) checkPadding(add func(string, ...any)) {
+	secrets := map[string]Secret{"server.token": c.Server.Token}
+	if s := c.Slack; s != nil {
+		secrets["slack.bot_token"], secrets["slack.signing_secret"] = s.BotToken, s.SigningSecret
+	}
+	for _, key := range []string{"server.token", "slack.bot_token", "slack.signing_secret"} {
+		if v := secrets[key].Reveal(); v != strings.TrimSpace(v) {
+			add("%s: begins or ends with whitespace (a file's trailing newline?): remove it", key)
+		}
+	}
+}
