@@ -90,18 +90,58 @@ type envRefs struct {
 	read       *kubeRead
 	configMaps map[string]*corev1.ConfigMap // nil value: optional and absent
 	secrets    map[string]*corev1.Secret
-	// unread names each variable left out because it comes from a Secret
-	// driftd does not read, with that Secret's name.
-	unread map[string]string
+	// unread names each variable left out because driftd cannot or does
+	// not read its value, with where the value comes from and how to make
+	// a checked variable that refers to it readable.
+	unread map[string]unreadVar
 }
+
+// unreadVar is where a variable left out gets its value.
+type unreadVar struct{ from, fix string }
 
 // skip leaves out name, a variable of Secret secret that is not read.
 func (e *envRefs) skip(env map[string]string, name, secret string) {
+	e.leaveOut(env, name, unreadVar{
+		from: fmt.Sprintf("Secret %s/%s, which driftd does not read for a variable it does not check", e.read.ns, secret),
+		fix:  "from the Secret directly (secretKeyRef)",
+	})
+}
+
+func (e *envRefs) leaveOut(env map[string]string, name string, u unreadVar) {
 	delete(env, name)
 	if e.unread == nil {
-		e.unread = map[string]string{}
+		e.unread = map[string]unreadVar{}
 	}
-	e.unread[name] = secret
+	e.unread[name] = u
+}
+
+// fromThePod names where the kubelet takes v's value from the pod itself
+// (k8s.io/api v0.37.1 core/v1 types.go, EnvVarSource: fieldRef,
+// resourceFieldRef, fileKeyRef), a value the API does not hold; "" for
+// any other variable.
+func fromThePod(v corev1.EnvVar) string {
+	switch from := v.ValueFrom; {
+	case from == nil:
+	case from.FieldRef != nil:
+		return "the pod's fieldRef " + from.FieldRef.FieldPath
+	case from.ResourceFieldRef != nil:
+		return "the container's resourceFieldRef " + from.ResourceFieldRef.Resource
+	case from.FileKeyRef != nil:
+		f := from.FileKeyRef
+		return fmt.Sprintf("fileKeyRef key %s of file %s in volume %s", f.Key, f.Path, f.VolumeName)
+	}
+	return ""
+}
+
+// leaveOutPodValue leaves out a variable whose value only the running pod
+// knows; a checked one is a failed read (not absent, and not the value an
+// earlier envFrom gave it, which the kubelet overrides).
+func (e *envRefs) leaveOutPodValue(env map[string]string, v corev1.EnvVar, from string) error {
+	if isCheckedKey(v.Name) {
+		return fmt.Errorf("%s comes from %s, which only the running pod knows, so driftd cannot read it: set %s as a value or from a ConfigMap or Secret", v.Name, from, v.Name)
+	}
+	e.leaveOut(env, v.Name, unreadVar{from: from + ", which only the running pod knows", fix: "as a value or from a ConfigMap or Secret"})
+	return nil
 }
 
 // refusesUnread fails a checked variable whose literal refers to a
@@ -112,8 +152,8 @@ func (e *envRefs) refusesUnread(v corev1.EnvVar) error {
 		return nil
 	}
 	for _, ref := range referencedVars(v.Value) {
-		if secret, ok := e.unread[ref]; ok {
-			return fmt.Errorf("%s is %q, and $(%s) comes from Secret %s/%s, which driftd does not read for a variable it does not check: set %s from the Secret directly (secretKeyRef)", v.Name, v.Value, ref, e.read.ns, secret, v.Name)
+		if u, ok := e.unread[ref]; ok {
+			return fmt.Errorf("%s is %q, and $(%s) comes from %s: set %s %s", v.Name, v.Value, ref, u.from, v.Name, u.fix)
 		}
 	}
 	return nil
@@ -160,6 +200,12 @@ func (e *envRefs) resolve(ctx context.Context, c *corev1.Container) (map[string]
 	for _, v := range c.Env {
 		if err := e.refusesUnread(v); err != nil {
 			return nil, err
+		}
+		if from := fromThePod(v); from != "" {
+			if err := e.leaveOutPodValue(env, v, from); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		val, set, err := e.envVar(ctx, v, env)
 		if err != nil {
@@ -239,7 +285,7 @@ func (e *envRefs) envVar(ctx context.Context, v corev1.EnvVar, env map[string]st
 		}
 		return string(val), ok, nil
 	}
-	// fieldRef, resourceFieldRef, fileKeyRef: pod-specific, never an OIDC setting.
+	// fieldRef, resourceFieldRef, fileKeyRef: left out by resolve (fromThePod).
 	return "", false, nil
 }
 
