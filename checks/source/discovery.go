@@ -1,9 +1,12 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -36,7 +39,7 @@ func DiscoveryURL(issuer string) string {
 	return strings.TrimRight(issuer, "/") + "/.well-known/openid-configuration"
 }
 
-// Fetch reads the discovery document of issuer. A 404 is returned as a
+// Fetch reads the discovery document of issuer. Okta's 404 is returned as a
 // document with Found false: the issuer URL is wrong, which is drift.
 func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Discovery, error) {
 	u := DiscoveryURL(issuer)
@@ -52,6 +55,9 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
+		if err := oktaNotFound(resp.Body); err != nil {
+			return nil, BoundError(fmt.Errorf("fetching discovery document %s: answered 404 Not Found with %v, not Okta's error document, so whether the issuer is wrong or something in between (a proxy, an ingress) failed is not known: check oidc.issuer and the way to it", u, err))
+		}
 		return &checks.Discovery{URL: u, Found: false}, nil
 	case resp.StatusCode != http.StatusOK:
 		return nil, BoundError(fmt.Errorf("fetching discovery document %s: issuer answered %s", u, resp.Status))
@@ -81,4 +87,25 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 		URL: u, Found: true, Issuer: doc.Issuer, AuthorizationEndpoint: doc.AuthorizationEndpoint,
 		ResponseTypesSupported: doc.ResponseTypesSupported, CodeChallengeMethodsSupported: doc.CodeChallengeMethodsSupported,
 	}, nil
+}
+
+// oktaNotFound returns nil when a 404's body is Okta's error document: a
+// JSON object with an errorCode (Okta's management API spec, components.
+// schemas.Error; E0000007 for an unknown authorization server), else what
+// the body is instead.
+func oktaNotFound(body io.Reader) error {
+	data, err := io.ReadAll(io.LimitReader(body, 64<<10))
+	if err != nil {
+		return fmt.Errorf("a body that could not be read (%v)", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errors.New("an empty body")
+	}
+	var e struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	if json.Unmarshal(data, &e) != nil || e.ErrorCode == "" {
+		return fmt.Errorf("a body of %d bytes", len(data))
+	}
+	return nil
 }

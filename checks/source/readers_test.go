@@ -68,3 +68,46 @@ func TestDiscoveryReaderRefusesADocumentThatIsNotOne(t *testing.T) {
 		})
 	}
 }
+
+// A 404 says the issuer has no discovery document only when Okta says so,
+// with its error document (Okta's management API spec, components.schemas.
+// Error: errorCode, errorSummary; E0000007 "Not found: Resource not found"
+// for an unknown authorization server, as oktasim answers). A 404 from
+// something in between (a proxy, an ingress, a captive portal), with an
+// empty or HTML body, was judged drift: "not an Okta issuer".
+func TestADiscovery404ThatIsNotOktasIsAFailedReadNotDrift(t *testing.T) {
+	okta := jsonAnswer(404, `{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: /oauth2/nope (AuthorizationServer)","errorLink":"E0000007","errorId":"oae1","errorCauses":[]}`)
+	srv := httptest.NewServer(okta)
+	defer srv.Close()
+	doc, err := NewDiscoveryReader(nil, patientPolicy).Fetch(context.Background(), srv.URL+"/oauth2/nope")
+	if err != nil || doc == nil || doc.Found {
+		t.Fatalf("Okta's 404: Fetch() = %+v, %v; want a document not found", doc, err)
+	}
+	tests := []struct {
+		name   string
+		answer http.HandlerFunc
+	}{
+		{"an empty 404 from a proxy", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) }},
+		{"an HTML 404 page", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(404)
+			_, _ = w.Write([]byte("<html><body>404 Not Found</body></html>"))
+		}},
+		{"a JSON 404 that is not Okta's error", jsonAnswer(404, `{"message":"no route"}`)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(tc.answer)
+			defer srv.Close()
+			doc, err := NewDiscoveryReader(nil, patientPolicy).Fetch(context.Background(), srv.URL)
+			if err == nil {
+				t.Fatalf("Fetch() = %+v; want a failed read", doc)
+			}
+			for _, want := range []string{"404", srv.URL + "/.well-known/openid-configuration", "not Okta's"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+		})
+	}
+}
