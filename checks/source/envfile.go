@@ -26,6 +26,9 @@ import (
 // driftd's own environment would leak into (and change) the value it judges.
 func ParseDotenv(data string) (map[string]string, error) {
 	out := map[string]string{}
+	// A leading UTF-8 byte order mark is skipped, as compose-go does
+	// (v2.16.2 dotenv/godotenv.go, utf8BOM).
+	data = strings.TrimPrefix(data, "\ufeff")
 	sc := bufio.NewScanner(strings.NewReader(data))
 	// A line may be up to 1 MiB; the buffer grows to it only when one is.
 	// A 64 KiB buffer made up front was most of a 1,000-target pass's

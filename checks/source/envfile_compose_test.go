@@ -55,3 +55,22 @@ func TestParseDotenvAgreesWithComposeGoExceptWhereDocumented(t *testing.T) {
 		}
 	}
 }
+
+// A UTF-8 byte order mark (an editor on Windows writes one) is skipped by
+// compose-go (compose-go v2.16.2 dotenv/godotenv.go: "seek past the UTF-8
+// BOM if it exists"), so the W&B container gets OIDC_ISSUER; driftd failed
+// the read of a file that works: "\ufeffOIDC_ISSUER" is not a valid name.
+func TestAnEnvFileWithAByteOrderMarkReadsAsComposeReadsIt(t *testing.T) {
+	in := "\ufeffOIDC_ISSUER=https://acme.okta.com\r\nOIDC_CLIENT_ID=0oa1\r\n"
+	want, err := composeDotenv(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ParseDotenv(in); err != nil || !maps.Equal(got, want) {
+		t.Errorf("ParseDotenv = %q, %v; compose-go = %q", got, err, want)
+	}
+	// Only a leading mark: one inside a key is still not a variable name.
+	if got, err := ParseDotenv("A=1\n\ufeffB=2\n"); err == nil {
+		t.Errorf("a mark on line 2 read as %q, want an error", got)
+	}
+}
