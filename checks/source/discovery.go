@@ -60,7 +60,7 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 		}
 		return &checks.Discovery{URL: u, Found: false}, nil
 	case resp.StatusCode != http.StatusOK:
-		return nil, BoundError(fmt.Errorf("fetching discovery document %s: issuer answered %s", u, resp.Status))
+		return nil, BoundError(fmt.Errorf("fetching discovery document %s: issuer answered %s%s", u, resp.Status, redirectTarget(resp)))
 	}
 	var doc struct {
 		Issuer                        string   `json:"issuer"`
@@ -70,7 +70,7 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 	}
 	body := &limitedBody{ReadCloser: resp.Body, left: maxDiscoveryBody, limit: maxDiscoveryBody, service: "the issuer"}
 	if err := json.NewDecoder(body).Decode(&doc); err != nil {
-		return nil, BoundError(fmt.Errorf("decoding discovery document %s: %w", u, err))
+		return nil, BoundError(fmt.Errorf("decoding discovery document %s (Content-Type %q): %w", u, resp.Header.Get("Content-Type"), err))
 	}
 	// A 200 without an issuer ({}, null, another JSON document) is not a
 	// discovery document: every OpenID provider must publish issuer
@@ -108,4 +108,15 @@ func oktaNotFound(body io.Reader) error {
 		return fmt.Errorf("a body of %d bytes", len(data))
 	}
 	return nil
+}
+
+// redirectTarget names where a redirect points, without its query and
+// fragment (a sign-in page's may carry anything), or "".
+func redirectTarget(resp *http.Response) string {
+	loc, err := resp.Location()
+	if err != nil {
+		return ""
+	}
+	loc.RawQuery, loc.Fragment, loc.User = "", "", nil
+	return " that redirects to " + loc.String() + " (a discovery document never redirects)"
 }

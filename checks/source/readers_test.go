@@ -111,3 +111,34 @@ func TestADiscovery404ThatIsNotOktasIsAFailedReadNotDrift(t *testing.T) {
 		})
 	}
 }
+
+// A failed read says what came instead: where a redirect points (an issuer
+// that moved, a proxy sending to its login; without the query, which may
+// carry anything), and that a 200 that is not
+// JSON was a page of some other type (a captive portal, a sign-in page).
+// Both said only "answered 301" or "invalid character '<'".
+func TestADiscoveryAnswerThatIsNotADocumentSaysWhatCameInstead(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer http.HandlerFunc
+		want   string
+	}{
+		{"a redirect names where it points", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://login.proxy.example/?next=okta", http.StatusMovedPermanently)
+		}, "redirects to https://login.proxy.example/ "},
+		{"an HTML page names its content type", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte("<html>Sign in to the Wi-Fi</html>"))
+		}, "text/html"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(tc.answer)
+			defer srv.Close()
+			_, err := NewDiscoveryReader(nil, patientPolicy).Fetch(context.Background(), srv.URL)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
