@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/driftd/driftd/checks"
 	appsv1 "k8s.io/api/apps/v1"
@@ -240,7 +241,11 @@ func (e *envRefs) envFrom(ctx context.Context, from corev1.EnvFromSource, env ma
 		}
 		for k, v := range s.Data {
 			if name := from.Prefix + k; isCheckedKey(name) {
-				env[name] = string(v)
+				text, err := e.secretText(name, from.SecretRef.Name, k, v)
+				if err != nil {
+					return err
+				}
+				env[name] = text
 				delete(e.unread, name)
 			} else {
 				e.skip(env, name, from.SecretRef.Name)
@@ -283,13 +288,28 @@ func (e *envRefs) envVar(ctx context.Context, v corev1.EnvVar, env map[string]st
 		if !ok && !optional(ref.Optional) {
 			return "", false, fmt.Errorf("%s: key %s is not in Secret %s/%s, so the pods cannot start", v.Name, ref.Key, e.read.ns, ref.Name)
 		}
-		return string(val), ok, nil
+		if !ok {
+			return "", false, nil
+		}
+		text, err := e.secretText(v.Name, ref.Name, ref.Key, val)
+		return text, err == nil, err
 	}
 	// fieldRef, resourceFieldRef, fileKeyRef: left out by resolve (fromThePod).
 	return "", false, nil
 }
 
 func optional(p *bool) bool { return p != nil && *p }
+
+// secretText is a Secret's value of a checked variable as text. Secret data
+// is bytes (core/v1 Secret.Data) handed to the container as they are; bytes
+// that are not UTF-8 are no issuer, client id or origin list, and are never
+// shown.
+func (e *envRefs) secretText(name, secret, key string, v []byte) (string, error) {
+	if !utf8.Valid(v) {
+		return "", fmt.Errorf("%s: key %s of Secret %s/%s is %d bytes that are not UTF-8 text", name, key, e.read.ns, secret, len(v))
+	}
+	return string(v), nil
+}
 
 // configMap gets a ConfigMap once per read; nil with no error means an
 // optional one that does not exist.
