@@ -3,6 +3,7 @@ package source
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -12,8 +13,9 @@ import (
 
 // ParseDotenv reads KEY=VALUE lines: blank lines and # comments are skipped,
 // an "export " prefix is allowed, values may be 'single quoted' (literal),
-// "double quoted" (with \n, \t, \" and \\ escapes) or bare (a " #" starts a
-// comment). A later line overrides an earlier one, as in a shell.
+// "double quoted" (with \n, \t, \" and \\ escapes), either spanning lines,
+// or bare (a " #" starts a comment). A later line overrides an earlier one,
+// as in a shell and in compose-go.
 //
 // It is not compose-go's dotenv (a dependency, used by the W&B simulator and
 // the tests as an independent reader), which reads the same for every file
@@ -35,7 +37,8 @@ func ParseDotenv(data string) (map[string]string, error) {
 	// allocation (every target reads its env file).
 	sc.Buffer(make([]byte, 0, min(len(data)+1, 4<<10)), 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
+		orig := strings.TrimSuffix(sc.Text(), "\r")
+		line := strings.TrimSpace(orig)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -48,9 +51,22 @@ func ParseDotenv(data string) (map[string]string, error) {
 		if !validEnvKey(key) {
 			return nil, fmt.Errorf("line %d: %q is not a valid variable name", n, key)
 		}
+		start := n
 		v, err := dotenvValue(strings.TrimSpace(val))
+		if errors.Is(err, errUnterminated) {
+			// A quoted value may span lines, as compose-go reads it
+			// (v2.16.2 dotenv/parser.go, extractVarValue): the text from
+			// the quote on, whole lines after it, up to the closing quote.
+			_, raw, _ := strings.Cut(orig, "=")
+			raw = strings.TrimLeft(raw, " \t")
+			for errors.Is(err, errUnterminated) && sc.Scan() {
+				n++
+				raw += "\n" + strings.TrimSuffix(sc.Text(), "\r")
+				v, err = dotenvValue(raw)
+			}
+		}
 		if err != nil {
-			return nil, fmt.Errorf("line %d (%s): %w", n, key, err)
+			return nil, fmt.Errorf("line %d (%s): %w", start, key, err)
 		}
 		out[key] = v
 	}
@@ -59,6 +75,10 @@ func ParseDotenv(data string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// errUnterminated is a quote that does not close on its line; it may on a
+// later one.
+var errUnterminated = errors.New("unterminated")
 
 func validEnvKey(k string) bool {
 	if k == "" {
@@ -84,7 +104,7 @@ func dotenvValue(v string) (string, error) {
 	case '\'':
 		end := strings.IndexByte(v[1:], '\'')
 		if end < 0 {
-			return "", fmt.Errorf("unterminated single quote")
+			return "", fmt.Errorf("%w single quote", errUnterminated)
 		}
 		if rest := strings.TrimSpace(v[end+2:]); rest != "" && !strings.HasPrefix(rest, "#") {
 			return "", fmt.Errorf("unexpected text after closing quote")
@@ -116,7 +136,7 @@ func dotenvValue(v string) (string, error) {
 				b.WriteByte(c)
 			}
 		}
-		return "", fmt.Errorf("unterminated double quote")
+		return "", fmt.Errorf("%w double quote", errUnterminated)
 	}
 	if i := strings.Index(v, " #"); i >= 0 {
 		v = v[:i]

@@ -74,3 +74,24 @@ func TestAnEnvFileWithAByteOrderMarkReadsAsComposeReadsIt(t *testing.T) {
 		t.Errorf("a mark on line 2 read as %q, want an error", got)
 	}
 }
+
+// A quoted value may span lines (compose-go v2.16.2 dotenv/parser.go,
+// extractVarValue: a quoted value ends at its closing quote, newlines
+// included), as a PEM key or a JSON credential beside W&B's OIDC settings
+// is written. The whole file failed to read ("unterminated double quote"),
+// so a working W&B env could never be checked. A quote that never closes
+// still fails, naming the line it opened on.
+func TestAnEnvFileWithAMultiLineQuotedValueReadsAsComposeReadsIt(t *testing.T) {
+	in := "OIDC_ISSUER=https://acme.okta.com\nTLS_KEY=\"-----BEGIN KEY-----\nMIIE+/a\n-----END KEY-----\"\nCREDS='{\n  \"a\": 1\n}'\nOIDC_CLIENT_ID=0oa1\n"
+	want, err := composeDotenv(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ParseDotenv(in); err != nil || !maps.Equal(got, want) {
+		t.Errorf("ParseDotenv = %q, %v; compose-go = %q", got, err, want)
+	}
+	_, err = ParseDotenv("A=1\nB=\"opens\nC=2\nD=3\n")
+	if err == nil || !strings.Contains(err.Error(), "line 2 (B): unterminated double quote") {
+		t.Errorf("err = %v, want the unterminated quote named at line 2", err)
+	}
+}
