@@ -24,6 +24,18 @@ type Rollout struct {
 	Pods []PodStart `json:"pods"`
 	// Sources are the ConfigMaps and Secrets the W&B container reads env from.
 	Sources []EnvObject `json:"sources"`
+	// Template, when set, says that some pods still run an older pod
+	// template than the one read: the Deployment is mid-rollout.
+	Template *TemplateRollout `json:"template,omitempty"`
+}
+
+// TemplateRollout is a Deployment's rollout of its current pod template, as
+// its controller reports it in status.
+type TemplateRollout struct {
+	Replicas int32 `json:"replicas"`
+	Updated  int32 `json:"updated"`
+	// Stuck: the controller gave up waiting (ProgressDeadlineExceeded).
+	Stuck bool `json:"stuck"`
 }
 
 // PodStart is a running pod and when it started (status.startTime).
@@ -45,6 +57,9 @@ type EnvObject struct {
 // change is fresh (a rollout may be under way), an error after RolloutGrace.
 func RolloutPending(r *Rollout) []Finding {
 	var out []Finding
+	if t := r.Template; t != nil {
+		out = append(out, templatePending(r, t))
+	}
 	for _, src := range r.Sources {
 		stale := stalePods(r.Pods, src.Changed)
 		if len(stale) == 0 {
@@ -87,4 +102,24 @@ func listPods(names []string) string {
 		return quoteList(names)
 	}
 	return fmt.Sprintf("%s and %d more", quoteList(names[:shown]), len(names)-shown)
+}
+
+// templatePending: some pods run an older pod template than the one whose
+// env was judged. A warning while the rollout progresses, an error once the
+// controller reports it stuck.
+func templatePending(r *Rollout, t *TemplateRollout) Finding {
+	f := Finding{
+		Severity: SeverityWarning,
+		Field:    "deployment/" + r.Deployment,
+		Expected: fmt.Sprintf("%d of %d pods on the current template", t.Replicas, t.Replicas),
+		Actual:   fmt.Sprintf("%d of %d pods on the current template", t.Updated, t.Replicas),
+		Message: fmt.Sprintf("Deployment %s/%s is mid-rollout: %d of %d pods run its current pod template, whose env this run judged; the others run an older one. Follow it: kubectl rollout status deployment/%s -n %s",
+			r.Namespace, r.Deployment, t.Updated, t.Replicas, r.Deployment, r.Namespace),
+	}
+	if t.Stuck {
+		f.Severity = SeverityError
+		f.Message = fmt.Sprintf("The rollout of deployment %s/%s is stuck (ProgressDeadlineExceeded): %d of %d pods run its current pod template, whose env this run judged; the others still run an older one. See why: kubectl rollout status deployment/%s -n %s",
+			r.Namespace, r.Deployment, t.Updated, t.Replicas, r.Deployment, r.Namespace)
+	}
+	return f
 }

@@ -40,7 +40,28 @@ func observeRollout(ctx context.Context, r *kubeRead, d *appsv1.Deployment, refs
 	if out.Sources == nil {
 		out.Sources = []checks.EnvObject{}
 	}
+	out.Template = templateRollout(d)
 	return out, nil
+}
+
+// templateRollout reads from the Deployment's status whether some of its
+// pods run an older pod template (k8s.io/api v0.37.1 apps/v1 types.go,
+// DeploymentStatus.UpdatedReplicas: the pods "that have the desired template
+// spec"; a Progressing condition with reason ProgressDeadlineExceeded once
+// the rollout is stuck, DeploymentSpec.ProgressDeadlineSeconds). nil when
+// every pod runs it, or the controller has not observed the spec yet.
+func templateRollout(d *appsv1.Deployment) *checks.TemplateRollout {
+	st := d.Status
+	if st.ObservedGeneration < d.Generation || st.UpdatedReplicas >= st.Replicas {
+		return nil
+	}
+	t := &checks.TemplateRollout{Replicas: st.Replicas, Updated: st.UpdatedReplicas}
+	for _, c := range st.Conditions {
+		if c.Type == appsv1.DeploymentProgressing && c.Reason == "ProgressDeadlineExceeded" {
+			t.Stuck = true
+		}
+	}
+	return t
 }
 
 // expandEnv expands $(VAR) references in a literal env value as the kubelet
