@@ -19,6 +19,21 @@ type faults struct {
 	channels      []Channel
 	webhookStatus int
 	webhookBody   string
+	deleted       map[string]bool // ts of messages a person deleted
+}
+
+// DeleteMessage deletes the message ts, as a person can in Slack: a later
+// chat.update of it answers {"ok":false,"error":"message_not_found"}
+// (chat.update's documented errors, docs.slack.dev/reference/methods/chat.update:
+// "message_not_found: No message exists with the requested timestamp.";
+// the answer slackapi/slack-github-action#395 quotes from Slack).
+func (s *Server) DeleteMessage(ts string) {
+	s.mu.Lock()
+	if s.faults.deleted == nil {
+		s.faults.deleted = map[string]bool{}
+	}
+	s.faults.deleted[ts] = true
+	s.mu.Unlock()
 }
 
 // SetScopes limits the bot token to scopes: chat.postMessage and

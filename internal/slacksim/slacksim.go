@@ -151,6 +151,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			ChannelID: channel, Metadata: form.Get("metadata")})
 		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts})
 	case "chat.update":
+		if s.faults.deleted[form.Get("ts")] {
+			writeJSON(w, map[string]any{"ok": false, "error": "message_not_found"})
+			return
+		}
 		s.messages = append(s.messages, Message{Method: method, Channel: form.Get("channel"), TS: form.Get("ts"),
 			Text: form.Get("text"), Blocks: form.Get("blocks"), At: time.Now()})
 		writeJSON(w, map[string]any{"ok": true, "channel": form.Get("channel"), "ts": form.Get("ts"), "text": form.Get("text")})
