@@ -126,9 +126,9 @@ func (s *Store) Root(target, episode string) (Root, bool) {
 // anew by an update), remembers where it is.
 func (s *Store) Delivered(it OutboxItem, root Root) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		// An update may have posted the root anew (the old one was
-		// deleted): the episode's replies then go to the new one.
-		if (it.Op == OpPostRoot || it.Op == OpUpdateRoot) && root.TS != "" {
+		// An update or a reply may have posted the root anew (the old
+		// one was deleted): the episode's replies then go to the new one.
+		if root.TS != "" {
 			b, _ := json.Marshal(root)
 			if err := tx.Bucket(bucketRoots).Put([]byte(it.Target+"\x00"+it.Episode), b); err != nil {
 				return err

@@ -26,7 +26,10 @@ type faults struct {
 // chat.update of it answers {"ok":false,"error":"message_not_found"}
 // (chat.update's documented errors, docs.slack.dev/reference/methods/chat.update:
 // "message_not_found: No message exists with the requested timestamp.";
-// the answer slackapi/slack-github-action#395 quotes from Slack).
+// the answer slackapi/slack-github-action#395 quotes from Slack), and a
+// chat.postMessage into its thread answers thread_not_found (Slack's
+// maintainer in slackapi/bolt-js#2307: "the parent message no longer
+// exists" when a reply is posted after the user deleted it).
 func (s *Server) DeleteMessage(ts string) {
 	s.mu.Lock()
 	if s.faults.deleted == nil {

@@ -143,6 +143,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch method {
 	case "chat.postMessage":
+		if s.faults.deleted[form.Get("thread_ts")] {
+			writeJSON(w, map[string]any{"ok": false, "error": "thread_not_found"})
+			return
+		}
 		s.seq++
 		// A ts is the post's Unix time with a unique suffix, as Slack's.
 		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), s.seq%1000000)

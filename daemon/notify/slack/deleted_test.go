@@ -50,3 +50,32 @@ func TestADeletedAlertMessageDoesNotSilenceTheTarget(t *testing.T) {
 	}
 	h.noSecrets()
 }
+
+// TestAReminderAfterTheAlertWasDeletedIsPosted: a reminder is a thread
+// reply alone, which Slack answers thread_not_found once its parent is
+// deleted; it held up the target's queue as the update did.
+func TestAReminderAfterTheAlertWasDeletedIsPosted(t *testing.T) {
+	h := newAlertHarness(t, false)
+	h.notify(sampleResult())
+	h.flush()
+	h.sim.DeleteMessage(h.sim.Messages()[0].TS)
+	h.now = h.now.Add(4 * time.Hour)
+	h.notify(sampleResult())
+	h.now = h.now.Add(time.Minute)
+	h.notify(&report.TargetResult{Name: "prod", Status: report.StatusOK, ObservedAt: h.now})
+	for range 3 {
+		h.flush()
+		h.now = h.now.Add(10 * time.Minute)
+	}
+	if q, _ := h.store.Outbox(); len(q) != 0 {
+		t.Fatalf("%d items stuck in the outbox after the alert was deleted, the first %s %s: %s", len(q), q[0].Kind, q[0].Op, q[0].LastError)
+	}
+	want := "chat.postMessage,chat.postMessage,chat.update,chat.postMessage(thread)"
+	if got := strings.Join(h.methods(), ","); got != want {
+		t.Fatalf("calls after the alert was deleted:\n got %s\nwant %s", got, want)
+	}
+	msgs := h.sim.Messages()
+	if !strings.HasPrefix(msgs[1].Text, "Still drifting") || msgs[2].TS != msgs[1].TS || msgs[3].ThreadTS != msgs[1].TS {
+		t.Errorf("the reminder is not the new root the resolution follows: %+v", msgs[1:])
+	}
+}
