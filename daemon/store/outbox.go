@@ -123,7 +123,7 @@ func (s *Store) Root(target, episode string) (Root, bool) {
 }
 
 // Delivered removes an item and, for a root message (posted, or posted
-// anew by an update), remembers where it is.
+// anew by an update or a reply), remembers where it is.
 func (s *Store) Delivered(it OutboxItem, root Root) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		// An update or a reply may have posted the root anew (the old
