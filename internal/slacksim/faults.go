@@ -2,6 +2,7 @@ package slacksim
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -115,6 +116,18 @@ func (s *Server) apiFault(method, channel string) (string, map[string]any) {
 		return c.ID, nil
 	}
 	return "", map[string]any{"ok": false, "error": "channel_not_found"}
+}
+
+// deletedFault answers a call about a deleted message (DeleteMessage);
+// s.mu is held.
+func (s *Server) deletedFault(method string, form url.Values) map[string]any {
+	switch {
+	case method == "chat.update" && s.faults.deleted[form.Get("ts")]:
+		return map[string]any{"ok": false, "error": "message_not_found"}
+	case method == "chat.postMessage" && form.Get("thread_ts") != "" && s.faults.deleted[form.Get("thread_ts")]:
+		return map[string]any{"ok": false, "error": "thread_not_found"}
+	}
+	return nil
 }
 
 func contains(list []string, v string) bool {

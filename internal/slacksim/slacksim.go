@@ -137,16 +137,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	channel, refused := s.apiFault(method, form.Get("channel"))
+	if refused == nil {
+		refused = s.deletedFault(method, form)
+	}
 	if refused != nil {
 		writeJSON(w, refused)
 		return
 	}
 	switch method {
 	case "chat.postMessage":
-		if s.faults.deleted[form.Get("thread_ts")] {
-			writeJSON(w, map[string]any{"ok": false, "error": "thread_not_found"})
-			return
-		}
 		s.seq++
 		// A ts is the post's Unix time with a unique suffix, as Slack's.
 		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), s.seq%1000000)
@@ -155,10 +154,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			ChannelID: channel, Metadata: form.Get("metadata")})
 		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts})
 	case "chat.update":
-		if s.faults.deleted[form.Get("ts")] {
-			writeJSON(w, map[string]any{"ok": false, "error": "message_not_found"})
-			return
-		}
 		s.messages = append(s.messages, Message{Method: method, Channel: form.Get("channel"), TS: form.Get("ts"),
 			Text: form.Get("text"), Blocks: form.Get("blocks"), At: time.Now()})
 		writeJSON(w, map[string]any{"ok": true, "channel": form.Get("channel"), "ts": form.Get("ts"), "text": form.Get("text")})
