@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,24 +13,6 @@ import (
 	"github.com/driftd/driftd/daemon/terraform"
 	"github.com/driftd/driftd/internal/fixture"
 )
-
-// syncLog is a log sink the test reads while the runner writes to it.
-type syncLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestAnApprovalWaitsForTheRunInProgressInsteadOfAskingForAnotherClick:
 // an approver's click that lands while another run holds the target (the
@@ -57,7 +38,7 @@ func TestAnApprovalWaitsForTheRunInProgressInsteadOfAskingForAnotherClick(t *tes
 	t.Setenv("DRIFTD_TEST_SIGNING", signingSecret)
 	slackCfg := "slack:\n  bot_token: ${DRIFTD_TEST_SLACK_TOKEN}\n  channel: \"#wandb-sso\"\n  signing_secret: ${DRIFTD_TEST_SIGNING}\n  approvers: [UALICE]\n"
 	f.WriteConfig(strings.Replace(f.Body, "targets:\n", slackCfg+"targets:\n", 1) + "    remediation:\n      mode: approve\n      terraform: {dir: ./tf}\n")
-	logs := &syncLog{}
+	logs := &lockedBuffer{}
 	r, _ := newTestRunner(t, f.Cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	r.pending["plan-1"] = &terraform.SavedPlan{ID: "plan-1", Target: "prod", CreatedAt: time.Now(), Observation: "the world the plan was made against"}
 

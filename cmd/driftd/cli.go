@@ -47,7 +47,7 @@ Exit codes: 0 valid, 1 invalid.`,
 }
 
 func (c *cli) validate(ctx context.Context, file string, deep bool) int {
-	cfg, err := loadFromFlag(file, config.ForAll)
+	cfg, err := loadFromFlag(file, config.ForAll, "")
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError
@@ -98,12 +98,13 @@ func workspaceProblems(ctx context.Context, cfg *config.Config, deep bool) []str
 }
 
 // loadFromFlag loads --config for a command that uses the sections cmd
-// names: it requires only their secrets.
-func loadFromFlag(file string, cmd config.Command) (*config.Config, error) {
+// names, and only the target named target when it is set: it requires only
+// their secrets.
+func loadFromFlag(file string, cmd config.Command, target string) (*config.Config, error) {
 	if file == "" {
 		return nil, errors.New("--config is required (or DRIFTD_CONFIG)")
 	}
-	return config.LoadConfigFor(file, cmd)
+	return config.LoadConfigFor(file, cmd, target)
 }
 
 // checkOptions are check's and reconcile's flags.
@@ -159,7 +160,8 @@ func (c *cli) check(ctx context.Context, o *checkOptions) int {
 	if o.reconcile {
 		uses = config.ForReconcile
 	}
-	cfg, err := loadFromFlag(o.file, uses)
+	// With --target, only that target's secrets are required.
+	cfg, err := loadFromFlag(o.file, uses, o.target)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError

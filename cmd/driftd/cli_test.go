@@ -95,6 +95,19 @@ func TestCheckOneTarget(t *testing.T) {
 	}
 }
 
+// `check --target b` runs without target a's secrets: a's Terraform
+// credential, unset here, stops only a command that runs a.
+func TestCheckOneTargetNeedsOnlyItsSecrets(t *testing.T) {
+	f := fixture.New(t, "a", "b")
+	f.WriteConfig(strings.Replace(f.Body, "    okta: {app_id: 0oaa}\n", "    okta: {app_id: 0oaa, org_url: https://other.okta.com, api_token: \"${UNSET_A_TOKEN}\"}\n", 1))
+	if code, out, stderr := runCLI(t, "check", "--config", f.Cfg, "--target", "b", "--output", "json"); code != 0 || !strings.Contains(out, `"name": "b"`) {
+		t.Fatalf("check --target b: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, "check", "--config", f.Cfg, "--target", "a"); code != 1 || !strings.Contains(stderr, "UNSET_A_TOKEN") {
+		t.Fatalf("check --target a: exit %d, %s", code, stderr)
+	}
+}
+
 func TestCheckMakesOneOktaRequestPerTargetAndOneDiscoveryPerIssuer(t *testing.T) {
 	f := fixture.New(t, "a", "b", "c")
 	if code, out, _ := runCLI(t, "check", "--config", f.Cfg); code != 0 {

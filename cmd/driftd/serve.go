@@ -32,7 +32,7 @@ Exit codes: 0 after a clean shutdown, 1 error.`,
 }
 
 func (c *cli) serve(ctx context.Context, file string) int {
-	cfg, err := loadFromFlag(file, config.ForAll)
+	cfg, err := loadFromFlag(file, config.ForAll, "")
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError

@@ -44,7 +44,7 @@ Exit codes: 0 posted, 1 not.`,
 }
 
 func (c *cli) slackTest(ctx context.Context, file, target string) int {
-	cfg, err := loadFromFlag(file, config.ForSlack)
+	cfg, err := loadFromFlag(file, config.ForSlack, target)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "driftd: %v\n", err)
 		return ExitError

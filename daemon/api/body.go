@@ -37,8 +37,13 @@ func (h *handler) readTarget(w http.ResponseWriter, r *http.Request) (reconcileB
 	case err != nil:
 		return body, http.StatusBadRequest, "reading the request body failed; " + bodyHint
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	switch trimmed := bytes.TrimSpace(data); {
+	case len(trimmed) == 0:
 		return body, 0, ""
+	case string(trimmed) == "null":
+		// encoding/json decodes null as nothing, which would run every
+		// target: only an empty body means that.
+		return body, http.StatusBadRequest, "malformed body: the body must be a JSON object, not null; " + bodyHint
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

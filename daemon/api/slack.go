@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,7 +73,9 @@ func slackInteractions(approvals SlackApprovals, throttle *loginThrottle, now fu
 			writeError(w, http.StatusUnauthorized, err.Error())
 			return
 		}
-		if !replays.first(r.Header.Get("X-Slack-Signature"), now()) {
+		// The verified signature is hex, which slack-go decodes in either
+		// case: the guard keys on one spelling, so "ABCD" replays "abcd".
+		if !replays.first(strings.ToLower(r.Header.Get("X-Slack-Signature")), now()) {
 			throttle.fail(client)
 			writeError(w, http.StatusUnauthorized, "replayed Slack request")
 			return

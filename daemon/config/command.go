@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/driftd/driftd/checks/source"
 )
@@ -68,11 +71,73 @@ func (cmd Command) drop(problems []string) []string {
 
 // LoadConfigFor is LoadConfig for a command that uses only some sections:
 // an unset ${VAR} or an invalid value in a section it does not use is no
-// problem for it (a wrong key or shape still is, anywhere).
-func LoadConfigFor(file string, cmd Command) (*Config, error) {
+// problem for it (a wrong key or shape still is, anywhere). With a target
+// (--target), the same holds for the other targets (their own org's token,
+// their Terraform credential), and the config returned holds only that
+// target; an unknown name is left for the caller to name.
+func LoadConfigFor(file string, cmd Command, target string) (*Config, error) {
 	data, err := source.ReadRegularFile(file, maxConfigBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	return parseConfig(data, file, os.LookupEnv, cmd)
+	return parseConfig(data, file, os.LookupEnv, cmd, target)
+}
+
+// otherTargets returns the list indexes of the targets not named only, as
+// the document lists them; none when only is empty.
+func otherTargets(root *yaml.Node, only string) map[int]bool {
+	out := map[int]bool{}
+	if only == "" || root.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "targets" || root.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, t := range root.Content[i+1].Content {
+			if name := mappingValue(t, "name"); name != only {
+				out[j] = true
+			}
+		}
+	}
+	return out
+}
+
+// mappingValue is the scalar value of key in a mapping node, or "".
+func mappingValue(n *yaml.Node, key string) string {
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key && n.Content[i+1].Kind == yaml.ScalarNode {
+			return n.Content[i+1].Value
+		}
+	}
+	return ""
+}
+
+// dropTargets removes the problems about the targets at the indexes skip
+// holds (key paths "targets[i]" and below).
+func dropTargets(problems []string, skip map[int]bool) []string {
+	if len(skip) == 0 {
+		return problems
+	}
+	out := problems[:0:0]
+	for _, p := range problems {
+		rest, ok := strings.CutPrefix(keyPath(p), "targets[")
+		if i, _, found := strings.Cut(rest, "]"); ok && found {
+			if n, err := strconv.Atoi(i); err == nil && skip[n] {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// keepOnly narrows the config to the target named only, when it has one.
+func (c *Config) keepOnly(only string) {
+	if t, ok := c.Target(only); only != "" && ok {
+		c.Targets = []Target{*t}
+	}
 }

@@ -153,7 +153,7 @@ func TestTheHeaderSecretsWithSurroundingWhitespaceAreRefused(t *testing.T) {
 			if strings.Contains(err.Error(), "padded-secret-value") {
 				t.Errorf("the error shows the secret: %v", err)
 			}
-			if _, err := parseConfig([]byte(withSlack), "/etc/driftd/driftd.yaml", env, ForCheck); err != nil {
+			if _, err := parseConfig([]byte(withSlack), "/etc/driftd/driftd.yaml", env, ForCheck, ""); err != nil {
 				t.Errorf("check, which uses neither server nor slack, was refused: %v", err)
 			}
 		})

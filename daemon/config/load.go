@@ -43,10 +43,12 @@ const maxConfigBytes = 1 << 20
 // anchors relative paths; lookup resolves ${VAR}. Every problem is reported,
 // not only the first.
 func ParseConfig(data []byte, file string, lookup func(string) (string, bool)) (*Config, error) {
-	return parseConfig(data, file, lookup, ForAll)
+	return parseConfig(data, file, lookup, ForAll, "")
 }
 
-func parseConfig(data []byte, file string, lookup func(string) (string, bool), cmd Command) (*Config, error) {
+// parseConfig parses for a command that uses the sections cmd names and,
+// when only is set (--target), that one target.
+func parseConfig(data []byte, file string, lookup func(string) (string, bool), cmd Command, only string) (*Config, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, &ConfigError{Path: file, Problems: []string{"not valid YAML: " + syntaxError(data, err)}}
@@ -60,7 +62,8 @@ func parseConfig(data []byte, file string, lookup func(string) (string, bool), c
 	var secrets []string
 	var unset []string
 	expandEnv(root, "", lookup, &unset, w.secretPaths, &secrets)
-	w.problems = append(w.problems, cmd.drop(unset)...)
+	others := otherTargets(root, only)
+	w.problems = append(w.problems, dropTargets(cmd.drop(unset), others)...)
 	w.checkLeafTypes()
 	var c Config
 	// Decode fills what it can; the walk above already named every key
@@ -77,13 +80,14 @@ func parseConfig(data []byte, file string, lookup func(string) (string, bool), c
 	}
 	c.Path = file
 	c.applyDefaults(w.present)
-	problems := mergeProblems(w.problems, cmd.drop(c.validate()))
+	problems := mergeProblems(w.problems, dropTargets(cmd.drop(c.validate()), others))
 	if len(problems) > 0 {
 		// Any message may quote a value (a type error, a bad URL); a secret
 		// put where a value is quoted must still never be shown.
 		return nil, &ConfigError{Path: file, Problems: scrub(problems, secrets)}
 	}
 	c.Warnings = scrub(c.warnings(), secrets)
+	c.keepOnly(only)
 	return &c, nil
 }
 

@@ -122,10 +122,13 @@ func (s *Store) Root(target, episode string) (Root, bool) {
 	return r, ok
 }
 
-// Delivered removes an item and, for a root message, remembers where it is.
+// Delivered removes an item and, for a root message (posted, or posted
+// anew by an update or a reply), remembers where it is.
 func (s *Store) Delivered(it OutboxItem, root Root) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		if it.Op == OpPostRoot && root.TS != "" {
+		// An update or a reply may have posted the root anew (the old
+		// one was deleted): the episode's replies then go to the new one.
+		if root.TS != "" {
 			b, _ := json.Marshal(root)
 			if err := tx.Bucket(bucketRoots).Put([]byte(it.Target+"\x00"+it.Episode), b); err != nil {
 				return err

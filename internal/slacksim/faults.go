@@ -2,6 +2,7 @@ package slacksim
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -19,6 +20,24 @@ type faults struct {
 	channels      []Channel
 	webhookStatus int
 	webhookBody   string
+	deleted       map[string]bool // ts of messages a person deleted
+}
+
+// DeleteMessage deletes the message ts, as a person can in Slack: a later
+// chat.update of it answers {"ok":false,"error":"message_not_found"}
+// (chat.update's documented errors, docs.slack.dev/reference/methods/chat.update:
+// "message_not_found: No message exists with the requested timestamp.";
+// the answer slackapi/slack-github-action#395 quotes from Slack), and a
+// chat.postMessage into its thread answers thread_not_found (Slack's
+// maintainer in slackapi/bolt-js#2307: "the parent message no longer
+// exists" when a reply is posted after the user deleted it).
+func (s *Server) DeleteMessage(ts string) {
+	s.mu.Lock()
+	if s.faults.deleted == nil {
+		s.faults.deleted = map[string]bool{}
+	}
+	s.faults.deleted[ts] = true
+	s.mu.Unlock()
 }
 
 // SetScopes limits the bot token to scopes: chat.postMessage and
@@ -97,6 +116,18 @@ func (s *Server) apiFault(method, channel string) (string, map[string]any) {
 		return c.ID, nil
 	}
 	return "", map[string]any{"ok": false, "error": "channel_not_found"}
+}
+
+// deletedFault answers a call about a deleted message (DeleteMessage);
+// s.mu is held.
+func (s *Server) deletedFault(method string, form url.Values) map[string]any {
+	switch {
+	case method == "chat.update" && s.faults.deleted[form.Get("ts")]:
+		return map[string]any{"ok": false, "error": "message_not_found"}
+	case method == "chat.postMessage" && form.Get("thread_ts") != "" && s.faults.deleted[form.Get("thread_ts")]:
+		return map[string]any{"ok": false, "error": "thread_not_found"}
+	}
+	return nil
 }
 
 func contains(list []string, v string) bool {

@@ -137,6 +137,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	channel, refused := s.apiFault(method, form.Get("channel"))
+	if refused == nil {
+		refused = s.deletedFault(method, form)
+	}
 	if refused != nil {
 		writeJSON(w, refused)
 		return

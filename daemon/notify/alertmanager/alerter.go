@@ -37,7 +37,7 @@ func NewAlerter(st *store.Store, cfg func() *config.Config, log *slog.Logger, tr
 	if a.now == nil {
 		a.now = time.Now
 	}
-	sender := &Sender{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second, Transport: transport}, now: a.now}
+	sender := &Sender{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second, Transport: transport, CheckRedirect: notify.RefuseRedirects}, now: a.now}
 	a.delivery = notify.NewDeliverer(st, sender, a.log, clock)
 	return a
 }

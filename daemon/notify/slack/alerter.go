@@ -46,7 +46,7 @@ func newSender(cfg func() *config.Config, log *slog.Logger, transport http.Round
 	if sc == nil {
 		return &notify.LogSender{Log: log}
 	}
-	httpClient := &http.Client{Timeout: 10 * time.Second, Transport: transport}
+	httpClient := &http.Client{Timeout: 10 * time.Second, Transport: transport, CheckRedirect: notify.RefuseRedirects}
 	switch {
 	case !sc.BotToken.IsZero():
 		opts := []slack.Option{slack.OptionHTTPClient(httpClient)}

@@ -32,15 +32,44 @@ func (s *BotSender) Send(ctx context.Context, it store.OutboxItem, root store.Ro
 	switch it.Op {
 	case store.OpUpdateRoot:
 		_, _, _, err := s.client.UpdateMessageContext(ctx, root.Channel, root.TS, opts...)
-		return root, err
+		if !rootDeleted(err) {
+			return root, err
+		}
+		// Someone deleted the alert in Slack: every update of it would fail
+		// for ever and hold up the target's later messages. Post it anew;
+		// the store makes the new message the episode's root.
+		opts = append(opts, slack.MsgOptionMetadata(marker(it)))
+		ch, ts, err := s.client.PostMessageContext(ctx, root.Channel, opts...)
+		return store.Root{Channel: ch, TS: ts}, err
 	case store.OpReply:
-		opts = append(opts, slack.MsgOptionTS(root.TS))
-		_, _, err := s.client.PostMessageContext(ctx, root.Channel, opts...)
-		return root, err
+		_, _, err := s.client.PostMessageContext(ctx, root.Channel, append(opts, slack.MsgOptionTS(root.TS))...)
+		if !threadDeleted(err) {
+			return root, err
+		}
+		// The thread's parent was deleted: post the reply on its own, as
+		// the episode's new root.
+		opts = append(opts, slack.MsgOptionMetadata(marker(it)))
+		ch, ts, err := s.client.PostMessageContext(ctx, root.Channel, opts...)
+		return store.Root{Channel: ch, TS: ts}, err
 	}
 	opts = append(opts, slack.MsgOptionMetadata(marker(it)))
 	ch, ts, err := s.client.PostMessageContext(ctx, s.channelOf(it.Target), opts...)
 	return store.Root{Channel: ch, TS: ts}, err
+}
+
+// rootDeleted says chat.update found no message at the root's ts
+// (message_not_found, docs.slack.dev/reference/methods/chat.update): a
+// person deleted it.
+func rootDeleted(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && se.Err == "message_not_found"
+}
+
+// threadDeleted says chat.postMessage found no thread at the root's ts
+// (thread_not_found: its parent was deleted, slackapi/bolt-js#2307).
+func threadDeleted(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && se.Err == "thread_not_found"
 }
 
 // channelOf is the channel a target's alerts go to.
