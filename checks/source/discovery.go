@@ -55,7 +55,7 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
-		if err := oktaNotFound(resp.Body); err != nil {
+		if err := oktaNotFound(resp.Body, resp.Header.Get("Content-Type")); err != nil {
 			return nil, BoundError(fmt.Errorf("fetching discovery document %s: answered 404 Not Found with %v, not Okta's error document, so whether the issuer is wrong or something in between (a proxy, an ingress) failed is not known: check oidc.issuer and the way to it", u, err))
 		}
 		return &checks.Discovery{URL: u, Found: false}, nil
@@ -93,7 +93,7 @@ func (r *DiscoveryReader) Fetch(ctx context.Context, issuer string) (*checks.Dis
 // JSON object with an errorCode (Okta's management API spec, components.
 // schemas.Error; E0000007 for an unknown authorization server), else what
 // the body is instead.
-func oktaNotFound(body io.Reader) error {
+func oktaNotFound(body io.Reader, contentType string) error {
 	data, err := io.ReadAll(io.LimitReader(body, 64<<10))
 	if err != nil {
 		return fmt.Errorf("a body that could not be read (%v)", err)
@@ -105,7 +105,7 @@ func oktaNotFound(body io.Reader) error {
 		ErrorCode string `json:"errorCode"`
 	}
 	if json.Unmarshal(data, &e) != nil || e.ErrorCode == "" {
-		return fmt.Errorf("a body of %d bytes", len(data))
+		return fmt.Errorf("a body of %d bytes (Content-Type %q)", len(data), contentType)
 	}
 	return nil
 }

@@ -86,14 +86,15 @@ func TestADiscovery404ThatIsNotOktasIsAFailedReadNotDrift(t *testing.T) {
 	tests := []struct {
 		name   string
 		answer http.HandlerFunc
+		saying string
 	}{
-		{"an empty 404 from a proxy", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) }},
+		{"an empty 404 from a proxy", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) }, "an empty body"},
 		{"an HTML 404 page", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(404)
 			_, _ = w.Write([]byte("<html><body>404 Not Found</body></html>"))
-		}},
-		{"a JSON 404 that is not Okta's error", jsonAnswer(404, `{"message":"no route"}`)},
+		}, `Content-Type "text/html"`},
+		{"a JSON 404 that is not Okta's error", jsonAnswer(404, `{"message":"no route"}`), `Content-Type "application/json"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,7 +104,7 @@ func TestADiscovery404ThatIsNotOktasIsAFailedReadNotDrift(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Fetch() = %+v; want a failed read", doc)
 			}
-			for _, want := range []string{"404", srv.URL + "/.well-known/openid-configuration", "not Okta's"} {
+			for _, want := range []string{"404", srv.URL + "/.well-known/openid-configuration", "not Okta's", tc.saying} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q does not say %q", err, want)
 				}
