@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -95,6 +96,18 @@ type envRefs struct {
 	// not read its value, with where the value comes from and how to make
 	// a checked variable that refers to it readable.
 	unread map[string]unreadVar
+	// badText holds each checked variable an envFrom Secret gives bytes
+	// that are not text, until a later entry replaces it.
+	badText map[string]error
+}
+
+// notText leaves out a checked variable whose Secret value is not text.
+func (e *envRefs) notText(env map[string]string, name string, err error) {
+	delete(env, name)
+	if e.badText == nil {
+		e.badText = map[string]error{}
+	}
+	e.badText[name] = err
 }
 
 // unreadVar is where a variable left out gets its value.
@@ -153,6 +166,9 @@ func (e *envRefs) refusesUnread(v corev1.EnvVar) error {
 		return nil
 	}
 	for _, ref := range referencedVars(v.Value) {
+		if err, ok := e.badText[ref]; ok {
+			return fmt.Errorf("%s refers to $(%s): %w", v.Name, ref, err)
+		}
 		if u, ok := e.unread[ref]; ok {
 			return fmt.Errorf("%s is %q, and $(%s) comes from %s: set %s %s", v.Name, v.Value, ref, u.from, v.Name, u.fix)
 		}
@@ -218,7 +234,11 @@ func (e *envRefs) resolve(ctx context.Context, c *corev1.Container) (map[string]
 		case set:
 			env[v.Name] = val
 			delete(e.unread, v.Name)
+			delete(e.badText, v.Name)
 		}
+	}
+	if len(e.badText) > 0 {
+		return nil, e.badText[slices.Min(slices.Collect(maps.Keys(e.badText)))]
 	}
 	return env, nil
 }
@@ -233,6 +253,7 @@ func (e *envRefs) envFrom(ctx context.Context, from corev1.EnvFromSource, env ma
 		for k, v := range cm.Data {
 			env[from.Prefix+k] = v
 			delete(e.unread, from.Prefix+k)
+			delete(e.badText, from.Prefix+k)
 		}
 	case from.SecretRef != nil:
 		s, err := e.secret(ctx, from.SecretRef.Name, optional(from.SecretRef.Optional))
@@ -243,10 +264,13 @@ func (e *envRefs) envFrom(ctx context.Context, from corev1.EnvFromSource, env ma
 			if name := from.Prefix + k; isCheckedKey(name) {
 				text, err := e.secretText(name, from.SecretRef.Name, k, v)
 				if err != nil {
-					return err
+					// A later env entry may still replace it.
+					e.notText(env, name, err)
+					continue
 				}
 				env[name] = text
 				delete(e.unread, name)
+				delete(e.badText, name)
 			} else {
 				e.skip(env, name, from.SecretRef.Name)
 			}

@@ -35,6 +35,13 @@ func TestACheckedSecretValueThatIsNotUTF8IsAFailedRead(t *testing.T) {
 		{"from an envFrom secretRef", container("app", fromSecret),
 			[]string{"OIDC_ISSUER", "wandb/wandb-oidc", "UTF-8"}, "acme.okta"},
 	}
+	tests = append(tests, struct {
+		name       string
+		c          corev1.Container
+		naming     []string
+		notShowing string
+	}{"a literal expanding it", container("app", fromSecret, literal("GORILLA_OIDC_ISSUER", "$(OIDC_ISSUER)")),
+		[]string{"GORILLA_OIDC_ISSUER", "$(OIDC_ISSUER)", "wandb/wandb-oidc", "UTF-8"}, "acme.okta"})
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			name := "wandb-app-" + string(rune('a'+i))
@@ -52,5 +59,27 @@ func TestACheckedSecretValueThatIsNotUTF8IsAFailedRead(t *testing.T) {
 				t.Errorf("error shows the value: %s", err)
 			}
 		})
+	}
+}
+
+// The kubelet lets a later env entry replace what envFrom gave (k8s.io/api
+// v0.37.1 core/v1 types.go, Container.EnvFrom: "Values defined by an Env
+// with a duplicate key will take precedence"): a Secret's bytes that the
+// container never gets are no failed read.
+func TestASecretValueThatIsNotUTF8AndReplacedByALaterEntryIsNotRead(t *testing.T) {
+	k := startKube(t)
+	k.must(t, "creating secret wandb-oidc", func(ctx context.Context) error {
+		_, err := k.cs.CoreV1().Secrets(kubeNS).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "wandb-oidc"},
+			Data: map[string][]byte{"OIDC_ISSUER": []byte("\xff\xfe")}}, metav1.CreateOptions{})
+		return err
+	})
+	fromSecret := []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "wandb-oidc"}}}}
+	k.deployment(t, "wandb-app", container("app", fromSecret, literal("OIDC_ISSUER", "https://acme.okta.com")))
+	env, err := k.reader("wandb-app").Env(t.Context())
+	if err != nil {
+		t.Fatalf("reading the live env: %v", err)
+	}
+	if got, _ := env.Lookup("OIDC_ISSUER"); got != "https://acme.okta.com" {
+		t.Errorf("OIDC_ISSUER = %q, want the literal that replaces the Secret's", got)
 	}
 }
