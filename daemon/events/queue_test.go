@@ -60,35 +60,42 @@ func TestQueueCoalescesAStormIntoOneRun(t *testing.T) {
 
 func TestQueueRunsAgainForAnEventDuringARun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var calls atomic.Int32
-		release := make(chan struct{})
-		started := make(chan struct{}, 4)
-		run := func(context.Context, string) error {
-			if calls.Add(1) == 1 {
-				started <- struct{}{}
-				<-release
-			}
-			return nil
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		const window = 10 * time.Millisecond
-		q := NewQueue(ctx, run, window, 4, newRecMetrics(), quiet)
+		q, calls, release, started := heldQueue(t)
 		q.Add("prod", time.Now())
 		<-started
 		q.Add("prod", time.Now()) // the running run may have read Okta before this change
 		q.Add("prod", time.Now())
 		close(release)
-		settle(10 * window)
+		settle(10 * queueWindow)
 		if calls.Load() != 2 {
 			t.Fatalf("%d runs, want 2: one more for the events during the first", calls.Load())
 		}
 		q.Add("prod", time.Now()) // a later change: one more run, no other
-		settle(10 * window)
+		settle(10 * queueWindow)
 		if calls.Load() != 3 {
 			t.Errorf("%d runs after a later event, want 3", calls.Load())
 		}
 	})
+}
+
+// queueWindow is heldQueue's debounce window.
+const queueWindow = 10 * time.Millisecond
+
+// heldQueue is a queue whose first run holds until release is closed; it
+// says on started when that run has begun. Call it inside a synctest bubble.
+func heldQueue(t *testing.T) (q *Queue, calls *atomic.Int32, release chan struct{}, started chan struct{}) {
+	calls = &atomic.Int32{}
+	release, started = make(chan struct{}), make(chan struct{}, 4)
+	run := func(context.Context, string) error {
+		if calls.Add(1) == 1 {
+			started <- struct{}{}
+			<-release
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return NewQueue(ctx, run, queueWindow, 4, newRecMetrics(), quiet), calls, release, started
 }
 
 // TestQueueWaitsForABusyTarget holds the target in another run (a
@@ -169,25 +176,12 @@ func TestDispatcherRunsAChangeSeenTwiceOnce(t *testing.T) {
 // during a run: the change may postdate what the run read.
 func TestQueueRunsAgainForAnEventWithoutPublishedDuringARun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var calls atomic.Int32
-		release := make(chan struct{})
-		started := make(chan struct{}, 4)
-		run := func(context.Context, string) error {
-			if calls.Add(1) == 1 {
-				started <- struct{}{}
-				<-release
-			}
-			return nil
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		const window = 10 * time.Millisecond
-		q := NewQueue(ctx, run, window, 4, newRecMetrics(), quiet)
+		q, calls, release, started := heldQueue(t)
 		q.Add("prod", time.Time{})
 		<-started
 		q.Add("prod", time.Time{})
 		close(release)
-		settle(10 * window)
+		settle(10 * queueWindow)
 		if calls.Load() != 2 {
 			t.Fatalf("%d runs, want 2: one more for the event during the first", calls.Load())
 		}
