@@ -1,7 +1,6 @@
 package deploy_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -11,7 +10,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 )
 
 // TestOperatorV2LegacyOverridesEnvIsOwnedWhole holds the premise on which
@@ -26,17 +24,7 @@ func TestOperatorV2LegacyOverridesEnvIsOwnedWhole(t *testing.T) {
 	srv := kubetest.Start(t)
 	cs := kubetest.Clientset(t, srv.Config)
 	must(t)(cs.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "wandb"}}, metav1.CreateOptions{}))
-	srv.InstallCRDs(t, "../checks/source/testdata/operator/weightsandbiases-crd-v1-v2.yaml")
-	dyn, err := dynamic.NewForConfig(srv.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile("../checks/source/testdata/operator/weightsandbiases-v2.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr := &unstructured.Unstructured{}
-	unmarshal(t, string(raw), &cr.Object)
+	dyn, cr := operatorV2(t, srv)
 	// The operator's conversion copies v1 extraEnv here verbatim
 	// (api/v1/weightsandbiases_conversion_overrides.go mapLegacyOverrides),
 	// literal passwords included.
@@ -57,7 +45,7 @@ func TestOperatorV2LegacyOverridesEnvIsOwnedWhole(t *testing.T) {
 	if err := unstructured.SetNestedSlice(cors.Object, one, "spec", "wandb", "legacyOverrides", "api", "env"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = res.Apply(t.Context(), "wandb", cors, metav1.ApplyOptions{FieldManager: "driftd"})
+	_, err := res.Apply(t.Context(), "wandb", cors, metav1.ApplyOptions{FieldManager: "driftd"})
 	if !apierrors.IsConflict(err) || !strings.Contains(err.Error(), ".spec.wandb.legacyOverrides.api.env") {
 		t.Errorf("applying one entry without force: err = %v, want a conflict over the whole env list", err)
 	}

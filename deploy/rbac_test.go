@@ -73,17 +73,7 @@ func operatorInstall(t *testing.T, srv *kubetest.Server, cs kubernetes.Interface
 	// says what each object models): the resource as v2, the Secret its
 	// spec.wandb.oidc points at, and the `api` Deployment its Application
 	// controls, reading that Secret by secretKeyRef.
-	srv.InstallCRDs(t, "../checks/source/testdata/operator/weightsandbiases-crd-v1-v2.yaml")
-	dyn, err := dynamic.NewForConfig(srv.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile("../checks/source/testdata/operator/weightsandbiases-v2.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr := &unstructured.Unstructured{}
-	unmarshal(t, string(raw), &cr.Object)
+	dyn, cr := operatorV2(t, srv)
 	must(t)(dyn.Resource(source.WeightsAndBiasesV2).Namespace("wandb").Create(ctx, cr, metav1.CreateOptions{}))
 	must(t)(cs.CoreV1().Secrets("wandb").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "wandb-oidc-converted"},
 		StringData: map[string]string{"clientId": "0oa1", "issuerUrl": "https://acme.okta.com", "authMethod": "implicit"}}, metav1.CreateOptions{}))
@@ -201,4 +191,23 @@ func TestShippedRoleIsEnoughAndNoMore(t *testing.T) {
 	if _, err := limited.CoreV1().ConfigMaps("wandb").Update(ctx, cm, metav1.UpdateOptions{}); err == nil {
 		t.Error("the Role lets driftd change a ConfigMap")
 	}
+}
+
+// operatorV2 installs the W&B operator's CRD (v1 and v2) and returns a
+// dynamic client and the v2 WeightsAndBiases resource of the operator's
+// testdata, not yet created.
+func operatorV2(t *testing.T, srv *kubetest.Server) (*dynamic.DynamicClient, *unstructured.Unstructured) {
+	t.Helper()
+	srv.InstallCRDs(t, "../checks/source/testdata/operator/weightsandbiases-crd-v1-v2.yaml")
+	dyn, err := dynamic.NewForConfig(srv.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../checks/source/testdata/operator/weightsandbiases-v2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := &unstructured.Unstructured{}
+	unmarshal(t, string(raw), &cr.Object)
+	return dyn, cr
 }
