@@ -27,13 +27,7 @@ func TestADeletedAlertMessageDoesNotSilenceTheTarget(t *testing.T) {
 	h.notify(changed)
 	h.now = h.now.Add(time.Minute)
 	h.notify(&report.TargetResult{Name: "prod", Status: report.StatusOK, ObservedAt: h.now})
-	for range 3 {
-		h.flush()
-		h.now = h.now.Add(10 * time.Minute)
-	}
-	if q, _ := h.store.Outbox(); len(q) != 0 {
-		t.Fatalf("%d items stuck in the outbox after the alert was deleted, the first %s %s: %s", len(q), q[0].Kind, q[0].Op, q[0].LastError)
-	}
+	h.drainedAfterDeletion()
 	msgs := h.sim.Messages()
 	want := "chat.postMessage,chat.postMessage,chat.postMessage(thread),chat.update,chat.postMessage(thread)"
 	if got := strings.Join(h.methods(), ","); got != want {
@@ -63,13 +57,7 @@ func TestAReminderAfterTheAlertWasDeletedIsPosted(t *testing.T) {
 	h.notify(sampleResult())
 	h.now = h.now.Add(time.Minute)
 	h.notify(&report.TargetResult{Name: "prod", Status: report.StatusOK, ObservedAt: h.now})
-	for range 3 {
-		h.flush()
-		h.now = h.now.Add(10 * time.Minute)
-	}
-	if q, _ := h.store.Outbox(); len(q) != 0 {
-		t.Fatalf("%d items stuck in the outbox after the alert was deleted, the first %s %s: %s", len(q), q[0].Kind, q[0].Op, q[0].LastError)
-	}
+	h.drainedAfterDeletion()
 	want := "chat.postMessage,chat.postMessage,chat.update,chat.postMessage(thread)"
 	if got := strings.Join(h.methods(), ","); got != want {
 		t.Fatalf("calls after the alert was deleted:\n got %s\nwant %s", got, want)
@@ -77,5 +65,18 @@ func TestAReminderAfterTheAlertWasDeletedIsPosted(t *testing.T) {
 	msgs := h.sim.Messages()
 	if !strings.HasPrefix(msgs[1].Text, "Still drifting") || msgs[2].TS != msgs[1].TS || msgs[3].ThreadTS != msgs[1].TS {
 		t.Errorf("the reminder is not the new root the resolution follows: %+v", msgs[1:])
+	}
+}
+
+// drainedAfterDeletion flushes the outbox over half an hour of retries and
+// fails the test unless every item went out.
+func (h *alertHarness) drainedAfterDeletion() {
+	h.t.Helper()
+	for range 3 {
+		h.flush()
+		h.now = h.now.Add(10 * time.Minute)
+	}
+	if q, _ := h.store.Outbox(); len(q) != 0 {
+		h.t.Fatalf("%d items stuck in the outbox after the alert was deleted, the first %s %s: %s", len(q), q[0].Kind, q[0].Op, q[0].LastError)
 	}
 }
