@@ -57,12 +57,23 @@ func ParseDotenv(data string) (map[string]string, error) {
 			// A quoted value may span lines, as compose-go reads it
 			// (v2.16.2 dotenv/parser.go, extractVarValue): the text from
 			// the quote on, whole lines after it, up to the closing quote.
+			// Only a line holding the opening quote's character can close
+			// it, so only then is the value parsed again: parsing it again
+			// after every line made a quote that never closes cost the
+			// square of the file's size (minutes for 1 MiB).
 			_, raw, _ := strings.Cut(orig, "=")
 			raw = strings.TrimLeft(raw, " \t")
+			quote := raw[:1]
+			var b strings.Builder
+			b.WriteString(raw)
 			for errors.Is(err, errUnterminated) && sc.Scan() {
 				n++
-				raw += "\n" + strings.TrimSuffix(sc.Text(), "\r")
-				v, err = dotenvValue(raw)
+				next := strings.TrimSuffix(sc.Text(), "\r")
+				b.WriteString("\n")
+				b.WriteString(next)
+				if strings.Contains(next, quote) {
+					v, err = dotenvValue(b.String())
+				}
 			}
 		}
 		if err != nil {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"maps"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -93,5 +94,29 @@ func TestAnEnvFileWithAMultiLineQuotedValueReadsAsComposeReadsIt(t *testing.T) {
 	_, err = ParseDotenv("A=1\nB=\"opens\nC=2\nD=3\n")
 	if err == nil || !strings.Contains(err.Error(), "line 2 (B): unterminated double quote") {
 		t.Errorf("err = %v, want the unterminated quote named at line 2", err)
+	}
+}
+
+// A quote that never closes in a large file is refused in work that grows
+// with the file, not its square: each following line made the whole value
+// be copied and parsed again (200 KB allocated about 1 GB, a 1 MiB file
+// took minutes of CPU on every run). Measured in bytes allocated, which a
+// busy machine does not change.
+func TestAnUnclosedQuoteInALargeEnvFileCostsLinearWork(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("A=\"opens and never closes\n")
+	for b.Len() < 200<<10 {
+		b.WriteString("SOME_VARIABLE_NAME=some value without a quote on it\n")
+	}
+	in := b.String()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ParseDotenv(in)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "line 1 (A): unterminated double quote") {
+		t.Errorf("err = %v, want the unterminated quote named at line 1", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 20*uint64(len(in)) {
+		t.Errorf("parsing %d bytes allocated %d: the value is copied or parsed again per line", len(in), alloc)
 	}
 }
