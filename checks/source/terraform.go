@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/driftd/driftd/checks"
+	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 	"gopkg.in/yaml.v3"
 )
@@ -54,21 +55,36 @@ func TerraformInherits(name string) bool {
 	return strings.HasPrefix(name, "TF_")
 }
 
-// TerraformEnviron is the environment `terraform show` runs with: what
-// Terraform inherits of driftd's, then extra, then what tfexec sets for an
-// unattended run (hashicorp/terraform-exec, tfexec/cmd.go: buildEnv): no
-// prompts, no checkpoint calls. exec.Cmd keeps the last of duplicate keys.
-func TerraformEnviron(extra map[string]string) []string {
-	var env []string
+// TerraformEnvMap is the environment every Terraform command driftd runs
+// starts from: what Terraform inherits of driftd's (TerraformInherits),
+// then extra (the target's remediation.terraform.env), cleaned as
+// terraform-exec's CleanEnv does (hashicorp/terraform-exec v0.24.0
+// tfexec/cmd.go): no TF_LOG, TF_CLI_ARGS, TF_VAR_ or TF_WORKSPACE, which
+// would change what a command reads or does, or put traces in its errors.
+func TerraformEnvMap(extra map[string]string) map[string]string {
+	env := map[string]string{}
 	for _, kv := range os.Environ() {
-		if k, _, ok := strings.Cut(kv, "="); ok && TerraformInherits(k) {
-			env = append(env, kv)
+		if k, v, ok := strings.Cut(kv, "="); ok && TerraformInherits(k) {
+			env[k] = v
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(extra)) {
-		env = append(env, k+"="+extra[k])
+	for k, v := range extra {
+		env[k] = v
 	}
-	return append(env, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+	return tfexec.CleanEnv(env)
+}
+
+// TerraformEnviron is the environment `terraform show` runs with: that of
+// plan and apply (TerraformEnvMap), then what tfexec sets for an unattended
+// run (tfexec/cmd.go: buildEnv): no prompts, no checkpoint calls.
+func TerraformEnviron(extra map[string]string) []string {
+	env := TerraformEnvMap(extra)
+	env["TF_IN_AUTOMATION"], env["TF_INPUT"], env["CHECKPOINT_DISABLE"] = "1", "0", "1"
+	out := make([]string, 0, len(env))
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		out = append(out, k+"="+env[k])
+	}
+	return out
 }
 
 // TerraformEnv reads a W&B deployment's environment from Terraform state:

@@ -29,3 +29,24 @@ func TestTerraformShowGetsOnlyWhatTerraformIsGiven(t *testing.T) {
 		}
 	}
 }
+
+// `terraform show` is cleaned as plan and apply are (tfexec.CleanEnv): a
+// TF_WORKSPACE would make it read another workspace's state than the one
+// apply changes, and a TF_LOG would put Terraform's traces in the error a
+// finding quotes.
+func TestTerraformShowRunsWithoutWhatChangesACommand(t *testing.T) {
+	t.Setenv("TF_WORKSPACE", "other")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_CLI_ARGS", "-no-color")
+	t.Setenv("TF_VAR_secret", "x")
+	fakeTerraform(t, `printf '{"format_version":"1.0","values":{"outputs":{"wandb_env":{"value":{"WS":"%s","LOG":"%s","ARGS":"%s","VAR":"%s"}}}}}' "${TF_WORKSPACE:-unset}" "${TF_LOG:-unset}" "${TF_CLI_ARGS:-unset}" "${TF_VAR_secret:-unset}"`)
+	env, err := (&TerraformEnv{Dir: t.TempDir(), Output: "wandb_env"}).Env(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"WS", "LOG", "ARGS", "VAR"} {
+		if got, _ := env.Lookup(k); got != "unset" {
+			t.Errorf("terraform show saw %s=%q, want it unset", k, got)
+		}
+	}
+}

@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
-
 	"github.com/driftd/driftd/checks/source"
 )
 
@@ -134,16 +132,7 @@ func (e *ExitError) Error() string {
 // TF_WORKSPACE that would change what a command does), with a shared plugin
 // cache.
 func (tf *Terraform) env(extra map[string]string) []string {
-	env := map[string]string{}
-	for k, v := range environ() {
-		if Inherited(k) {
-			env[k] = v
-		}
-	}
-	for k, v := range extra {
-		env[k] = v
-	}
-	env = tfexec.CleanEnv(env)
+	env := source.TerraformEnvMap(extra)
 	// A shared plugin cache saves re-downloading providers per directory;
 	// TF_CLI_CONFIG_FILE is inherited, so the user's mirrors and overrides apply.
 	if _, ok := env["TF_PLUGIN_CACHE_DIR"]; !ok {
@@ -165,16 +154,6 @@ func (tf *Terraform) env(extra map[string]string) []string {
 // PATH, HOME, TMPDIR, the proxy variables (either case) and TF_*.
 // It is the rule the terraform env source's `terraform show` follows too.
 func Inherited(name string) bool { return source.TerraformInherits(name) }
-
-func environ() map[string]string {
-	out := map[string]string{}
-	for _, kv := range os.Environ() {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			out[k] = v
-		}
-	}
-	return out
-}
 
 // tail keeps the last max bytes written to it.
 type tail struct {
