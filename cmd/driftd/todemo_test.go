@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -195,6 +196,11 @@ func TestSIGTERMToTheProductionDriftdReachesTheSimulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = cmd.Process.Kill() }()
+	// A hang guard, not a speed bound: a driftd that ignores SIGTERM fails
+	// this test instead of holding the package until go test's timeout.
+	var hung atomic.Bool
+	guard := time.AfterFunc(5*time.Minute, func() { hung.Store(true); _ = cmd.Process.Kill() })
+	defer guard.Stop()
 	r := bufio.NewReader(out)
 	line, err := r.ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "Okta simulator at ") {
@@ -208,6 +214,6 @@ func TestSIGTERMToTheProductionDriftdReachesTheSimulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Errorf("driftd sim okta after SIGTERM: %v, want exit 0\n%s", err, stderr.String())
+		t.Errorf("driftd sim okta after SIGTERM: %v (killed after 5 minutes: %t), want exit 0\n%s", err, hung.Load(), stderr.String())
 	}
 }
