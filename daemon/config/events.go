@@ -72,8 +72,9 @@ func (h EventHookConfig) HeaderName() string {
 }
 
 // UnmarshalYAML reads okta.event_hook and refuses a header name that is
-// not an HTTP field name (RFC 9110 section 5.1: a token) and a secret no
-// header value can carry.
+// not an HTTP field name (RFC 9110 section 5.1: a token). A secret no
+// header value can carry is refused by validate (checkPadding), so a
+// command that uses no Event Hook is not stopped by it.
 func (h *EventHookConfig) UnmarshalYAML(n *yaml.Node) error {
 	type plain EventHookConfig
 	var p plain
@@ -84,13 +85,6 @@ func (h *EventHookConfig) UnmarshalYAML(n *yaml.Node) error {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", c)) {
 			return fmt.Errorf("okta.event_hook.header: %q is not an HTTP header name", p.Header)
 		}
-	}
-	// An HTTP field value never begins or ends with whitespace (RFC 9110
-	// section 5.5, and Go's server trims it), so such a secret, typically a
-	// file's or a Kubernetes Secret's trailing newline, would refuse every
-	// delivery and get Okta's address throttled.
-	if v := p.Secret.Reveal(); v != strings.TrimSpace(v) {
-		return fmt.Errorf("okta.event_hook.secret begins or ends with whitespace (a file's trailing newline?): Okta's header never carries it, so no delivery would match; remove it")
 	}
 	*h = EventHookConfig(p)
 	return nil

@@ -108,6 +108,11 @@ func TestAnEventHookSecretWithSurroundingWhitespaceIsRefused(t *testing.T) {
 	if strings.Contains(err.Error(), "hook-s3cret") {
 		t.Errorf("the error shows the secret: %v", err)
 	}
+	// check uses no Event Hook: the secret does not stop it (contract
+	// section 11, secrets per command).
+	if _, err := parseConfig([]byte(doc), "/etc/driftd/driftd.yaml", env, ForCheck, ""); err != nil {
+		t.Errorf("check was refused for the Event Hook's secret: %v", err)
+	}
 }
 
 // TestAnOktaAPITokenWithSurroundingWhitespaceIsRefused: the SDK sends

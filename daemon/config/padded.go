@@ -9,14 +9,15 @@ import "strings"
 // refuses a newline), so such a secret fails every request: the /v1 API's
 // bearer token would refuse every client, Slack's bot token every post,
 // and the signing secret every approval click, each with a message that
-// does not say why. (okta.api_token and okta.event_hook.secret are checked
-// where they are read.)
+// does not say why, and the Event Hook's secret every delivery, getting
+// Okta's address throttled. (okta.api_token is checked with the other Okta
+// credentials, validateCredentials.)
 func (c *Config) checkPadding(add func(string, ...any)) {
-	secrets := map[string]Secret{"server.token": c.Server.Token}
+	secrets := map[string]Secret{"server.token": c.Server.Token, "okta.event_hook.secret": c.Okta.EventHook.Secret}
 	if s := c.Slack; s != nil {
 		secrets["slack.bot_token"], secrets["slack.signing_secret"] = s.BotToken, s.SigningSecret
 	}
-	for _, key := range []string{"server.token", "slack.bot_token", "slack.signing_secret"} {
+	for _, key := range []string{"server.token", "okta.event_hook.secret", "slack.bot_token", "slack.signing_secret"} {
 		if v := secrets[key].Reveal(); v != strings.TrimSpace(v) {
 			add("%s: begins or ends with whitespace (a file's trailing newline?): remove it", key)
 		}
