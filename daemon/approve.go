@@ -83,7 +83,15 @@ func (r *Runner) ApprovePlan(ctx context.Context, planID string, approver report
 		return report.TargetResult{}, noPlanError(planID)
 	}
 	log := r.log.With("target", sp.Target, "trigger", "approval", "approver", approver.ID)
-	run, done, err := r.startWhenFree(ctx, sp.Target, "approval", log)
+	// The wait ends with the plan's approval window at the latest.
+	expires := sp.CreatedAt.Add(PlanTTL)
+	waitCtx, cancel := context.WithDeadline(ctx, expires)
+	run, done, err := r.startWhenFree(waitCtx, sp.Target, "approval", log)
+	cancel()
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		r.dropPlan(planID)
+		return report.TargetResult{}, &report.PlanError{Reason: fmt.Sprintf("plan %s expired at %s while the target's run in progress held it; the next run makes a new one", planID, expires.Format(time.RFC3339))}
+	}
 	if err != nil {
 		return report.TargetResult{Name: sp.Target}, err
 	}

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -27,19 +28,7 @@ import (
 // stale refusal without running Terraform: what it shows is that the
 // approval ran, after the run that held the target.
 func TestAnApprovalWaitsForTheRunInProgressInsteadOfAskingForAnotherClick(t *testing.T) {
-	f := fixture.New(t, "prod")
-	if err := os.MkdirAll(filepath.Join(f.Dir, "tf"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(f.Dir, "tf", "main.tf"), []byte("variable \"redirect_uris\" {}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("DRIFTD_TEST_SLACK_TOKEN", slackToken)
-	t.Setenv("DRIFTD_TEST_SIGNING", signingSecret)
-	slackCfg := "slack:\n  bot_token: ${DRIFTD_TEST_SLACK_TOKEN}\n  channel: \"#wandb-sso\"\n  signing_secret: ${DRIFTD_TEST_SIGNING}\n  approvers: [UALICE]\n"
-	f.WriteConfig(strings.Replace(f.Body, "targets:\n", slackCfg+"targets:\n", 1) + "    remediation:\n      mode: approve\n      terraform: {dir: ./tf}\n")
-	logs := &lockedBuffer{}
-	r, _ := newTestRunner(t, f.Cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	r, logs := approvalRunner(t)
 	r.pending["plan-1"] = &terraform.SavedPlan{ID: "plan-1", Target: "prod", CreatedAt: time.Now(), Observation: "the world the plan was made against"}
 
 	ctx, cancel := context.WithTimeout(context.Background(), startupDeadline)
@@ -89,5 +78,47 @@ func TestAnApprovalWaitsForTheRunInProgressInsteadOfAskingForAnotherClick(t *tes
 	}
 	if _, still := r.PendingPlan("plan-1"); still {
 		t.Error("the refused plan is still pending")
+	}
+}
+
+// approvalRunner is a runner of one target, prod, in approve mode, whose
+// log the test reads.
+func approvalRunner(t *testing.T) (*Runner, *lockedBuffer) {
+	f := fixture.New(t, "prod")
+	if err := os.MkdirAll(filepath.Join(f.Dir, "tf"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.Dir, "tf", "main.tf"), []byte("variable \"redirect_uris\" {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DRIFTD_TEST_SLACK_TOKEN", slackToken)
+	t.Setenv("DRIFTD_TEST_SIGNING", signingSecret)
+	slackCfg := "slack:\n  bot_token: ${DRIFTD_TEST_SLACK_TOKEN}\n  channel: \"#wandb-sso\"\n  signing_secret: ${DRIFTD_TEST_SIGNING}\n  approvers: [UALICE]\n"
+	f.WriteConfig(strings.Replace(f.Body, "targets:\n", slackCfg+"targets:\n", 1) + "    remediation:\n      mode: approve\n      terraform: {dir: ./tf}\n")
+	logs := &lockedBuffer{}
+	r, _ := newTestRunner(t, f.Cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	return r, logs
+}
+
+// An approval waits for the run holding its target no longer than its
+// plan's approval window: a target kept busy by run after run answers the
+// click "expired" instead of leaving "Applying plan…" unanswered for ever.
+func TestAnApprovalWaitsNoLongerThanItsPlanLives(t *testing.T) {
+	r, logs := approvalRunner(t)
+	r.pending["plan-1"] = &terraform.SavedPlan{ID: "plan-1", Target: "prod", CreatedAt: time.Now().Add(-PlanTTL + 2*time.Second), Observation: "x"}
+	ctx, cancel := context.WithTimeout(context.Background(), startupDeadline)
+	defer cancel()
+	_, holdDone, err := r.start(ctx, "prod", "startup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holdDone() // the target stays held for the whole approval
+	_, err = r.ApprovePlan(ctx, "plan-1", report.Approver{ID: "UALICE"}, nil)
+	var pe *report.PlanError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("approval of a plan whose window closed while it waited: %v, want it expired\n%s", err, logs.String())
+	}
+	if _, still := r.PendingPlan("plan-1"); still {
+		t.Error("the expired plan is still pending")
 	}
 }
