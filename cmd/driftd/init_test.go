@@ -260,14 +260,36 @@ func TestInitLeavesOutWhatTheConfigCannotDeclare(t *testing.T) {
 	}
 }
 
-// TestInitNamesAnAuthMethodItCannotDeclare: an OIDC_AUTH_METHOD that is
-// neither implicit nor pkce cannot be a desired state; init exits 1 naming
-// the variable and its value, not calling its own config a bug.
+// TestInitNamesAnAuthMethodItCannotDeclare: an OIDC_AUTH_METHOD that names
+// no flow W&B knows is today's state failing wandb.oidc_auth_method, so
+// init prints that finding and exits 2 writing nothing (contract section
+// 12), or, with --accept-current, declares the app's flow and names the
+// value it could not take; it exited 1 (and, before that, called its own
+// config "a bug in driftd init"). The check reads the value in any letter
+// case, so init does too: PKCE is pkce.
 func TestInitNamesAnAuthMethodItCannotDeclare(t *testing.T) {
 	w := newInitWorld(t)
+	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL, "OIDC_AUTH_METHOD": "code", "GORILLA_CORS_ORIGINS": w.wandbURL + ",null"})
+	out := filepath.Join(w.dir, "init")
+	code, stdout, stderr := w.init(t, out)
+	if code != 2 || !strings.Contains(stdout, "wandb.oidc_auth_method") || strings.Contains(stderr, "a bug in driftd init") {
+		t.Fatalf("init of OIDC_AUTH_METHOD=code: exit %d, want 2 naming wandb.oidc_auth_method\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("init exited 2 and wrote %s", out)
+	}
+	if code, stdout, stderr = w.init(t, out, "--accept-current"); code != 0 {
+		t.Fatalf("init --accept-current: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if body := readFile(t, filepath.Join(out, "driftd.yaml")); !strings.Contains(body, `OIDC_AUTH_METHOD in`) || !strings.Contains(body, `"code", no flow W&B knows`) {
+		t.Errorf("driftd.yaml does not name the value it could not take:\n%s", body)
+	}
 	w.writeEnv(t, map[string]string{"OIDC_CLIENT_ID": "0oainitclient", "OIDC_ISSUER": w.sim.URL, "OIDC_AUTH_METHOD": "PKCE", "GORILLA_CORS_ORIGINS": w.wandbURL + ",null"})
-	code, _, stderr := w.init(t, filepath.Join(w.dir, "init"))
-	if code != 1 || !strings.Contains(stderr, `OIDC_AUTH_METHOD="PKCE"`) || strings.Contains(stderr, "a bug in driftd init") {
-		t.Fatalf("init of OIDC_AUTH_METHOD=PKCE: exit %d, want 1 naming it\n%s", code, stderr)
+	out = filepath.Join(w.dir, "init-pkce")
+	if code, stdout, stderr = w.init(t, out, "--accept-current"); code != 0 || strings.Contains(stdout, "wandb.oidc_auth_method") {
+		t.Fatalf("init of OIDC_AUTH_METHOD=PKCE: exit %d, want 0 without a wandb.oidc_auth_method finding\n%s\n%s", code, stdout, stderr)
+	}
+	if body := readFile(t, filepath.Join(out, "driftd.yaml")); !strings.Contains(body, `auth_method: "pkce"`) {
+		t.Errorf("OIDC_AUTH_METHOD=PKCE is not declared as pkce:\n%s", body)
 	}
 }

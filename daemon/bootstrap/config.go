@@ -75,7 +75,9 @@ func (in *Install) Config(findings []string) []byte {
 	} else {
 		w("      issuer: %s   # %s in %s", q(iss), in.IssuerKey, oneLine(in.From))
 	}
-	if in.AuthMethodKey != "" {
+	if in.AuthMethodKey != "" && !strings.EqualFold(in.WandbAuthMethod, in.AuthMethod) {
+		w("      auth_method: %s   # the app's flow (pkce_required: %t): %s in %s is %s, no flow W&B knows", q(in.AuthMethod), app.PKCERequired, in.AuthMethodKey, oneLine(in.From), q(in.WandbAuthMethod))
+	} else if in.AuthMethodKey != "" {
 		w("      auth_method: %s   # %s in %s", q(in.AuthMethod), in.AuthMethodKey, oneLine(in.From))
 	} else {
 		w("      auth_method: %s   # OIDC_AUTH_METHOD is unset in %s: W&B's default", q(in.AuthMethod), oneLine(in.From))

@@ -41,6 +41,9 @@ type Install struct {
 	// ClientIDKey, IssuerKey and AuthMethodKey are the env variables the
 	// values were read from ("" for an unset auth method: implicit).
 	ClientIDKey, IssuerKey, AuthMethodKey string
+	// WandbAuthMethod is the auth method as the W&B side spells it; it
+	// differs from AuthMethod when that names no flow and the app decides.
+	WandbAuthMethod string
 	// CORSOrigins is GORILLA_CORS_ORIGINS split on ","; nil when unset.
 	CORSOrigins []string
 
@@ -92,6 +95,12 @@ func Discover(ctx context.Context, o Options) (*Install, error) {
 		return nil, &NotFoundError{ClientID: in.ClientID, Count: len(apps)}
 	}
 	in.App = apps[0]
+	if in.AuthMethod == "" {
+		in.AuthMethod = "implicit"
+		if in.App.PKCERequired {
+			in.AuthMethod = "pkce"
+		}
+	}
 	if in.Groups, err = okta.AppGroups(ctx, in.App.ID); err != nil {
 		return nil, err
 	}
@@ -171,12 +180,17 @@ func (in *Install) takeEnv(env *checks.WandbEnv) error {
 	if in.Issuer == "" {
 		return fmt.Errorf("the W&B side (%s) sets no OIDC_ISSUER: SSO is not configured there", in.From)
 	}
-	switch in.AuthMethod {
+	// wandb.oidc_auth_method reads the value in any letter case.
+	switch in.WandbAuthMethod = in.AuthMethod; strings.ToLower(in.AuthMethod) {
 	case "":
 		in.AuthMethod = "implicit" // W&B's default when OIDC_AUTH_METHOD is unset
 	case "implicit", "pkce":
+		in.AuthMethod = strings.ToLower(in.AuthMethod)
 	default:
-		return fmt.Errorf("the W&B side (%s) sets %s=%q, which is neither implicit nor pkce: set the flow W&B signs in with, then run init again", in.From, in.AuthMethodKey, in.AuthMethod)
+		// No flow W&B knows: the desired one is the app's (fromApp), and
+		// today's state fails wandb.oidc_auth_method (contract section 12:
+		// exit 2 with the findings, or written with --accept-current).
+		in.AuthMethod = ""
 	}
 	if v, ok := env.Lookup(checks.EnvCORSOrigins); ok {
 		for _, o := range strings.Split(v, ",") {
