@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftd/driftd/daemon/notify/slack"
+	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/slacksim"
 )
 
@@ -44,14 +46,18 @@ func post(t *testing.T, s *slacksim.Server, threadTS, text string) string {
 // was answered "run … is in progress; click again when it ends").
 func TestTheDemoFailsAtOnceWithTheDaemonsAnswerToAnApprovalThatFixedNothing(t *testing.T) {
 	const plan = "20261203T154600-4bb2bb99283a"
+	// The daemon's own answers (daemon/notify/slack.ApprovalText).
+	answer := func(rem *report.RemediationResult, err error) string {
+		return slack.ApprovalText(demoApprover, plan, rem, err)
+	}
 	for _, tc := range []struct{ name, reply, want string }{
-		{name: "a stale plan", reply: "<@U0DEMOAPPROVER> approved plan `" + plan + "`: refused\n:no_entry: stale: the Okta app or the W&B env changed after the plan was made; a new plan is needed",
+		{name: "a stale plan", reply: answer(&report.RemediationResult{Action: report.ActionRefused, Refused: []string{"stale: the Okta app or the W&B env changed after the plan was made; a new plan is needed"}}, nil),
 			want: "approved plan " + plan + ": refused"},
-		{name: "a plan no longer waiting", reply: "<@U0DEMOAPPROVER> approved plan `" + plan + "`, which cannot be applied: no plan " + plan + " is waiting for approval",
+		{name: "a plan no longer waiting", reply: answer(nil, &report.PlanError{Reason: "no plan " + plan + " is waiting for approval"}),
 			want: "which cannot be applied"},
-		{name: "a failed apply", reply: "<@U0DEMOAPPROVER> approved plan `" + plan + "`: failed\n```Error: timeout while waiting for state to become 'success'```",
+		{name: "a failed apply", reply: answer(&report.RemediationResult{Action: report.ActionFailed, Error: "Error: timeout while waiting for state to become 'success'"}, nil),
 			want: "timeout while waiting for state"},
-		{name: "an apply that left the drift", reply: "<@U0DEMOAPPROVER> approved plan `" + plan + "`: applied, still drifting",
+		{name: "an apply that left the drift", reply: answer(&report.RemediationResult{Action: report.ActionApplied, Verification: "still drifting"}, nil),
 			want: "applied, still drifting"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

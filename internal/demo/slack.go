@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/driftd/driftd/daemon/notify/slack"
 	"github.com/driftd/driftd/daemon/report"
 	"github.com/driftd/driftd/internal/slacksim"
 )
@@ -111,14 +112,17 @@ func (d *demo) clickApply(ctx context.Context, planID string) error {
 // resolution will come, and waiting for it only timed out 5 minutes later
 // without saying why.
 func (d *demo) waitApproval(ctx context.Context, root alertRoot) error {
-	prefix := "<@" + demoApprover + "> approved plan `" + root.plan + "`"
+	// The daemon's own words for an applied, fixed plan; every answer about
+	// this plan begins as it does, up to the plan's id.
+	fixed := slack.ApprovalText(demoApprover, root.plan, &report.RemediationResult{Action: report.ActionApplied, Verification: "fixed"}, nil)
+	prefix := fixed[:strings.Index(fixed, root.plan)+len(root.plan)+1]
 	m, err := d.waitMessage(ctx, func(m postedMessage) bool {
 		return m.Method == "chat.postMessage" && m.ThreadTS == root.ts && strings.HasPrefix(m.Text, prefix)
 	})
 	if err != nil {
 		return fmt.Errorf("waiting for driftd's answer to the approval in the alert's thread: %w", err)
 	}
-	if !strings.HasPrefix(m.Text, prefix+": applied, fixed") {
+	if m.Text != fixed {
 		return fmt.Errorf("the approved plan did not fix the drift; driftd answered in the alert's thread: %s", MrkdwnForTerminal(m.Text))
 	}
 	return nil
